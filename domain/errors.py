@@ -1,0 +1,55 @@
+"""Expected failures: one hierarchy, one set of stable codes clients switch on."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    INVALID_INPUT = "INVALID_INPUT"
+    CONFLICT = "CONFLICT"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+
+
+class DomainError(Exception):
+    """A failure the client caused and can act on; shown to it as is.
+
+    ``extensions`` is what graphql-core copies into the GraphQL error, so every
+    API error carries ``code`` and, where one field is at fault, ``field``.
+    """
+
+    code: ErrorCode = ErrorCode.INVALID_INPUT
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    @property
+    def extensions(self) -> dict[str, str]:
+        ext = {"code": self.code.value}
+        if self.field:
+            ext["field"] = self.field
+        return ext
+
+
+class NotFound(DomainError):
+    code = ErrorCode.NOT_FOUND
+
+
+class Forbidden(DomainError):
+    code = ErrorCode.FORBIDDEN
+
+
+class InvalidInput(DomainError):
+    code = ErrorCode.INVALID_INPUT
+
+
+class Conflict(DomainError):
+    code = ErrorCode.CONFLICT
+
+
+class Unauthenticated(DomainError):
+    code = ErrorCode.UNAUTHENTICATED

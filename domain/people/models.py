@@ -1,0 +1,107 @@
+"""People: persons, where they live (residency, history kept), care tags, memberships."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from auth.roles import Role
+from domain.space.models import Community, Grid, House
+
+
+class CareTag(StrEnum):
+    ELDERLY_ALONE = "ELDERLY_ALONE"
+    DISABLED = "DISABLED"
+    CHILD = "CHILD"
+    KEY_CARE = "KEY_CARE"
+
+
+class ResidencyKind(StrEnum):
+    OWNER = "OWNER"
+    TENANT = "TENANT"
+    FAMILY = "FAMILY"
+
+
+class Person(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100)
+    phone = fields.CharField(max_length=20, unique=True)
+    id_number = fields.CharField(max_length=32, null=True, description="National ID number")
+    password_hash = fields.CharField(max_length=255, null=True, description="Null until the person registers")
+    activation_code_hash = fields.CharField(max_length=128, null=True)
+    activation_expires_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "person"
+
+
+class PersonTag(Model):
+    id = fields.IntField(primary_key=True)
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "lingli.Person", related_name="tags", on_delete=fields.CASCADE
+    )
+    person_id: int
+    tag = fields.CharEnumField(CareTag, max_length=20)
+
+    class Meta:
+        table = "person_tag"
+        unique_together = (("person", "tag"),)
+
+
+class Residency(Model):
+    """A person living in a house. Moving out sets ``moved_out`` and the row stays as history.
+
+    (No semicolons in model docstrings: tortoise 1.1 copies them into SQL comments
+    and its SQLite migration runner splits statements on ";".)
+    """
+
+    id = fields.IntField(primary_key=True)
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "lingli.Person", related_name="residencies", on_delete=fields.RESTRICT
+    )
+    person_id: int
+    house: fields.ForeignKeyRelation[House] = fields.ForeignKeyField(
+        "lingli.House", related_name="residencies", on_delete=fields.RESTRICT
+    )
+    house_id: int
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "lingli.Community", related_name="residencies", on_delete=fields.RESTRICT
+    )
+    community_id: int
+    kind = fields.CharEnumField(ResidencyKind, max_length=10)
+    moved_in = fields.DateField()
+    moved_out = fields.DateField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "residency"
+
+
+class Membership(Model):
+    """A role a person holds in a community. Grid roles are scoped to one grid.
+
+    A platform admin's membership has no community: it spans all of them.
+    """
+
+    id = fields.IntField(primary_key=True)
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "lingli.Person", related_name="memberships", on_delete=fields.CASCADE
+    )
+    person_id: int
+    community: fields.ForeignKeyNullableRelation[Community] = fields.ForeignKeyField(
+        "lingli.Community", related_name="memberships", null=True, on_delete=fields.RESTRICT
+    )
+    community_id: int | None
+    role = fields.CharEnumField(Role, max_length=20)
+    grid: fields.ForeignKeyNullableRelation[Grid] = fields.ForeignKeyField(
+        "lingli.Grid", related_name="memberships", null=True, on_delete=fields.CASCADE
+    )
+    grid_id: int | None
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "membership"
+        unique_together = (("person", "community", "role", "grid"),)

@@ -1,0 +1,126 @@
+"""All configuration, read once from the environment, with safe embedded defaults.
+
+Nothing else in the code base reads ``os.environ``: it asks for a ``Settings``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+log = logging.getLogger("lingli.settings")
+
+ENVIRONMENTS = ("development", "test", "production")
+DATA_DIR = Path("data")
+DEFAULT_DATABASE_URL = "sqlite://data/lingli.sqlite3"
+MIN_SECRET_BYTES = 32
+
+
+class SettingsError(RuntimeError):
+    """The configuration is unsafe or unusable; the process must not start."""
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value that never shows itself in logs or reprs."""
+
+    value: str = field(repr=False)
+
+    def __str__(self) -> str:
+        return "********"
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    database_url: str = DEFAULT_DATABASE_URL
+    broadcast_url: str = "memory://"
+    jwt_secret: Secret = Secret("")
+    jwt_issuer: str = "lingli"
+    jwt_audience: str = "lingli-api"
+    access_token_ttl_seconds: int = 900
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    log_level: str = "INFO"
+    allowed_origins: tuple[str, ...] = ()
+    max_query_depth: int = 10
+    max_aliases: int = 30
+    max_tokens: int = 2000
+    ws_connection_init_timeout_seconds: int = 5
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return not self.production
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        lingli_env = env.get("LINGLI_ENV", "development")
+        if lingli_env not in ENVIRONMENTS:
+            raise SettingsError(f"LINGLI_ENV must be one of {', '.join(ENVIRONMENTS)}, not {lingli_env!r}")
+        settings = cls(
+            env=lingli_env,
+            database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+            broadcast_url=env.get("BROADCAST_URL", "memory://"),
+            jwt_secret=Secret(env.get("JWT_SECRET", "")),
+            access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 900),
+            refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
+            host=env.get("HOST", "127.0.0.1"),
+            port=_int(env, "PORT", 8000),
+            workers=_int(env, "WEB_CONCURRENCY", 1),
+            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            allowed_origins=tuple(o for o in env.get("ALLOWED_ORIGINS", "").split(",") if o),
+            max_query_depth=_int(env, "MAX_QUERY_DEPTH", 10),
+            max_aliases=_int(env, "MAX_ALIASES", 30),
+            max_tokens=_int(env, "MAX_TOKENS", 2000),
+        )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Refuse configurations that are unsafe in production."""
+        if not self.production:
+            return
+        secret = self.jwt_secret.value
+        if len(secret.encode()) < MIN_SECRET_BYTES or secret.lower().startswith(("change", "secret", "dev")):
+            raise SettingsError(
+                f"LINGLI_ENV=production needs JWT_SECRET: a random value of at least {MIN_SECRET_BYTES} bytes"
+            )
+        if self.uses_sqlite:
+            raise SettingsError("LINGLI_ENV=production needs DATABASE_URL pointing at PostgreSQL, not SQLite")
+
+    def with_dev_secret(self) -> Settings:
+        """Outside production, fill a missing JWT secret from ./data/ (generated once)."""
+        if self.jwt_secret.value or self.production:
+            return self
+        DATA_DIR.mkdir(exist_ok=True)
+        path = DATA_DIR / "jwt_secret"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+            log.warning("JWT_SECRET not set: generated a development secret in %s (never use this in production)", path)
+        return replace(self, jwt_secret=Secret(path.read_text().strip()))
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
