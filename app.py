@@ -1,0 +1,82 @@
+"""The ASGI application: routes, middleware, and a lifespan that owns every client."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from tortoise import connections
+from tortoise.contrib.starlette import RegisterTortoise
+
+from auth.tokens import TokenIssuer
+from db import tortoise_config
+from graphql_view import LingliGraphQL
+from realtime.broadcast import make_broadcast
+from request_ids import RequestIdMiddleware
+from schema.root import build_schema
+from settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = (settings or Settings.from_env()).with_dev_secret()
+    settings.check()
+    issuer = TokenIssuer(
+        secret=settings.jwt_secret.value,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        access_ttl_seconds=settings.access_token_ttl_seconds,
+        refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
+    )
+    schema = build_schema(
+        production=settings.production,
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+    )
+    graphql = LingliGraphQL(
+        schema,
+        issuer=issuer,
+        graphiql=settings.graphiql_enabled,
+        allowed_origins=settings.allowed_origins,
+        ws_init_timeout=settings.ws_connection_init_timeout_seconds,
+    )
+    broadcast = make_broadcast(settings.broadcast_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Schema changes come only from migrations (`lingli migrate`), never from start-up.
+        async with RegisterTortoise(app=app, config=tortoise_config(settings.database_url), generate_schemas=False):
+            await broadcast.connect()
+            try:
+                yield
+            finally:
+                await broadcast.disconnect()
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        try:
+            await connections.get("default").execute_query("SELECT 1")
+        except Exception as error:  # noqa: BLE001 - any failure means "not ready"
+            return JSONResponse({"status": "unavailable", "database": type(error).__name__}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        middleware=[Middleware(RequestIdMiddleware)],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.broadcast = broadcast
+    return app

@@ -1,0 +1,76 @@
+"""The Viewer: who is asking, and with which roles in which communities."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from auth.roles import COMMUNITY_READERS, GRID_ROLES, Role
+from domain.errors import Forbidden, Unauthenticated
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One membership: a role in a community (None = every community), maybe scoped to a grid."""
+
+    role: Role
+    community_id: int | None
+    grid_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Viewer:
+    person_id: int | None = None
+    grants: tuple[Grant, ...] = ()
+    # Houses the person lives in now (active residencies), and their communities.
+    house_ids: frozenset[int] = field(default_factory=frozenset)
+    resident_community_ids: frozenset[int] = field(default_factory=frozenset)
+    session: str | None = None
+
+    @property
+    def authenticated(self) -> bool:
+        return self.person_id is not None
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return any(g.role is Role.PLATFORM_ADMIN for g in self.grants)
+
+    def require_person(self) -> int:
+        if self.person_id is None:
+            raise Unauthenticated("Log in first: send 'Authorization: Bearer <access token>'")
+        return self.person_id
+
+    def communities_with(self, roles: Iterable[Role]) -> set[int]:
+        wanted = set(roles)
+        return {g.community_id for g in self.grants if g.role in wanted and g.community_id is not None}
+
+    @property
+    def readable_community_ids(self) -> set[int]:
+        """Communities whose whole population this viewer may read."""
+        return self.communities_with(COMMUNITY_READERS)
+
+    @property
+    def grid_ids(self) -> set[int]:
+        return {g.grid_id for g in self.grants if g.role in GRID_ROLES and g.grid_id is not None}
+
+    @property
+    def member_community_ids(self) -> set[int]:
+        """Every community this viewer belongs to in any role, residents included."""
+        return {g.community_id for g in self.grants if g.community_id is not None} | set(self.resident_community_ids)
+
+    def has_role(self, community_id: int, roles: Iterable[Role]) -> bool:
+        return self.is_platform_admin or community_id in self.communities_with(roles)
+
+    def require_role(self, community_id: int, roles: Iterable[Role], action: str) -> None:
+        self.require_person()
+        if not self.has_role(community_id, roles):
+            names = ", ".join(sorted(r.value for r in roles))
+            raise Forbidden(f"{action} needs one of these roles in this community: {names}")
+
+    def require_platform_admin(self, action: str) -> None:
+        self.require_person()
+        if not self.is_platform_admin:
+            raise Forbidden(f"{action} needs the PLATFORM_ADMIN role")
+
+
+ANONYMOUS = Viewer()

@@ -1,0 +1,290 @@
+"""Rules for persons, their residencies, care tags and memberships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from auth.roles import GRID_ROLES, PEOPLE_MANAGERS, SPACE_MANAGERS, Role
+from auth.tokens import new_one_time_code, one_time_code_hash
+from auth.viewer import Viewer
+from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.lookup import get_visible, only_known
+from domain.pagination import Page, paginate
+from domain.people import access, validation
+from domain.people.models import CareTag, Membership, Person, PersonTag, Residency, ResidencyKind
+from domain.space.access import readable_houses
+from domain.space.models import Grid, House
+from domain.space.service import get_community
+
+ACTIVATION_CODE_TTL = timedelta(days=7)
+
+
+# --- reads -------------------------------------------------------------------
+
+
+async def get_person(viewer: Viewer, person_id: int) -> Person:
+    viewer.require_person()
+    return await get_visible(access.readable_persons(viewer), person_id, what="person", field="id")
+
+
+async def list_residents(
+    viewer: Viewer,
+    *,
+    community_id: int | None = None,
+    house_id: int | None = None,
+    building_id: int | None = None,
+    grid_id: int | None = None,
+    tag: CareTag | None = None,
+    moved_out: bool | None = False,
+    first: int | None = None,
+    after: str | None = None,
+) -> Page[Residency]:
+    """Residencies the viewer may read. ``moved_out``: False = current residents (the default),
+    True = past ones only, None = both."""
+    viewer.require_person()
+    qs = access.readable_residencies(viewer)
+    if community_id is not None:
+        qs = qs.filter(community_id=community_id)
+    if house_id is not None:
+        qs = qs.filter(house_id=house_id)
+    if building_id is not None:
+        qs = qs.filter(house__building_id=building_id)
+    if grid_id is not None:
+        qs = qs.filter(house__grid_id=grid_id)
+    if tag is not None:
+        qs = qs.filter(person_id__in=PersonTag.filter(tag=tag).values("person_id"))
+    if moved_out is not None:
+        qs = qs.filter(moved_out__isnull=not moved_out)
+    return await paginate(qs, first=first, after=after)
+
+
+async def list_memberships(
+    viewer: Viewer, *, community_id: int | None, first: int | None, after: str | None
+) -> Page[Membership]:
+    viewer.require_person()
+    qs = access.readable_memberships(viewer)
+    if community_id is not None:
+        qs = qs.filter(community_id=community_id)
+    return await paginate(qs, first=first, after=after)
+
+
+# --- persons -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewResidency:
+    house_id: int
+    kind: ResidencyKind
+    moved_in: date
+
+
+async def create_person(
+    viewer: Viewer,
+    *,
+    community_id: int,
+    name: str,
+    phone: str,
+    id_number: str | None = None,
+    tags: list[CareTag] | None = None,
+    residency: NewResidency | None = None,
+) -> Person:
+    """Register a person with the property office, optionally moving them into a house at once.
+
+    All or nothing: if the residency is refused, the person is not created either.
+    """
+    community = await get_community(viewer, community_id)
+    viewer.require_role(community.id, PEOPLE_MANAGERS, "Registering a person")
+    phone = validation.phone(phone)
+    async with in_transaction():
+        if await Person.filter(phone=phone).exists():
+            raise Conflict(
+                "A person with this phone exists already: add a residency with their phone instead", field="phone"
+            )
+        person = await Person.create(
+            name=validation.name(name), phone=phone, id_number=validation.id_number(id_number)
+        )
+        await _set_tags(person, tags or [])
+        if residency is not None:
+            await _move_in(viewer, person, residency, community_id=community.id)
+        return person
+
+
+async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any]) -> Person:
+    """Staff who manage people in one of the person's communities change anything; a person changes their own name."""
+    only_known(changes, {"name", "phone", "id_number", "tags"})
+    async with in_transaction():
+        person = await get_person(viewer, person_id)
+        is_self = person.id == viewer.person_id
+        if not (set(changes) <= {"name"} and is_self) and not await _manages_person(viewer, person.id):
+            raise Forbidden("Changing this person needs OPERATOR or PROPERTY_STAFF in one of their communities")
+        if "name" in changes:
+            person.name = validation.name(changes["name"])
+        if "phone" in changes:
+            person.phone = validation.phone(changes["phone"])
+            if await Person.filter(phone=person.phone).exclude(id=person.id).exists():
+                raise Conflict("Another person has this phone number", field="phone")
+        if "id_number" in changes:
+            person.id_number = validation.id_number(changes["id_number"])
+        await person.save(update_fields=[f for f in changes if f != "tags"] or None)
+        if "tags" in changes:
+            await _set_tags(person, changes["tags"] or [])
+        return person
+
+
+async def _manages_person(viewer: Viewer, person_id: int) -> bool:
+    if viewer.is_platform_admin:
+        return True
+    communities = sorted(viewer.communities_with(PEOPLE_MANAGERS))
+    return (
+        await Residency.filter(person_id=person_id, community_id__in=communities).exists()
+        or await Membership.filter(person_id=person_id, community_id__in=communities).exists()
+    )
+
+
+async def _set_tags(person: Person, tags: list[CareTag]) -> None:
+    await PersonTag.filter(person_id=person.id).delete()
+    await PersonTag.bulk_create([PersonTag(person_id=person.id, tag=CareTag(t)) for t in sorted(set(tags))])
+
+
+async def issue_activation_code(viewer: Viewer, person_id: int) -> str:
+    """A one-time code the office hands to a registered person so they can claim their account."""
+    async with in_transaction():
+        person = await get_person(viewer, person_id)
+        if not await _manages_person(viewer, person.id):
+            raise Forbidden("Issuing an activation code needs OPERATOR or PROPERTY_STAFF in the person's community")
+        if person.password_hash:
+            raise Conflict("This person has an account already", field="personId")
+        code = new_one_time_code()
+        person.activation_code_hash = one_time_code_hash(code)
+        person.activation_expires_at = datetime.now(timezone.utc) + ACTIVATION_CODE_TTL
+        await person.save(update_fields=["activation_code_hash", "activation_expires_at"])
+        return code
+
+
+# --- residencies -------------------------------------------------------------
+
+
+async def create_residency(
+    viewer: Viewer, *, person_id: int | None, phone: str | None, residency: NewResidency
+) -> Residency:
+    """Move a known person into a house, found by id (if visible) or by phone."""
+    if (person_id is None) == (phone is None):
+        raise InvalidInput("Give exactly one of personId and phone", field="personId")
+    async with in_transaction():
+        house = await get_visible(readable_houses(viewer), residency.house_id, what="house", field="houseId")
+        viewer.require_role(house.community_id, PEOPLE_MANAGERS, "Moving a person in")
+        if person_id is not None:
+            person = await get_person(viewer, person_id)
+        else:
+            found = await Person.get_or_none(phone=validation.phone(phone or ""))
+            if found is None:
+                raise NotFound("Nobody is registered with this phone: register the person first", field="phone")
+            person = found
+        return await _move_in(viewer, person, residency, community_id=house.community_id)
+
+
+async def _move_in(viewer: Viewer, person: Person, new: NewResidency, *, community_id: int) -> Residency:
+    house = await House.get_or_none(id=new.house_id, community_id=community_id)
+    if house is None or not await readable_houses(viewer).filter(id=new.house_id).exists():
+        raise NotFound("No such house in this community", field="houseId")
+    viewer.require_role(house.community_id, PEOPLE_MANAGERS, "Moving a person in")
+    if new.moved_in > date.today() + timedelta(days=366):
+        raise InvalidInput("movedIn is more than a year ahead", field="movedIn")
+    if await Residency.filter(person_id=person.id, house_id=house.id, moved_out=None).exists():
+        raise Conflict("This person lives in this house already", field="houseId")
+    residency = await Residency.create(
+        person_id=person.id, house_id=house.id, community_id=house.community_id, kind=new.kind, moved_in=new.moved_in
+    )
+    await Membership.get_or_create(person_id=person.id, community_id=house.community_id, role=Role.RESIDENT, grid_id=None)
+    return residency
+
+
+async def _managed_residency(viewer: Viewer, residency_id: int, action: str) -> Residency:
+    residency = await get_visible(
+        access.readable_residencies(viewer), residency_id, what="residency", field="residencyId"
+    )
+    viewer.require_role(residency.community_id, PEOPLE_MANAGERS, action)
+    return residency
+
+
+async def end_residency(viewer: Viewer, residency_id: int, *, moved_out: date) -> Residency:
+    """Move a person out. The residency stays, with its dates, as history."""
+    async with in_transaction():
+        residency = await _managed_residency(viewer, residency_id, "Moving a person out")
+        if residency.moved_out is not None:
+            raise Conflict("This person has moved out already", field="residencyId")
+        if moved_out < residency.moved_in:
+            raise InvalidInput("movedOut is before movedIn", field="movedOut")
+        residency.moved_out = moved_out
+        await residency.save(update_fields=["moved_out"])
+        return residency
+
+
+async def update_residency(viewer: Viewer, residency_id: int, changes: dict[str, Any]) -> Residency:
+    only_known(changes, {"kind", "moved_in"})
+    async with in_transaction():
+        residency = await _managed_residency(viewer, residency_id, "Changing a residency")
+        if "kind" in changes:
+            residency.kind = ResidencyKind(changes["kind"])
+        if "moved_in" in changes:
+            moved_in: date = changes["moved_in"]
+            if residency.moved_out is not None and moved_in > residency.moved_out:
+                raise InvalidInput("movedIn is after movedOut", field="movedIn")
+            residency.moved_in = moved_in
+        await residency.save(update_fields=list(changes))
+        return residency
+
+
+# --- memberships -------------------------------------------------------------
+
+
+async def grant_membership(
+    viewer: Viewer, *, person_id: int, role: Role, community_id: int | None, grid_id: int | None
+) -> Membership:
+    """Give a person a role. Operators grant roles in their community; only a platform admin
+    grants PLATFORM_ADMIN (which has no community). Grid roles need a grid of that community."""
+    async with in_transaction():
+        if role is Role.PLATFORM_ADMIN:
+            viewer.require_platform_admin("Granting PLATFORM_ADMIN")
+            if community_id is not None or grid_id is not None:
+                raise InvalidInput("PLATFORM_ADMIN spans every community: give no communityId", field="communityId")
+        else:
+            if community_id is None:
+                raise InvalidInput(f"{role.value} needs a communityId", field="communityId")
+            community = await get_community(viewer, community_id)
+            viewer.require_role(community.id, SPACE_MANAGERS, "Granting a role")
+            if role in GRID_ROLES:
+                if grid_id is None:
+                    raise InvalidInput(f"{role.value} needs the grid they are responsible for", field="gridId")
+                if not await Grid.filter(id=grid_id, community_id=community.id).exists():
+                    raise InvalidInput("That grid is not in this community", field="gridId")
+            elif grid_id is not None:
+                raise InvalidInput(f"{role.value} is not scoped to a grid: give no gridId", field="gridId")
+        person = await Person.get_or_none(id=person_id)
+        if person is None:
+            raise NotFound(f"No person with id {person_id}", field="personId")
+        existing = Membership.filter(person_id=person_id, community_id=community_id, role=role, grid_id=grid_id)
+        if await existing.exists():
+            raise Conflict("This person has this role already", field="role")
+        return await Membership.create(person_id=person_id, community_id=community_id, role=role, grid_id=grid_id)
+
+
+async def revoke_membership(viewer: Viewer, membership_id: int) -> Membership:
+    async with in_transaction():
+        membership = await get_visible(
+            access.readable_memberships(viewer), membership_id, what="membership", field="membershipId"
+        )
+        if membership.community_id is None:
+            viewer.require_platform_admin("Revoking PLATFORM_ADMIN")
+            others = Membership.filter(Q(role=Role.PLATFORM_ADMIN) & ~Q(id=membership.id))
+            if not await others.exists():
+                raise Conflict("This is the last platform admin: grant another first", field="membershipId")
+        else:
+            viewer.require_role(membership.community_id, SPACE_MANAGERS, "Revoking a role")
+        await membership.delete()
+        return membership

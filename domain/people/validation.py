@@ -1,0 +1,46 @@
+"""Input checks shared by registration and the operators' people mutations."""
+
+from __future__ import annotations
+
+import re
+
+from domain.errors import InvalidInput
+
+_PHONE = re.compile(r"^\+?\d{6,15}$")
+_ID_NUMBER = re.compile(r"^[0-9A-Za-z]{6,32}$")
+
+
+def phone(value: str, field: str = "phone") -> str:
+    cleaned = re.sub(r"[\s-]", "", value)
+    if not _PHONE.match(cleaned):
+        raise InvalidInput("A phone number is 6 to 15 digits, optionally with a leading +", field=field)
+    return cleaned
+
+
+def name(value: str, field: str = "name") -> str:
+    cleaned = value.strip()
+    if not 1 <= len(cleaned) <= 100:
+        raise InvalidInput("A name is 1 to 100 characters", field=field)
+    return cleaned
+
+
+def id_number(value: str | None, field: str = "idNumber") -> str | None:
+    if value is None or value.strip() == "":
+        return None
+    cleaned = value.strip().upper()
+    if not _ID_NUMBER.match(cleaned):
+        raise InvalidInput("An ID number is 6 to 32 letters and digits", field=field)
+    return cleaned
+
+
+def mask_phone(value: str) -> str:
+    """138****5678: enough to recognise a number, not enough to call it."""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_id_number(value: str) -> str:
+    if len(value) <= 4:
+        return "*" * len(value)
+    return value[:2] + "*" * (len(value) - 4) + value[-2:]

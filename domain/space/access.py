@@ -1,0 +1,56 @@
+"""What space a viewer may read. Every list and lookup of space starts here."""
+
+from __future__ import annotations
+
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
+
+from auth.viewer import Viewer
+from domain.space.models import Building, Community, Grid, House, Unit
+
+
+def readable_communities(viewer: Viewer) -> QuerySet[Community]:
+    if viewer.is_platform_admin:
+        return Community.all()
+    return Community.filter(id__in=sorted(viewer.member_community_ids))
+
+
+def readable_houses(viewer: Viewer) -> QuerySet[House]:
+    """Whole communities for operators and property staff, their grids for housekeepers
+    and grid workers, the houses they live in for residents."""
+    if viewer.is_platform_admin:
+        return House.all()
+    return House.filter(
+        Q(id__in=sorted(viewer.house_ids))
+        | Q(community_id__in=sorted(viewer.readable_community_ids))
+        | Q(grid_id__in=sorted(viewer.grid_ids))
+    )
+
+
+def readable_buildings(viewer: Viewer) -> QuerySet[Building]:
+    if viewer.is_platform_admin:
+        return Building.all()
+    return Building.filter(
+        Q(community_id__in=sorted(viewer.readable_community_ids))
+        | Q(id__in=Subquery(readable_houses(viewer).values("building_id")))
+    )
+
+
+def readable_units(viewer: Viewer) -> QuerySet[Unit]:
+    if viewer.is_platform_admin:
+        return Unit.all()
+    return Unit.filter(
+        Q(community_id__in=sorted(viewer.readable_community_ids))
+        | Q(id__in=Subquery(readable_houses(viewer).values("unit_id")))
+    )
+
+
+def readable_grids(viewer: Viewer) -> QuerySet[Grid]:
+    """Staff see their grids, residents the grid of their own house (to find their housekeeper)."""
+    if viewer.is_platform_admin:
+        return Grid.all()
+    return Grid.filter(
+        Q(community_id__in=sorted(viewer.readable_community_ids))
+        | Q(id__in=sorted(viewer.grid_ids))
+        | Q(id__in=Subquery(House.filter(id__in=sorted(viewer.house_ids)).values("grid_id")))
+    )

@@ -1,0 +1,71 @@
+"""The GraphQL endpoint: HTTP and WebSocket, with the Viewer resolved from the access token."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.schema import BaseSchema
+
+from auth.service import viewer_for_token
+from auth.tokens import TokenIssuer
+from domain.errors import Unauthenticated
+from request_ids import current_request_id
+from resolvers.context import Context
+
+log = logging.getLogger("lingli.auth")
+
+
+def bearer_token(value: str | None) -> str | None:
+    if not value:
+        return None
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Send the access token as 'Authorization: Bearer <token>'")
+    return token.strip()
+
+
+class LingliGraphQL(GraphQL[Context, None]):
+    def __init__(self, schema: BaseSchema, *, issuer: TokenIssuer, graphiql: bool, allowed_origins: tuple[str, ...], ws_init_timeout: int) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if graphiql else None,
+            allowed_origins=allowed_origins,
+            connection_init_wait_timeout=timedelta(seconds=ws_init_timeout),
+        )
+        self.issuer = issuer
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        context = Context(issuer=self.issuer, request_id=current_request_id.get(), request=request, response=response)
+        if isinstance(request, Request):
+            try:
+                token = bearer_token(request.headers.get("authorization"))
+                if token:
+                    viewer, claims = await viewer_for_token(self.issuer, token)
+                    context.authenticated_viewer = viewer
+                    context.token_expires_at = claims.expires_at
+            except Unauthenticated as error:
+                context.auth_error = error
+        return context
+
+    async def on_ws_connect(self, context: Context) -> dict[str, Any]:
+        """graphql-transport-ws: the token comes in connection_init; a bad one closes with 4403."""
+        params = context.connection_params or {}
+        try:
+            raw = params.get("Authorization") or params.get("authorization")
+            token = bearer_token(raw) if raw else params.get("token")
+            if not isinstance(token, str) or not token:
+                raise Unauthenticated("connection_init needs {'Authorization': 'Bearer <access token>'}")
+            viewer, claims = await viewer_for_token(self.issuer, token)
+        except Unauthenticated as error:
+            log.info("websocket refused: %s", error.message)
+            raise ConnectionRejectionError({"code": error.code.value, "message": error.message}) from None
+        context.authenticated_viewer = viewer
+        context.token_expires_at = claims.expires_at
+        return {"personId": str(viewer.person_id)}

@@ -1,0 +1,80 @@
+"""`lingli serve | migrate | seed`: the commands an operator and `make run` use."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from settings import DATA_DIR, Settings, SettingsError
+
+
+def _migrate(settings: Settings) -> None:
+    from db import apply_migrations
+
+    if settings.uses_sqlite:
+        DATA_DIR.mkdir(exist_ok=True)
+    asyncio.run(apply_migrations(settings.database_url))
+    print("migrations applied")
+
+
+def _seed(settings: Settings) -> None:
+    if settings.production:
+        raise SettingsError("refusing to seed demo accounts with a known password in production")
+    from tortoise import Tortoise
+
+    from db import tortoise_config
+    from seed import DEMO_LOGINS, DEMO_PASSWORD, demo_present, seed_demo
+
+    async def run() -> None:
+        await Tortoise.init(config=tortoise_config(settings.database_url))
+        try:
+            created = await seed_demo()
+            present = await demo_present()
+        finally:
+            await Tortoise.close_connections()
+        print("demo community seeded" if created else "database has data already: nothing seeded")
+        if present:
+            print(f"demo logins (password for all: {DEMO_PASSWORD}):")
+            for login in DEMO_LOGINS:
+                print(f"  {login.phone}  {login.role:38} {login.name}")
+
+    asyncio.run(run())
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    from request_ids import configure_logging
+
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        "app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_config=None,
+        ws_per_message_deflate=False,
+        proxy_headers=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="lingli", description="Lingli community backend")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="serve GraphQL (HOST, PORT, WEB_CONCURRENCY from the environment)")
+    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("seed", help="create the demo community if the database is empty")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        {"serve": _serve, "migrate": _migrate, "seed": _seed}[args.command](settings)
+    except SettingsError as error:
+        print(f"lingli: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

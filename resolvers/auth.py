@@ -1,0 +1,44 @@
+"""Register, log in, refresh, log out."""
+
+from __future__ import annotations
+
+from strawberry.types import Info
+
+from auth import service
+from auth.service import TokenPair
+from schema import inputs
+from schema.types import AuthPayload, Person
+
+
+def _payload(pair: TokenPair) -> AuthPayload:
+    return AuthPayload(
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        expires_in=pair.expires_in,
+        token_type="Bearer",
+        person=Person.from_row(pair.person),
+    )
+
+
+async def auth_register(info: Info, input: inputs.AuthRegisterInput) -> AuthPayload:
+    pair = await service.register(
+        info.context.issuer,
+        phone=input.phone,
+        password=input.password,
+        name=input.name,
+        activation_code=input.activation_code,
+    )
+    return _payload(pair)
+
+
+async def auth_login(info: Info, phone: str, password: str) -> AuthPayload:
+    return _payload(await service.login(info.context.issuer, phone=phone, password=password))
+
+
+async def auth_refresh(info: Info, refresh_token: str) -> AuthPayload:
+    return _payload(await service.refresh(info.context.issuer, refresh_token=refresh_token))
+
+
+async def auth_logout(info: Info) -> bool:
+    await service.logout(info.context.viewer())
+    return True

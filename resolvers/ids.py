@@ -1,0 +1,19 @@
+"""GraphQL IDs are opaque strings; inside they are database ids."""
+
+from __future__ import annotations
+
+from domain.errors import InvalidInput
+
+
+def parse_id(value: str | int, field: str) -> int:
+    try:
+        parsed = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{field} is not a valid id", field=field) from None
+    if parsed < 1 or parsed > 2**31 - 1:
+        raise InvalidInput(f"{field} is not a valid id", field=field)
+    return parsed
+
+
+def parse_optional_id(value: str | int | None, field: str) -> int | None:
+    return None if value is None else parse_id(value, field)

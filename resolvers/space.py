@@ -1,0 +1,137 @@
+"""Space queries and mutations: read the viewer, call one domain function, map the result."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from domain.space import service
+from resolvers.changes import id_field, provided
+from resolvers.ids import parse_id, parse_optional_id
+from schema import inputs
+from schema.types import Building, Community, Connection, Grid, House, Unit, connection
+
+
+async def communities(info: Info, first: int | None = 20, after: str | None = None) -> Connection[Community]:
+    page = await service.list_communities(info.context.viewer(), first=first, after=after)
+    return connection(page, Community)
+
+
+async def community(info: Info, id: strawberry.ID) -> Community:
+    return Community.from_row(await service.get_community(info.context.viewer(), parse_id(id, "id")))
+
+
+async def buildings(
+    info: Info, community_id: strawberry.ID | None = None, first: int | None = 20, after: str | None = None
+) -> Connection[Building]:
+    page = await service.list_buildings(
+        info.context.viewer(), community_id=parse_optional_id(community_id, "communityId"), first=first, after=after
+    )
+    return connection(page, Building)
+
+
+async def building(info: Info, id: strawberry.ID) -> Building:
+    return Building.from_row(await service.get_building(info.context.viewer(), parse_id(id, "id")))
+
+
+async def houses(
+    info: Info,
+    community_id: strawberry.ID | None = None,
+    building_id: strawberry.ID | None = None,
+    unit_id: strawberry.ID | None = None,
+    grid_id: strawberry.ID | None = None,
+    first: int | None = 20,
+    after: str | None = None,
+) -> Connection[House]:
+    page = await service.list_houses(
+        info.context.viewer(),
+        community_id=parse_optional_id(community_id, "communityId"),
+        building_id=parse_optional_id(building_id, "buildingId"),
+        unit_id=parse_optional_id(unit_id, "unitId"),
+        grid_id=parse_optional_id(grid_id, "gridId"),
+        first=first,
+        after=after,
+    )
+    return connection(page, House)
+
+
+async def house(info: Info, id: strawberry.ID) -> House:
+    return House.from_row(await service.get_house(info.context.viewer(), parse_id(id, "id")))
+
+
+async def grids(
+    info: Info, community_id: strawberry.ID | None = None, first: int | None = 20, after: str | None = None
+) -> Connection[Grid]:
+    page = await service.list_grids(
+        info.context.viewer(), community_id=parse_optional_id(community_id, "communityId"), first=first, after=after
+    )
+    return connection(page, Grid)
+
+
+async def grid(info: Info, id: strawberry.ID) -> Grid:
+    return Grid.from_row(await service.get_grid(info.context.viewer(), parse_id(id, "id")))
+
+
+async def community_create(info: Info, input: inputs.CommunityCreateInput) -> Community:
+    row = await service.create_community(info.context.viewer(), name=input.name, code=input.code, address=input.address)
+    return Community.from_row(row)
+
+
+async def community_update(info: Info, input: inputs.CommunityUpdateInput) -> Community:
+    changes = provided(input, {"name": None, "address": None})
+    return Community.from_row(await service.update_community(info.context.viewer(), parse_id(input.id, "id"), changes))
+
+
+async def building_create(info: Info, input: inputs.BuildingCreateInput) -> Building:
+    row = await service.create_building(
+        info.context.viewer(),
+        community_id=parse_id(input.community_id, "communityId"),
+        name=input.name,
+        floors=input.floors,
+    )
+    return Building.from_row(row)
+
+
+async def building_update(info: Info, input: inputs.BuildingUpdateInput) -> Building:
+    changes = provided(input, {"name": None, "floors": None})
+    return Building.from_row(await service.update_building(info.context.viewer(), parse_id(input.id, "id"), changes))
+
+
+async def unit_create(info: Info, input: inputs.UnitCreateInput) -> Unit:
+    row = await service.create_unit(
+        info.context.viewer(), building_id=parse_id(input.building_id, "buildingId"), name=input.name
+    )
+    return Unit.from_row(row)
+
+
+async def grid_create(info: Info, input: inputs.GridCreateInput) -> Grid:
+    row = await service.create_grid(
+        info.context.viewer(), community_id=parse_id(input.community_id, "communityId"), name=input.name
+    )
+    return Grid.from_row(row)
+
+
+async def grid_update(info: Info, input: inputs.GridUpdateInput) -> Grid:
+    changes = provided(input, {"name": None})
+    return Grid.from_row(await service.update_grid(info.context.viewer(), parse_id(input.id, "id"), changes))
+
+
+async def house_create(info: Info, input: inputs.HouseCreateInput) -> House:
+    row = await service.create_house(
+        info.context.viewer(),
+        building_id=parse_id(input.building_id, "buildingId"),
+        number=input.number,
+        unit_id=parse_optional_id(input.unit_id, "unitId"),
+        grid_id=parse_optional_id(input.grid_id, "gridId"),
+        floor=input.floor,
+        area_m2=input.area_m2,
+    )
+    return House.from_row(row)
+
+
+async def house_update(info: Info, input: inputs.HouseUpdateInput) -> House:
+    changes = provided(
+        input,
+        {"number": None, "unit_id": id_field("unitId"), "grid_id": id_field("gridId"), "floor": None, "area_m2": None},
+    )
+    return House.from_row(await service.update_house(info.context.viewer(), parse_id(input.id, "id"), changes))

@@ -1,0 +1,144 @@
+"""GraphQL inputs. In the *UpdateInput types, a field left out is left unchanged."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import strawberry
+
+from schema.enums import CareTag, ResidencyKind, Role
+
+_UNCHANGED = "Left out: unchanged"
+
+
+@strawberry.input(description="A new community (platform admins only)")
+class CommunityCreateInput:
+    name: str = strawberry.field(description="Display name")
+    code: str = strawberry.field(description="Short stable code: 2-40 of A-Z 0-9 - _")
+    address: str = strawberry.field(default="", description="Postal address")
+
+
+@strawberry.input(description="Changes to a community")
+class CommunityUpdateInput:
+    id: strawberry.ID = strawberry.field(description="Which community")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+    address: str | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+
+
+@strawberry.input(description="A new building")
+class BuildingCreateInput:
+    community_id: strawberry.ID = strawberry.field(description="Its community")
+    name: str = strawberry.field(description="Name or number")
+    floors: int | None = strawberry.field(default=None, description="Number of floors")
+
+
+@strawberry.input(description="Changes to a building")
+class BuildingUpdateInput:
+    id: strawberry.ID = strawberry.field(description="Which building")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+    floors: int | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+
+
+@strawberry.input(description="A new unit of a building")
+class UnitCreateInput:
+    building_id: strawberry.ID = strawberry.field(description="Its building")
+    name: str = strawberry.field(description="Name or number")
+
+
+@strawberry.input(description="A new grid")
+class GridCreateInput:
+    community_id: strawberry.ID = strawberry.field(description="Its community")
+    name: str = strawberry.field(description="Display name")
+
+
+@strawberry.input(description="Changes to a grid")
+class GridUpdateInput:
+    id: strawberry.ID = strawberry.field(description="Which grid")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+
+
+@strawberry.input(description="A new house")
+class HouseCreateInput:
+    building_id: strawberry.ID = strawberry.field(description="Its building")
+    number: str = strawberry.field(description="Door number")
+    unit_id: strawberry.ID | None = strawberry.field(default=None, description="Its unit, if the building has units")
+    grid_id: strawberry.ID | None = strawberry.field(default=None, description="Its grid")
+    floor: int | None = strawberry.field(default=None, description="Floor")
+    area_m2: Decimal | None = strawberry.field(default=None, description="Floor area in square metres")
+
+
+@strawberry.input(description="Changes to a house; null clears unit, grid, floor or area")
+class HouseUpdateInput:
+    id: strawberry.ID = strawberry.field(description="Which house")
+    number: str | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+    unit_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+    grid_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+    floor: int | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+    area_m2: Decimal | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+
+
+@strawberry.input(description="Moving into a house")
+class MoveInInput:
+    house_id: strawberry.ID = strawberry.field(description="Which house")
+    kind: ResidencyKind = strawberry.field(description="Owner, tenant or family member")
+    moved_in: date = strawberry.field(description="Day of moving in")
+
+
+@strawberry.input(description="A person registered by the property office")
+class PersonCreateInput:
+    community_id: strawberry.ID = strawberry.field(description="The community registering them")
+    name: str = strawberry.field(description="Name")
+    phone: str = strawberry.field(description="Mobile number, unique")
+    id_number: str | None = strawberry.field(default=None, description="National ID number")
+    tags: list[CareTag] | None = strawberry.field(default=None, description="Care tags")
+    residency: MoveInInput | None = strawberry.field(default=None, description="Move them into a house at once")
+
+
+@strawberry.input(description="Changes to a person; `tags` replaces all tags")
+class PersonUpdateInput:
+    id: strawberry.ID = strawberry.field(description="Which person")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+    phone: str | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+    id_number: str | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+    tags: list[CareTag] | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+
+
+@strawberry.input(description="Move a known person in: give personId, or the phone they were registered with")
+class ResidencyCreateInput:
+    house_id: strawberry.ID = strawberry.field(description="Which house")
+    kind: ResidencyKind = strawberry.field(description="Owner, tenant or family member")
+    moved_in: date = strawberry.field(description="Day of moving in")
+    person_id: strawberry.ID | None = strawberry.field(default=None, description="Who, by id")
+    phone: str | None = strawberry.field(default=None, description="Who, by phone")
+
+
+@strawberry.input(description="Move a person out; the residency stays as history")
+class ResidencyEndInput:
+    id: strawberry.ID = strawberry.field(description="Which residency")
+    moved_out: date = strawberry.field(description="Day of moving out")
+
+
+@strawberry.input(description="Corrections to a residency")
+class ResidencyUpdateInput:
+    id: strawberry.ID = strawberry.field(description="Which residency")
+    kind: ResidencyKind | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+    moved_in: date | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+
+
+@strawberry.input(description="Give a person a role")
+class MembershipGrantInput:
+    person_id: strawberry.ID = strawberry.field(description="Who")
+    role: Role = strawberry.field(description="Which role")
+    community_id: strawberry.ID | None = strawberry.field(default=None, description="Where; none for PLATFORM_ADMIN")
+    grid_id: strawberry.ID | None = strawberry.field(default=None, description="For HOUSEKEEPER and GRID_WORKER")
+
+
+@strawberry.input(description="A new account, or claiming the record the property office made")
+class AuthRegisterInput:
+    phone: str = strawberry.field(description="Mobile number")
+    password: str = strawberry.field(description="At least 8 characters")
+    name: str = strawberry.field(description="Name")
+    activation_code: str | None = strawberry.field(
+        default=None, description="Needed when the office registered this phone already"
+    )

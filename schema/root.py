@@ -1,0 +1,102 @@
+"""The one Schema: Query and Mutation assembled from the resolvers, and its safety limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+from resolvers import auth, people, space
+from schema.extensions import MaskUnexpectedErrors, PerOperationLoaders
+from schema.types import (
+    ActivationCode,
+    AuthPayload,
+    Building,
+    Community,
+    Connection,
+    Grid,
+    House,
+    Membership,
+    Person,
+    Residency,
+    Unit,
+)
+
+_PAGE = "Pages: `first` (1-100, default 20) items after the cursor `after`."
+
+
+@strawberry.type(description="Everything you may read")
+class Query:
+    me: Person = strawberry.field(resolver=people.me, description="Who you are logged in as")
+    communities: Connection[Community] = strawberry.field(
+        resolver=space.communities, description=f"Communities you belong to. {_PAGE}"
+    )
+    community: Community = strawberry.field(resolver=space.community, description="One community")
+    buildings: Connection[Building] = strawberry.field(
+        resolver=space.buildings, description=f"Buildings you may see. {_PAGE}"
+    )
+    building: Building = strawberry.field(resolver=space.building, description="One building")
+    houses: Connection[House] = strawberry.field(
+        resolver=space.houses, description=f"Houses you may see, filtered by community, building, unit or grid. {_PAGE}"
+    )
+    house: House = strawberry.field(resolver=space.house, description="One house")
+    grids: Connection[Grid] = strawberry.field(resolver=space.grids, description=f"Grids you may see. {_PAGE}")
+    grid: Grid = strawberry.field(resolver=space.grid, description="One grid")
+    residents: Connection[Residency] = strawberry.field(
+        resolver=people.residents,
+        description="Who lives where, as far as you may see: filter by community, house, building, grid, care tag; "
+        f"movedOut false (default) = current, true = past, null = both. {_PAGE}",
+    )
+    person: Person = strawberry.field(resolver=people.person, description="One person you may see")
+    memberships: Connection[Membership] = strawberry.field(
+        resolver=people.memberships, description=f"Roles in communities you manage, and your own. {_PAGE}"
+    )
+
+
+@strawberry.type(description="Everything you may change. Each mutation writes all of its change or nothing")
+class Mutation:
+    auth_register: AuthPayload = strawberry.field(resolver=auth.auth_register, description="Create or claim an account")
+    auth_login: AuthPayload = strawberry.field(resolver=auth.auth_login, description="Log in with phone and password")
+    auth_refresh: AuthPayload = strawberry.field(
+        resolver=auth.auth_refresh, description="Spend a refresh token for a new token pair"
+    )
+    auth_logout: bool = strawberry.field(resolver=auth.auth_logout, description="End this session everywhere")
+
+    community_create: Community = strawberry.field(resolver=space.community_create, description="Platform admins")
+    community_update: Community = strawberry.field(resolver=space.community_update, description="Operators")
+    building_create: Building = strawberry.field(resolver=space.building_create, description="Operators")
+    building_update: Building = strawberry.field(resolver=space.building_update, description="Operators")
+    unit_create: Unit = strawberry.field(resolver=space.unit_create, description="Operators")
+    grid_create: Grid = strawberry.field(resolver=space.grid_create, description="Operators")
+    grid_update: Grid = strawberry.field(resolver=space.grid_update, description="Operators")
+    house_create: House = strawberry.field(resolver=space.house_create, description="Operators")
+    house_update: House = strawberry.field(resolver=space.house_update, description="Operators")
+
+    person_create: Person = strawberry.field(
+        resolver=people.person_create, description="Operators and property staff; optionally moves them in"
+    )
+    person_update: Person = strawberry.field(
+        resolver=people.person_update, description="Operators and property staff; anyone may change their own name"
+    )
+    person_issue_activation_code: ActivationCode = strawberry.field(
+        resolver=people.person_issue_activation_code, description="A code the person registers with"
+    )
+    residency_create: Residency = strawberry.field(resolver=people.residency_create, description="Move a person in")
+    residency_end: Residency = strawberry.field(resolver=people.residency_end, description="Move a person out")
+    residency_update: Residency = strawberry.field(resolver=people.residency_update, description="Correct a residency")
+    membership_grant: Membership = strawberry.field(resolver=people.membership_grant, description="Give a role")
+    membership_revoke: Membership = strawberry.field(resolver=people.membership_revoke, description="Take a role away")
+
+
+def build_schema(*, production: bool, max_depth: int = 10, max_aliases: int = 30, max_tokens: int = 2000) -> strawberry.Schema:
+    extensions: list[Any] = [
+        QueryDepthLimiter(max_depth=max_depth),
+        MaxAliasesLimiter(max_alias_count=max_aliases),
+        MaxTokensLimiter(max_token_count=max_tokens),
+        MaskUnexpectedErrors(),
+        PerOperationLoaders,
+    ]
+    if production:
+        extensions.append(DisableIntrospection())
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
