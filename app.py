@@ -78,5 +78,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.issuer = issuer
     app.state.broadcast = broadcast
     return app

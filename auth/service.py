@@ -59,7 +59,7 @@ async def register(issuer: TokenIssuer, *, phone: str, password: str, name: str,
             person.activation_code_hash = None
             person.activation_expires_at = None
             await person.save(update_fields=["password_hash", "activation_code_hash", "activation_expires_at"])
-        return await _start_session(issuer, person)
+        return await start_session(issuer, person)
 
 
 def _check_activation_code(person: Person, code: str | None) -> None:
@@ -79,7 +79,7 @@ async def login(issuer: TokenIssuer, *, phone: str, password: str) -> TokenPair:
     if not verify_password(password, person.password_hash if person else None) or person is None:
         raise Unauthenticated("Wrong phone number or password")
     async with in_transaction():
-        return await _start_session(issuer, person)
+        return await start_session(issuer, person)
 
 
 async def refresh(issuer: TokenIssuer, *, refresh_token: str) -> TokenPair:
@@ -115,7 +115,8 @@ async def logout(viewer: Viewer) -> None:
         await RefreshToken.filter(family=viewer.session, revoked_at=None).update(revoked_at=_now())
 
 
-async def _start_session(issuer: TokenIssuer, person: Person) -> TokenPair:
+async def start_session(issuer: TokenIssuer, person: Person) -> TokenPair:
+    """A new login: a new refresh-token family and an access token bound to it."""
     return await _issue(issuer, person, new_session_id())
 
 

@@ -15,12 +15,14 @@ from domain.space.access import readable_houses
 
 def readable_residencies(viewer: Viewer) -> QuerySet[Residency]:
     """Residencies of the houses the viewer may read: a resident sees their household only."""
+    viewer.require_person()
     if viewer.is_platform_admin:
         return Residency.all()
     return Residency.filter(house_id__in=Subquery(readable_houses(viewer).values("id")))
 
 
 def readable_memberships(viewer: Viewer) -> QuerySet[Membership]:
+    viewer.require_person()
     if viewer.is_platform_admin:
         return Membership.all()
     return Membership.filter(
@@ -29,6 +31,7 @@ def readable_memberships(viewer: Viewer) -> QuerySet[Membership]:
 
 
 def readable_persons(viewer: Viewer) -> QuerySet[Person]:
+    viewer.require_person()
     if viewer.is_platform_admin:
         return Person.all()
     return Person.filter(

@@ -10,6 +10,7 @@ from domain.space.models import Building, Community, Grid, House, Unit
 
 
 def readable_communities(viewer: Viewer) -> QuerySet[Community]:
+    viewer.require_person()
     if viewer.is_platform_admin:
         return Community.all()
     return Community.filter(id__in=sorted(viewer.member_community_ids))
@@ -18,6 +19,7 @@ def readable_communities(viewer: Viewer) -> QuerySet[Community]:
 def readable_houses(viewer: Viewer) -> QuerySet[House]:
     """Whole communities for operators and property staff, their grids for housekeepers
     and grid workers, the houses they live in for residents."""
+    viewer.require_person()
     if viewer.is_platform_admin:
         return House.all()
     return House.filter(
@@ -28,6 +30,7 @@ def readable_houses(viewer: Viewer) -> QuerySet[House]:
 
 
 def readable_buildings(viewer: Viewer) -> QuerySet[Building]:
+    viewer.require_person()
     if viewer.is_platform_admin:
         return Building.all()
     return Building.filter(
@@ -37,6 +40,7 @@ def readable_buildings(viewer: Viewer) -> QuerySet[Building]:
 
 
 def readable_units(viewer: Viewer) -> QuerySet[Unit]:
+    viewer.require_person()
     if viewer.is_platform_admin:
         return Unit.all()
     return Unit.filter(
@@ -47,6 +51,7 @@ def readable_units(viewer: Viewer) -> QuerySet[Unit]:
 
 def readable_grids(viewer: Viewer) -> QuerySet[Grid]:
     """Staff see their grids, residents the grid of their own house (to find their housekeeper)."""
+    viewer.require_person()
     if viewer.is_platform_admin:
         return Grid.all()
     return Grid.filter(

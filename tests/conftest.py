@@ -1,0 +1,145 @@
+"""Test harness: a real database (SQLite file or a fresh PostgreSQL database), migrated by
+`lingli migrate`'s own code, and the real app served by uvicorn on a loopback port.
+
+The suite runs once per backend: `pytest --db=sqlite` and `pytest --db=postgres`
+(`make test` runs both). Under CI=true a missing PostgreSQL fails the run loudly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+import uvicorn
+
+from auth.models import RefreshToken
+from auth.tokens import TokenIssuer
+from db import apply_migrations
+from domain.people.models import Membership, Person, PersonTag, Residency
+from domain.space.models import Building, Community, Grid, House, Unit
+from settings import Secret, Settings
+
+PG_ADMIN_URL = os.environ.get("LINGLI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+TEST_SECRET = "test-secret-" + "x" * 40
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--db", choices=["sqlite", "postgres"], default="sqlite", help="database backend to test on")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"lingli database backend: {config.getoption('--db')}"
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.config.getoption("--db"))
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if backend == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "lingli.sqlite3"
+        yield f"sqlite://{path}"
+        return
+    name = f"lingli_test_{uuid.uuid4().hex[:10]}"
+    try:
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    except (OSError, asyncpg.PostgresError) as error:
+        message = f"PostgreSQL not reachable at {PG_ADMIN_URL}: {error}"
+        if IN_CI:
+            pytest.fail(f"CI=true needs PostgreSQL: {message}", pytrace=False)
+        pytest.skip(message)
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgres://")
+    yield f"{base}/{name}"
+    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _pg_admin(sql: str) -> None:
+    conn = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@dataclass
+class RunningServer:
+    url: str
+    ws_url: str
+    issuer: TokenIssuer
+    settings: Settings
+
+
+def test_settings(database_url: str, **overrides: object) -> Settings:
+    base = Settings(env="test", database_url=database_url, jwt_secret=Secret(TEST_SECRET))
+    from dataclasses import replace
+
+    return replace(base, **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+async def server(database_url: str) -> AsyncIterator[RunningServer]:
+    """The real app on a real socket, in the test's own event loop (so factories share its database)."""
+    from app import create_app
+
+    await apply_migrations(database_url)
+    settings = test_settings(database_url)
+    app = create_app(settings)
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", ws_per_message_deflate=False)
+    uv = uvicorn.Server(config)
+    task = asyncio.create_task(uv.serve())
+    started = asyncio.Event()
+
+    async def wait_started() -> None:
+        while not uv.started and not task.done():
+            await asyncio.sleep(0.005)
+        started.set()
+
+    await asyncio.wait_for(wait_started(), timeout=30)
+    if task.done():
+        task.result()
+    port = uv.servers[0].sockets[0].getsockname()[1]
+    yield RunningServer(
+        url=f"http://127.0.0.1:{port}/graphql",
+        ws_url=f"ws://127.0.0.1:{port}/graphql",
+        issuer=app.state.issuer,
+        settings=settings,
+    )
+    uv.should_exit = True
+    await task
+
+
+# Children before parents, so foreign keys never block the clean-up.
+_TABLES = [RefreshToken, Membership, PersonTag, Residency, Person, House, Unit, Grid, Building, Community]
+
+
+@pytest.fixture(autouse=True)
+async def clean_database(server: RunningServer) -> AsyncIterator[None]:
+    yield
+    for model in _TABLES:
+        await model.all().delete()
+
+
+@pytest.fixture
+async def api(server: RunningServer) -> AsyncIterator[Any]:
+    from tests.support import Api
+
+    client = Api(server.url, server.issuer)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def world(server: RunningServer) -> Any:
+    from tests.support import make_world
+
+    return await make_world()
