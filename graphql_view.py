@@ -32,7 +32,15 @@ def bearer_token(value: str | None) -> str | None:
 
 
 class LingliGraphQL(GraphQL[Context, None]):
-    def __init__(self, schema: BaseSchema, *, issuer: TokenIssuer, graphiql: bool, allowed_origins: tuple[str, ...], ws_init_timeout: int) -> None:
+    def __init__(
+        self,
+        schema: BaseSchema,
+        *,
+        issuer: TokenIssuer,
+        graphiql: bool,
+        allowed_origins: tuple[str, ...],
+        ws_init_timeout: int,
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if graphiql else None,

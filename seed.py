@@ -56,13 +56,21 @@ async def seed_demo() -> bool:
                     for door in (1, 2):
                         number = f"{floor}0{door}"
                         houses[f"{building_no}-{unit_no}-{number}"] = await House.create(
-                            community=sunrise, building=building, unit=unit, grid=grid, number=number, floor=floor, area_m2=89
+                            community=sunrise,
+                            building=building,
+                            unit=unit,
+                            grid=grid,
+                            number=number,
+                            floor=floor,
+                            area_m2=89,
                         )
         river_building = await Building.create(community=riverside, name="A座", floors=2)
         river_house = await House.create(community=riverside, building=river_building, number="101", floor=1)
 
         async def person(name: str, phone: str, *, login: bool = True, id_number: str | None = None) -> Person:
-            return await Person.create(name=name, phone=phone, id_number=id_number, password_hash=password if login else None)
+            return await Person.create(
+                name=name, phone=phone, id_number=id_number, password_hash=password if login else None
+            )
 
         async def live(p: Person, house: House, kind: ResidencyKind, since: date) -> None:
             await Residency.create(person=p, house=house, community_id=house.community_id, kind=kind, moved_in=since)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -34,10 +34,12 @@ class TokenPair:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
-async def register(issuer: TokenIssuer, *, phone: str, password: str, name: str, activation_code: str | None) -> TokenPair:
+async def register(
+    issuer: TokenIssuer, *, phone: str, password: str, name: str, activation_code: str | None
+) -> TokenPair:
     """Create an account, or claim the person the property office registered with this phone.
 
     Claiming needs the one-time activation code the office handed out: knowing

@@ -23,7 +23,9 @@ async def get_visible(queryset: QuerySet[M], pk: int, *, what: str, field: str) 
 def only_known(changes: dict[str, Any], allowed: set[str]) -> None:
     unknown = set(changes) - allowed
     if unknown:
-        raise InvalidInput(f"These fields cannot be changed here: {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise InvalidInput(
+            f"These fields cannot be changed here: {', '.join(sorted(unknown))}", field=sorted(unknown)[0]
+        )
 
 
 async def save_or_conflict(row: Model, message: str, *, field: str, update_fields: list[str] | None = None) -> None:

@@ -73,6 +73,3 @@ class Loaders:
 
         self.contact_visible = _membership(lambda ids: people_access.contact_visible(v, ids))
         self.id_number_visible = _membership(lambda ids: people_access.id_number_visible(v, ids))
-
-
-

@@ -1,18 +1,18 @@
-"""GraphQL enums, the same Python enums the domain uses."""
+"""GraphQL enums: the domain's own Python enums, registered with strawberry once, here."""
 
 from __future__ import annotations
 
 import strawberry
 
-from auth.roles import Role as _Role
-from domain.errors import ErrorCode as _ErrorCode
-from domain.people.models import CareTag as _CareTag
-from domain.people.models import ResidencyKind as _ResidencyKind
+from auth.roles import Role
+from domain.errors import ErrorCode
+from domain.people.models import CareTag, ResidencyKind
 
-Role = strawberry.enum(_Role, description="A role a membership gives in a community")
-CareTag = strawberry.enum(_CareTag, description="Marks a person who needs care")
-ResidencyKind = strawberry.enum(_ResidencyKind, description="How a person lives in a house")
-ErrorCode = strawberry.enum(
-    _ErrorCode,
-    description="Stable codes in `errors[].extensions.code`: clients switch on these, never on messages",
+strawberry.enum(Role, description="A role a membership gives in a community")
+strawberry.enum(CareTag, description="Marks a person who needs care")
+strawberry.enum(ResidencyKind, description="How a person lives in a house")
+strawberry.enum(
+    ErrorCode, description="Stable codes in `errors[].extensions.code`: clients switch on these, never on messages"
 )
+
+__all__ = ["CareTag", "ErrorCode", "ResidencyKind", "Role"]

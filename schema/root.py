@@ -89,7 +89,9 @@ class Mutation:
     membership_revoke: Membership = strawberry.field(resolver=people.membership_revoke, description="Take a role away")
 
 
-def build_schema(*, production: bool, max_depth: int = 10, max_aliases: int = 30, max_tokens: int = 2000) -> strawberry.Schema:
+def build_schema(
+    *, production: bool, max_depth: int = 10, max_aliases: int = 30, max_tokens: int = 2000
+) -> strawberry.Schema:
     extensions: list[Any] = [
         lambda: QueryDepthLimiter(max_depth=max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=max_aliases),

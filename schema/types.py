@@ -50,7 +50,9 @@ class Community:
 
     @classmethod
     def from_row(cls, row: sm.Community) -> Community:
-        return cls(id=strawberry.ID(str(row.id)), name=row.name, code=row.code, address=row.address, created_at=row.created_at)
+        return cls(
+            id=strawberry.ID(str(row.id)), name=row.name, code=row.code, address=row.address, created_at=row.created_at
+        )
 
     @strawberry.field(description="Buildings you may see, by id")
     async def buildings(self, info: Info) -> list[Building]:
@@ -216,7 +218,9 @@ class Person:
     def from_row(cls, row: pm.Person) -> Person:
         return cls(id=strawberry.ID(str(row.id)), name=row.name, raw_phone=row.phone, raw_id_number=row.id_number)
 
-    @strawberry.field(description="Phone: in full for yourself, your household and staff responsible for you, else masked (138****5678)")
+    @strawberry.field(
+        description="Phone: in full for yourself, your household and staff responsible for you, else masked (138****5678)"
+    )
     async def phone(self, info: Info) -> str:
         if await info.context.loaders.contact_visible.load(int(self.id)):
             return self.raw_phone

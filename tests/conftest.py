@@ -96,17 +96,11 @@ async def server(database_url: str) -> AsyncIterator[RunningServer]:
     app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", ws_per_message_deflate=False)
     uv = uvicorn.Server(config)
-    task = asyncio.create_task(uv.serve())
-    started = asyncio.Event()
-
-    async def wait_started() -> None:
-        while not uv.started and not task.done():
-            await asyncio.sleep(0.005)
-        started.set()
-
-    await asyncio.wait_for(wait_started(), timeout=30)
-    if task.done():
-        task.result()
+    # startup() runs the lifespan and binds the socket before returning: no polling for "started".
+    config.load()
+    uv.lifespan = config.lifespan_class(config)
+    await uv.startup()
+    loop_task = asyncio.create_task(uv.main_loop())
     port = uv.servers[0].sockets[0].getsockname()[1]
     yield RunningServer(
         url=f"http://127.0.0.1:{port}/graphql",
@@ -115,7 +109,8 @@ async def server(database_url: str) -> AsyncIterator[RunningServer]:
         settings=settings,
     )
     uv.should_exit = True
-    await task
+    await loop_task
+    await uv.shutdown()
 
 
 # Children before parents, so foreign keys never block the clean-up.

@@ -153,7 +153,12 @@ class Api:
         self.http = httpx.AsyncClient(timeout=30)
 
     async def __call__(
-        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None, as_: Person | None = None
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        as_: Person | None = None,
     ) -> dict[str, Any]:
         if as_ is not None:
             token = await token_for(self.issuer, as_)

@@ -37,7 +37,11 @@ def readable_persons(viewer: Viewer) -> QuerySet[Person]:
     return Person.filter(
         Q(id=viewer.person_id or 0)
         | Q(id__in=Subquery(readable_residencies(viewer).values("person_id")))
-        | Q(id__in=Subquery(Membership.filter(community_id__in=sorted(viewer.readable_community_ids)).values("person_id")))
+        | Q(
+            id__in=Subquery(
+                Membership.filter(community_id__in=sorted(viewer.readable_community_ids)).values("person_id")
+            )
+        )
     )
 
 
@@ -50,16 +54,20 @@ async def contact_visible(viewer: Viewer, person_ids: Iterable[int]) -> set[int]
     ids = set(person_ids)
     if viewer.is_platform_admin:
         return ids
-    visible = {viewer.person_id} & ids
-    rows = await Residency.filter(person_id__in=sorted(ids), moved_out=None).filter(
-        Q(house_id__in=sorted(viewer.house_ids))
-        | Q(community_id__in=sorted(viewer.readable_community_ids))
-        | Q(house__grid_id__in=sorted(viewer.grid_ids))
-    ).values_list("person_id", flat=True)
+    visible = _self_among(viewer, ids)
+    rows = (
+        await Residency.filter(person_id__in=sorted(ids), moved_out=None)
+        .filter(
+            Q(house_id__in=sorted(viewer.house_ids))
+            | Q(community_id__in=sorted(viewer.readable_community_ids))
+            | Q(house__grid_id__in=sorted(viewer.grid_ids))
+        )
+        .values_list("person_id", flat=True)
+    )
     staff = await Membership.filter(
         person_id__in=sorted(ids), community_id__in=sorted(viewer.readable_community_ids)
     ).values_list("person_id", flat=True)
-    return visible | set(rows) | set(staff)  # type: ignore[arg-type]
+    return visible | _ints(rows) | _ints(staff)
 
 
 async def id_number_visible(viewer: Viewer, person_ids: Iterable[int]) -> set[int]:
@@ -74,4 +82,12 @@ async def id_number_visible(viewer: Viewer, person_ids: Iterable[int]) -> set[in
     staff = await Membership.filter(person_id__in=sorted(ids), community_id__in=communities).values_list(
         "person_id", flat=True
     )
-    return ({viewer.person_id} & ids) | set(rows) | set(staff)  # type: ignore[arg-type]
+    return _self_among(viewer, ids) | _ints(rows) | _ints(staff)
+
+
+def _self_among(viewer: Viewer, ids: set[int]) -> set[int]:
+    return {viewer.person_id} if viewer.person_id is not None and viewer.person_id in ids else set()
+
+
+def _ints(values: Iterable[object]) -> set[int]:
+    return {int(v) for v in values if isinstance(v, int)}

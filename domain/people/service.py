@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
 from auth.roles import GRID_ROLES, PEOPLE_MANAGERS, SPACE_MANAGERS, Role
@@ -57,7 +57,7 @@ async def list_residents(
     if grid_id is not None:
         qs = qs.filter(house__grid_id=grid_id)
     if tag is not None:
-        qs = qs.filter(person_id__in=PersonTag.filter(tag=tag).values("person_id"))
+        qs = qs.filter(person_id__in=Subquery(PersonTag.filter(tag=tag).values("person_id")))
     if moved_out is not None:
         qs = qs.filter(moved_out__isnull=not moved_out)
     return await paginate(qs, first=first, after=after)
@@ -105,9 +105,7 @@ async def create_person(
             raise Conflict(
                 "A person with this phone exists already: add a residency with their phone instead", field="phone"
             )
-        person = await Person.create(
-            name=validation.name(name), phone=phone, id_number=validation.id_number(id_number)
-        )
+        person = await Person.create(name=validation.name(name), phone=phone, id_number=validation.id_number(id_number))
         await _set_tags(person, tags or [])
         if residency is not None:
             await _move_in(viewer, person, residency, community_id=community.id)
@@ -161,7 +159,7 @@ async def issue_activation_code(viewer: Viewer, person_id: int) -> str:
             raise Conflict("This person has an account already", field="personId")
         code = new_one_time_code()
         person.activation_code_hash = one_time_code_hash(code)
-        person.activation_expires_at = datetime.now(timezone.utc) + ACTIVATION_CODE_TTL
+        person.activation_expires_at = datetime.now(UTC) + ACTIVATION_CODE_TTL
         await person.save(update_fields=["activation_code_hash", "activation_expires_at"])
         return code
 
@@ -200,7 +198,9 @@ async def _move_in(viewer: Viewer, person: Person, new: NewResidency, *, communi
     residency = await Residency.create(
         person_id=person.id, house_id=house.id, community_id=house.community_id, kind=new.kind, moved_in=new.moved_in
     )
-    await Membership.get_or_create(person_id=person.id, community_id=house.community_id, role=Role.RESIDENT, grid_id=None)
+    await Membership.get_or_create(
+        person_id=person.id, community_id=house.community_id, role=Role.RESIDENT, grid_id=None
+    )
     return residency
 
 

@@ -1,0 +1,83 @@
+"""Nested queries are batched: the number of SQL statements does not grow with the data."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from domain.people.models import ResidencyKind
+from tests.support import Api, World, data, make_house, make_resident
+
+NESTED = """
+query Nested {
+  communities {
+    nodes {
+      name
+      buildings {
+        name
+        units { name }
+        houses {
+          number
+          grid { name }
+          residents { kind person { name phone idNumber tags memberships { role } } }
+        }
+      }
+      grids { name staff { role person { name } } }
+    }
+  }
+}
+"""
+
+
+class _StatementCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().lstrip().upper()
+        if message.startswith(("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")):
+            self.statements.append(record.getMessage())
+
+
+@contextmanager
+def counting_sql() -> Iterator[_StatementCounter]:
+    """Counts the statements tortoise sends, from its own query log."""
+    logger = logging.getLogger("tortoise.db_client")
+    counter = _StatementCounter()
+    old_level = logger.level
+    logger.addHandler(counter)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(old_level)
+
+
+async def _statements_for_nested_query(api: Api, token: str) -> tuple[int, int]:
+    with counting_sql() as counter:
+        result = data(await api(NESTED, token=token))
+    houses = sum(len(b["houses"]) for c in result["communities"]["nodes"] for b in c["buildings"])
+    return len(counter.statements), houses
+
+
+async def test_nested_query_statement_count_does_not_grow_with_houses(api: Api, world: World) -> None:
+    from tests.support import token_for
+
+    token = await token_for(api.issuer, world.operator_a)
+    small_count, small_houses = await _statements_for_nested_query(api, token)
+
+    for n in range(12):
+        house = await make_house(world.a2, grid=world.g2, number=f"9{n:02d}")
+        await make_resident(house, name=f"Resident {n}")
+        await make_resident(house, name=f"Family {n}", kind=ResidencyKind.FAMILY)
+
+    large_count, large_houses = await _statements_for_nested_query(api, token)
+    assert large_houses == small_houses + 12
+    assert large_count == small_count, (
+        f"{small_count} statements for {small_houses} houses, {large_count} for {large_houses}"
+    )
+    # One per edge level plus the viewer's own look-ups: a fixed, small number.
+    assert small_count <= 20

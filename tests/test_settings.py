@@ -1,0 +1,45 @@
+"""Configuration comes from the environment; production refuses unsafe settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from settings import Settings, SettingsError
+
+STRONG = "k" * 48
+
+
+def test_defaults_serve_sqlite_and_memory_broadcast_in_development() -> None:
+    settings = Settings.from_env({})
+    assert settings.env == "development"
+    assert settings.database_url.startswith("sqlite://")
+    assert settings.broadcast_url == "memory://"
+    assert settings.graphiql_enabled
+
+
+def test_production_refuses_a_missing_or_short_secret() -> None:
+    for secret in ("", "short", "change-me-" + "x" * 40):
+        env = {"LINGLI_ENV": "production", "JWT_SECRET": secret, "DATABASE_URL": "postgres://db/lingli"}
+        with pytest.raises(SettingsError, match="JWT_SECRET"):
+            Settings.from_env(env)
+
+
+def test_production_refuses_sqlite() -> None:
+    with pytest.raises(SettingsError, match="PostgreSQL"):
+        Settings.from_env({"LINGLI_ENV": "production", "JWT_SECRET": STRONG})
+
+
+def test_production_with_real_settings_starts_without_graphiql() -> None:
+    settings = Settings.from_env(
+        {"LINGLI_ENV": "production", "JWT_SECRET": STRONG, "DATABASE_URL": "postgres://db/lingli", "PORT": "9000"}
+    )
+    assert settings.port == 9000
+    assert not settings.graphiql_enabled
+    assert STRONG not in repr(settings)
+
+
+def test_bad_numbers_and_environments_are_refused_by_name() -> None:
+    with pytest.raises(SettingsError, match="PORT"):
+        Settings.from_env({"PORT": "eighty"})
+    with pytest.raises(SettingsError, match="LINGLI_ENV"):
+        Settings.from_env({"LINGLI_ENV": "staging"})
