@@ -21,6 +21,7 @@ from auth.tokens import (
 )
 from auth.viewer import Grant, Viewer
 from domain.errors import Conflict, InvalidInput, Unauthenticated
+from domain.lookup import create_or_conflict
 from domain.people import validation
 from domain.people.models import Membership, Person, Residency
 
@@ -31,6 +32,9 @@ class TokenPair:
     access_token: str
     refresh_token: str
     expires_in: int
+
+
+_REGISTERED = "This phone number is already registered: log in instead"
 
 
 def _now() -> datetime:
@@ -52,9 +56,11 @@ async def register(
     async with in_transaction():
         person = await Person.get_or_none(phone=phone)
         if person is None:
-            person = await Person.create(name=name, phone=phone, password_hash=hash_password(password))
+            person = await create_or_conflict(
+                Person, _REGISTERED, field="phone", name=name, phone=phone, password_hash=hash_password(password)
+            )
         elif person.password_hash:
-            raise Conflict("This phone number is already registered: log in instead", field="phone")
+            raise Conflict(_REGISTERED, field="phone")
         else:
             _check_activation_code(person, activation_code)
             person.password_hash = hash_password(password)

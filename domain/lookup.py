@@ -28,6 +28,14 @@ def only_known(changes: dict[str, Any], allowed: set[str]) -> None:
         )
 
 
+async def create_or_conflict(model: type[M], message: str, *, field: str, **values: Any) -> M:
+    """Create, turning a unique-constraint failure (a concurrent twin won) into a typed CONFLICT."""
+    try:
+        return await model.create(**values)
+    except IntegrityError:
+        raise Conflict(message, field=field) from None
+
+
 async def save_or_conflict(row: Model, message: str, *, field: str, update_fields: list[str] | None = None) -> None:
     """Save, turning a unique-constraint failure into a typed CONFLICT on ``field``."""
     try:

@@ -6,6 +6,7 @@ from strawberry.types import Info
 
 from auth import service
 from auth.service import TokenPair
+from resolvers.context import Context
 from schema import inputs
 from schema.types import AuthPayload, Person
 
@@ -20,7 +21,7 @@ def _payload(pair: TokenPair) -> AuthPayload:
     )
 
 
-async def auth_register(info: Info, input: inputs.AuthRegisterInput) -> AuthPayload:
+async def auth_register(info: Info[Context, None], input: inputs.AuthRegisterInput) -> AuthPayload:
     pair = await service.register(
         info.context.issuer,
         phone=input.phone,
@@ -31,14 +32,14 @@ async def auth_register(info: Info, input: inputs.AuthRegisterInput) -> AuthPayl
     return _payload(pair)
 
 
-async def auth_login(info: Info, phone: str, password: str) -> AuthPayload:
+async def auth_login(info: Info[Context, None], phone: str, password: str) -> AuthPayload:
     return _payload(await service.login(info.context.issuer, phone=phone, password=password))
 
 
-async def auth_refresh(info: Info, refresh_token: str) -> AuthPayload:
+async def auth_refresh(info: Info[Context, None], refresh_token: str) -> AuthPayload:
     return _payload(await service.refresh(info.context.issuer, refresh_token=refresh_token))
 
 
-async def auth_logout(info: Info) -> bool:
+async def auth_logout(info: Info[Context, None]) -> bool:
     await service.logout(info.context.viewer())
     return True

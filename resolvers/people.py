@@ -10,23 +10,24 @@ from domain.people import service
 from domain.people.models import CareTag as CareTagValue
 from domain.people.service import ACTIVATION_CODE_TTL, NewResidency
 from resolvers.changes import provided
+from resolvers.context import Context
 from resolvers.ids import parse_id, parse_optional_id
 from schema import inputs
 from schema.enums import CareTag
 from schema.types import ActivationCode, Connection, Membership, Person, Residency, connection
 
 
-async def me(info: Info) -> Person:
+async def me(info: Info[Context, None]) -> Person:
     viewer = info.context.viewer()
     return Person.from_row(await service.get_person(viewer, viewer.require_person()))
 
 
-async def person(info: Info, id: strawberry.ID) -> Person:
+async def person(info: Info[Context, None], id: strawberry.ID) -> Person:
     return Person.from_row(await service.get_person(info.context.viewer(), parse_id(id, "id")))
 
 
 async def residents(
-    info: Info,
+    info: Info[Context, None],
     community_id: strawberry.ID | None = None,
     house_id: strawberry.ID | None = None,
     building_id: strawberry.ID | None = None,
@@ -51,7 +52,10 @@ async def residents(
 
 
 async def memberships(
-    info: Info, community_id: strawberry.ID | None = None, first: int | None = 20, after: str | None = None
+    info: Info[Context, None],
+    community_id: strawberry.ID | None = None,
+    first: int | None = 20,
+    after: str | None = None,
 ) -> Connection[Membership]:
     page = await service.list_memberships(
         info.context.viewer(), community_id=parse_optional_id(community_id, "communityId"), first=first, after=after
@@ -63,7 +67,7 @@ def _move_in(inp: inputs.MoveInInput) -> NewResidency:
     return NewResidency(house_id=parse_id(inp.house_id, "houseId"), kind=inp.kind, moved_in=inp.moved_in)
 
 
-async def person_create(info: Info, input: inputs.PersonCreateInput) -> Person:
+async def person_create(info: Info[Context, None], input: inputs.PersonCreateInput) -> Person:
     row = await service.create_person(
         info.context.viewer(),
         community_id=parse_id(input.community_id, "communityId"),
@@ -76,17 +80,17 @@ async def person_create(info: Info, input: inputs.PersonCreateInput) -> Person:
     return Person.from_row(row)
 
 
-async def person_update(info: Info, input: inputs.PersonUpdateInput) -> Person:
+async def person_update(info: Info[Context, None], input: inputs.PersonUpdateInput) -> Person:
     changes = provided(input, {"name": None, "phone": None, "id_number": None, "tags": None})
     return Person.from_row(await service.update_person(info.context.viewer(), parse_id(input.id, "id"), changes))
 
 
-async def person_issue_activation_code(info: Info, person_id: strawberry.ID) -> ActivationCode:
+async def person_issue_activation_code(info: Info[Context, None], person_id: strawberry.ID) -> ActivationCode:
     code = await service.issue_activation_code(info.context.viewer(), parse_id(person_id, "personId"))
     return ActivationCode(code=code, expires_in_days=ACTIVATION_CODE_TTL.days)
 
 
-async def residency_create(info: Info, input: inputs.ResidencyCreateInput) -> Residency:
+async def residency_create(info: Info[Context, None], input: inputs.ResidencyCreateInput) -> Residency:
     row = await service.create_residency(
         info.context.viewer(),
         person_id=parse_optional_id(input.person_id, "personId"),
@@ -96,17 +100,17 @@ async def residency_create(info: Info, input: inputs.ResidencyCreateInput) -> Re
     return Residency.from_row(row)
 
 
-async def residency_end(info: Info, input: inputs.ResidencyEndInput) -> Residency:
+async def residency_end(info: Info[Context, None], input: inputs.ResidencyEndInput) -> Residency:
     row = await service.end_residency(info.context.viewer(), parse_id(input.id, "id"), moved_out=input.moved_out)
     return Residency.from_row(row)
 
 
-async def residency_update(info: Info, input: inputs.ResidencyUpdateInput) -> Residency:
+async def residency_update(info: Info[Context, None], input: inputs.ResidencyUpdateInput) -> Residency:
     changes = provided(input, {"kind": None, "moved_in": None})
     return Residency.from_row(await service.update_residency(info.context.viewer(), parse_id(input.id, "id"), changes))
 
 
-async def membership_grant(info: Info, input: inputs.MembershipGrantInput) -> Membership:
+async def membership_grant(info: Info[Context, None], input: inputs.MembershipGrantInput) -> Membership:
     row = await service.grant_membership(
         info.context.viewer(),
         person_id=parse_id(input.person_id, "personId"),
@@ -117,5 +121,5 @@ async def membership_grant(info: Info, input: inputs.MembershipGrantInput) -> Me
     return Membership.from_row(row)
 
 
-async def membership_revoke(info: Info, id: strawberry.ID) -> Membership:
+async def membership_revoke(info: Info[Context, None], id: strawberry.ID) -> Membership:
     return Membership.from_row(await service.revoke_membership(info.context.viewer(), parse_id(id, "id")))

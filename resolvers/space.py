@@ -7,22 +7,28 @@ from strawberry.types import Info
 
 from domain.space import service
 from resolvers.changes import id_field, provided
+from resolvers.context import Context
 from resolvers.ids import parse_id, parse_optional_id
 from schema import inputs
 from schema.types import Building, Community, Connection, Grid, House, Unit, connection
 
 
-async def communities(info: Info, first: int | None = 20, after: str | None = None) -> Connection[Community]:
+async def communities(
+    info: Info[Context, None], first: int | None = 20, after: str | None = None
+) -> Connection[Community]:
     page = await service.list_communities(info.context.viewer(), first=first, after=after)
     return connection(page, Community)
 
 
-async def community(info: Info, id: strawberry.ID) -> Community:
+async def community(info: Info[Context, None], id: strawberry.ID) -> Community:
     return Community.from_row(await service.get_community(info.context.viewer(), parse_id(id, "id")))
 
 
 async def buildings(
-    info: Info, community_id: strawberry.ID | None = None, first: int | None = 20, after: str | None = None
+    info: Info[Context, None],
+    community_id: strawberry.ID | None = None,
+    first: int | None = 20,
+    after: str | None = None,
 ) -> Connection[Building]:
     page = await service.list_buildings(
         info.context.viewer(), community_id=parse_optional_id(community_id, "communityId"), first=first, after=after
@@ -30,12 +36,12 @@ async def buildings(
     return connection(page, Building)
 
 
-async def building(info: Info, id: strawberry.ID) -> Building:
+async def building(info: Info[Context, None], id: strawberry.ID) -> Building:
     return Building.from_row(await service.get_building(info.context.viewer(), parse_id(id, "id")))
 
 
 async def houses(
-    info: Info,
+    info: Info[Context, None],
     community_id: strawberry.ID | None = None,
     building_id: strawberry.ID | None = None,
     unit_id: strawberry.ID | None = None,
@@ -55,12 +61,15 @@ async def houses(
     return connection(page, House)
 
 
-async def house(info: Info, id: strawberry.ID) -> House:
+async def house(info: Info[Context, None], id: strawberry.ID) -> House:
     return House.from_row(await service.get_house(info.context.viewer(), parse_id(id, "id")))
 
 
 async def grids(
-    info: Info, community_id: strawberry.ID | None = None, first: int | None = 20, after: str | None = None
+    info: Info[Context, None],
+    community_id: strawberry.ID | None = None,
+    first: int | None = 20,
+    after: str | None = None,
 ) -> Connection[Grid]:
     page = await service.list_grids(
         info.context.viewer(), community_id=parse_optional_id(community_id, "communityId"), first=first, after=after
@@ -68,21 +77,21 @@ async def grids(
     return connection(page, Grid)
 
 
-async def grid(info: Info, id: strawberry.ID) -> Grid:
+async def grid(info: Info[Context, None], id: strawberry.ID) -> Grid:
     return Grid.from_row(await service.get_grid(info.context.viewer(), parse_id(id, "id")))
 
 
-async def community_create(info: Info, input: inputs.CommunityCreateInput) -> Community:
+async def community_create(info: Info[Context, None], input: inputs.CommunityCreateInput) -> Community:
     row = await service.create_community(info.context.viewer(), name=input.name, code=input.code, address=input.address)
     return Community.from_row(row)
 
 
-async def community_update(info: Info, input: inputs.CommunityUpdateInput) -> Community:
+async def community_update(info: Info[Context, None], input: inputs.CommunityUpdateInput) -> Community:
     changes = provided(input, {"name": None, "address": None})
     return Community.from_row(await service.update_community(info.context.viewer(), parse_id(input.id, "id"), changes))
 
 
-async def building_create(info: Info, input: inputs.BuildingCreateInput) -> Building:
+async def building_create(info: Info[Context, None], input: inputs.BuildingCreateInput) -> Building:
     row = await service.create_building(
         info.context.viewer(),
         community_id=parse_id(input.community_id, "communityId"),
@@ -92,31 +101,31 @@ async def building_create(info: Info, input: inputs.BuildingCreateInput) -> Buil
     return Building.from_row(row)
 
 
-async def building_update(info: Info, input: inputs.BuildingUpdateInput) -> Building:
+async def building_update(info: Info[Context, None], input: inputs.BuildingUpdateInput) -> Building:
     changes = provided(input, {"name": None, "floors": None})
     return Building.from_row(await service.update_building(info.context.viewer(), parse_id(input.id, "id"), changes))
 
 
-async def unit_create(info: Info, input: inputs.UnitCreateInput) -> Unit:
+async def unit_create(info: Info[Context, None], input: inputs.UnitCreateInput) -> Unit:
     row = await service.create_unit(
         info.context.viewer(), building_id=parse_id(input.building_id, "buildingId"), name=input.name
     )
     return Unit.from_row(row)
 
 
-async def grid_create(info: Info, input: inputs.GridCreateInput) -> Grid:
+async def grid_create(info: Info[Context, None], input: inputs.GridCreateInput) -> Grid:
     row = await service.create_grid(
         info.context.viewer(), community_id=parse_id(input.community_id, "communityId"), name=input.name
     )
     return Grid.from_row(row)
 
 
-async def grid_update(info: Info, input: inputs.GridUpdateInput) -> Grid:
+async def grid_update(info: Info[Context, None], input: inputs.GridUpdateInput) -> Grid:
     changes = provided(input, {"name": None})
     return Grid.from_row(await service.update_grid(info.context.viewer(), parse_id(input.id, "id"), changes))
 
 
-async def house_create(info: Info, input: inputs.HouseCreateInput) -> House:
+async def house_create(info: Info[Context, None], input: inputs.HouseCreateInput) -> House:
     row = await service.create_house(
         info.context.viewer(),
         building_id=parse_id(input.building_id, "buildingId"),
@@ -129,7 +138,7 @@ async def house_create(info: Info, input: inputs.HouseCreateInput) -> House:
     return House.from_row(row)
 
 
-async def house_update(info: Info, input: inputs.HouseUpdateInput) -> House:
+async def house_update(info: Info[Context, None], input: inputs.HouseUpdateInput) -> House:
     changes = provided(
         input,
         {"number": None, "unit_id": id_field("unitId"), "grid_id": id_field("gridId"), "floor": None, "area_m2": None},

@@ -13,7 +13,7 @@ from auth.roles import GRID_ROLES, PEOPLE_MANAGERS, SPACE_MANAGERS, Role
 from auth.tokens import new_one_time_code, one_time_code_hash
 from auth.viewer import Viewer
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from domain.lookup import get_visible, only_known
+from domain.lookup import create_or_conflict, get_visible, only_known
 from domain.pagination import Page, paginate
 from domain.people import access, validation
 from domain.people.models import CareTag, Membership, Person, PersonTag, Residency, ResidencyKind
@@ -105,7 +105,14 @@ async def create_person(
             raise Conflict(
                 "A person with this phone exists already: add a residency with their phone instead", field="phone"
             )
-        person = await Person.create(name=validation.name(name), phone=phone, id_number=validation.id_number(id_number))
+        person = await create_or_conflict(
+            Person,
+            "A person with this phone exists already",
+            field="phone",
+            name=validation.name(name),
+            phone=phone,
+            id_number=validation.id_number(id_number),
+        )
         await _set_tags(person, tags or [])
         if residency is not None:
             await _move_in(viewer, person, residency, community_id=community.id)

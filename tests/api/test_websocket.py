@@ -1,0 +1,83 @@
+"""GraphQL over a real WebSocket (graphql-transport-ws), with gql as the client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from gql import Client, GraphQLRequest, gql
+from gql.transport.exceptions import TransportConnectionFailed, TransportQueryError
+from gql.transport.websockets import WebsocketsTransport
+from websockets.exceptions import ConnectionClosed
+
+from tests.conftest import RunningServer
+from tests.support import World, token_for
+
+ME = gql("query Me { me { id name } }")
+HOUSE = gql("query House($id: ID!) { house(id: $id) { id number } }")
+LOGOUT = gql("mutation Logout { authLogout }")
+
+PROTOCOL = WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL  # "graphql-transport-ws"
+FORBIDDEN = 4403
+
+
+def transport(server: RunningServer, init_payload: dict[str, Any]) -> WebsocketsTransport:
+    return WebsocketsTransport(url=server.ws_url, init_payload=init_payload, subprotocols=[PROTOCOL])
+
+
+async def close_code_of_refused_connection(server: RunningServer, init_payload: dict[str, Any]) -> int:
+    """Connect and send connection_init; the server must close the socket instead of acknowledging it."""
+    refused = transport(server, init_payload)
+    try:
+        with pytest.raises(TransportConnectionFailed) as failure:
+            async with Client(transport=refused):
+                pass
+    finally:
+        await refused.adapter.close()
+    # gql reports the closed socket as TransportConnectionFailed, raised from websockets' ConnectionClosed.
+    closed = failure.value.__cause__
+    assert isinstance(closed, ConnectionClosed), repr(closed)
+    assert closed.rcvd is not None, "the server sent no close frame"
+    return closed.rcvd.code
+
+
+async def test_a_query_runs_over_the_socket_as_the_person_of_the_token(server: RunningServer, world: World) -> None:
+    person = world.owner_a101
+    token = await token_for(server.issuer, person)
+    socket = transport(server, {"Authorization": f"Bearer {token}"})
+
+    async with Client(transport=socket) as session:
+        result = await session.execute(ME)
+
+    assert socket.subprotocol == PROTOCOL
+    assert result == {"me": {"id": str(person.id), "name": person.name}}
+
+
+async def test_a_bad_token_closes_the_socket_with_4403(server: RunningServer) -> None:
+    assert await close_code_of_refused_connection(server, {"Authorization": "Bearer not-a-jwt"}) == FORBIDDEN
+
+
+async def test_a_missing_token_closes_the_socket_with_4403(server: RunningServer) -> None:
+    assert await close_code_of_refused_connection(server, {}) == FORBIDDEN
+
+
+async def test_a_logged_out_token_closes_the_socket_with_4403(server: RunningServer, world: World) -> None:
+    token = await token_for(server.issuer, world.owner_a101)
+    async with Client(transport=transport(server, {"Authorization": f"Bearer {token}"})) as session:
+        assert await session.execute(LOGOUT) == {"authLogout": True}
+
+    assert await close_code_of_refused_connection(server, {"Authorization": f"Bearer {token}"}) == FORBIDDEN
+
+
+async def test_a_resident_on_the_socket_cannot_read_another_house(server: RunningServer, world: World) -> None:
+    token = await token_for(server.issuer, world.owner_a101)
+
+    async with Client(transport=transport(server, {"Authorization": f"Bearer {token}"})) as session:
+        own = await session.execute(GraphQLRequest(HOUSE, variable_values={"id": str(world.a101.id)}))
+        with pytest.raises(TransportQueryError) as refused:
+            await session.execute(GraphQLRequest(HOUSE, variable_values={"id": str(world.b101.id)}))
+
+    assert own == {"house": {"id": str(world.a101.id), "number": "101"}}
+    assert refused.value.errors is not None
+    assert refused.value.errors[0]["extensions"]["code"] == "NOT_FOUND"
+    assert refused.value.data is None
