@@ -45,16 +45,18 @@ def _seed(settings: Settings) -> None:
 def _serve(settings: Settings) -> None:
     import uvicorn
 
-    from request_ids import configure_logging
+    from request_ids import logging_config
 
-    configure_logging(settings.log_level)
+    # Make the development secret once, here, before workers start: each worker
+    # making its own would sign tokens the others refuse.
+    settings.with_dev_secret()
     uvicorn.run(
         "app:create_app",
         factory=True,
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
-        log_config=None,
+        log_config=logging_config(settings.log_level),
         ws_per_message_deflate=False,
         proxy_headers=True,
     )

@@ -109,10 +109,14 @@ class Settings:
             return self
         DATA_DIR.mkdir(exist_ok=True)
         path = DATA_DIR / "jwt_secret"
-        if not path.exists():
-            path.write_text(secrets.token_urlsafe(48))
+        try:
+            # "x": exclusive create, so two processes starting together cannot both write one.
+            with path.open("x") as file:
+                file.write(secrets.token_urlsafe(48))
             path.chmod(0o600)
             log.warning("JWT_SECRET not set: generated a development secret in %s (never use this in production)", path)
+        except FileExistsError:
+            pass
         return replace(self, jwt_secret=Secret(path.read_text().strip()))
 
 

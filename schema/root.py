@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.types import ExecutionContext
 
 from resolvers import auth, people, space
 from schema.extensions import MaskUnexpectedErrors, PerOperationLoaders
@@ -22,6 +25,8 @@ from schema.types import (
     Residency,
     Unit,
 )
+
+log = logging.getLogger("lingli.graphql")
 
 _PAGE = "Pages: `first` (1-100, default 20) items after the cursor `after`."
 
@@ -89,6 +94,15 @@ class Mutation:
     membership_revoke: Membership = strawberry.field(resolver=people.membership_revoke, description="Take a role away")
 
 
+class LingliSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Client errors are routine: one INFO line each. Unexpected ones were already logged,
+        with their traceback and request id, by MaskUnexpectedErrors."""
+        for error in errors:
+            code = (error.extensions or {}).get("code", "GRAPHQL")
+            log.info("%s: %s", code, error.message)
+
+
 def build_schema(
     *, production: bool, max_depth: int = 10, max_aliases: int = 30, max_tokens: int = 2000
 ) -> strawberry.Schema:
@@ -101,4 +115,4 @@ def build_schema(
     ]
     if production:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return LingliSchema(query=Query, mutation=Mutation, extensions=extensions)
