@@ -20,6 +20,11 @@ async def get_visible(queryset: QuerySet[M], pk: int, *, what: str, field: str) 
     return row
 
 
+def given(**filters: Any) -> dict[str, Any]:
+    """The filters the client actually gave: None means "not filtered on"."""
+    return {key: value for key, value in filters.items() if value is not None}
+
+
 def only_known(changes: dict[str, Any], allowed: set[str]) -> None:
     unknown = set(changes) - allowed
     if unknown:

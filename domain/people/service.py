@@ -13,7 +13,7 @@ from auth.roles import GRID_ROLES, PEOPLE_MANAGERS, SPACE_MANAGERS, Role
 from auth.tokens import new_one_time_code, one_time_code_hash
 from auth.viewer import Viewer
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from domain.lookup import create_or_conflict, get_visible, only_known
+from domain.lookup import create_or_conflict, get_visible, given, only_known
 from domain.pagination import Page, paginate
 from domain.people import access, validation
 from domain.people.models import CareTag, Membership, Person, PersonTag, Residency, ResidencyKind
@@ -47,15 +47,9 @@ async def list_residents(
     """Residencies the viewer may read. ``moved_out``: False = current residents (the default),
     True = past ones only, None = both."""
     viewer.require_person()
-    qs = access.readable_residencies(viewer)
-    if community_id is not None:
-        qs = qs.filter(community_id=community_id)
-    if house_id is not None:
-        qs = qs.filter(house_id=house_id)
-    if building_id is not None:
-        qs = qs.filter(house__building_id=building_id)
-    if grid_id is not None:
-        qs = qs.filter(house__grid_id=grid_id)
+    qs = access.readable_residencies(viewer).filter(
+        **given(community_id=community_id, house_id=house_id, house__building_id=building_id, house__grid_id=grid_id)
+    )
     if tag is not None:
         qs = qs.filter(person_id__in=Subquery(PersonTag.filter(tag=tag).values("person_id")))
     if moved_out is not None:
@@ -67,9 +61,7 @@ async def list_memberships(
     viewer: Viewer, *, community_id: int | None, first: int | None, after: str | None
 ) -> Page[Membership]:
     viewer.require_person()
-    qs = access.readable_memberships(viewer)
-    if community_id is not None:
-        qs = qs.filter(community_id=community_id)
+    qs = access.readable_memberships(viewer).filter(**given(community_id=community_id))
     return await paginate(qs, first=first, after=after)
 
 

@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 from auth.roles import SPACE_MANAGERS
 from auth.viewer import Viewer
 from domain.errors import Conflict, InvalidInput
-from domain.lookup import get_visible, only_known, save_or_conflict
+from domain.lookup import get_visible, given, only_known, save_or_conflict
 from domain.pagination import Page, paginate
 from domain.space import access
 from domain.space.models import Building, Community, Grid, House, Unit
@@ -40,9 +40,7 @@ async def get_community(viewer: Viewer, community_id: int) -> Community:
 async def list_buildings(
     viewer: Viewer, *, community_id: int | None, first: int | None, after: str | None
 ) -> Page[Building]:
-    qs = access.readable_buildings(viewer)
-    if community_id is not None:
-        qs = qs.filter(community_id=community_id)
+    qs = access.readable_buildings(viewer).filter(**given(community_id=community_id))
     return await paginate(qs, first=first, after=after)
 
 
@@ -60,8 +58,8 @@ async def list_houses(
     first: int | None = None,
     after: str | None = None,
 ) -> Page[House]:
-    filters = {"community_id": community_id, "building_id": building_id, "unit_id": unit_id, "grid_id": grid_id}
-    qs = access.readable_houses(viewer).filter(**{k: v for k, v in filters.items() if v is not None})
+    filters = given(community_id=community_id, building_id=building_id, unit_id=unit_id, grid_id=grid_id)
+    qs = access.readable_houses(viewer).filter(**filters)
     return await paginate(qs, first=first, after=after)
 
 
@@ -70,9 +68,7 @@ async def get_house(viewer: Viewer, house_id: int) -> House:
 
 
 async def list_grids(viewer: Viewer, *, community_id: int | None, first: int | None, after: str | None) -> Page[Grid]:
-    qs = access.readable_grids(viewer)
-    if community_id is not None:
-        qs = qs.filter(community_id=community_id)
+    qs = access.readable_grids(viewer).filter(**given(community_id=community_id))
     return await paginate(qs, first=first, after=after)
 
 

@@ -97,33 +97,17 @@ async def test_a_known_phone_is_a_conflict_and_can_be_moved_in_by_phone(api: Api
         as_=world.operator_a,
     )
     assert (error(result)["code"], error(result)["field"]) == ("CONFLICT", "phone")
-    moved = data(
-        await api(
-            RESIDENCY_CREATE,
-            {
-                "input": {
-                    "houseId": str(world.a201.id),
-                    "phone": world.owner_b101.phone,
-                    "kind": "TENANT",
-                    "movedIn": "2025-01-01",
-                }
-            },
-            as_=world.operator_a,
-        )
-    )["residencyCreate"]
+    move_in = {
+        "input": {
+            "houseId": str(world.a201.id),
+            "phone": world.owner_b101.phone,
+            "kind": "TENANT",
+            "movedIn": "2025-01-01",
+        }
+    }
+    moved = data(await api(RESIDENCY_CREATE, move_in, as_=world.operator_a))["residencyCreate"]
     assert moved["person"] == {"name": "Owner B101"}
-    again = await api(
-        RESIDENCY_CREATE,
-        {
-            "input": {
-                "houseId": str(world.a201.id),
-                "phone": world.owner_b101.phone,
-                "kind": "TENANT",
-                "movedIn": "2025-01-01",
-            }
-        },
-        as_=world.operator_a,
-    )
+    again = await api(RESIDENCY_CREATE, move_in, as_=world.operator_a)
     assert (error(again)["code"], error(again)["field"]) == ("CONFLICT", "houseId")
 
 
