@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types unit schema migrate seed serve clean
+.PHONY: run test lint types schema migrate seed serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ lint: $(STAMP)
 
 types: $(STAMP)
 	$(BIN)/mypy
+
+migrate: $(STAMP)  ## apply migrations to DATABASE_URL
+	$(BIN)/lingli migrate
+
+seed: $(STAMP)  ## create the demo community if the database is empty
+	$(BIN)/lingli seed
+
+serve: $(STAMP)  ## serve without migrating or seeding
+	$(BIN)/lingli serve
 
 schema: $(STAMP)  ## rewrite schema.graphql from the code
 	$(BIN)/python -m schema.export > schema.graphql

@@ -83,7 +83,11 @@ def _check_activation_code(person: Person, code: str | None) -> None:
 
 
 async def login(issuer: TokenIssuer, *, phone: str, password: str) -> TokenPair:
-    person = await Person.get_or_none(phone=phone.strip())
+    try:
+        phone = validation.phone(phone)
+    except InvalidInput:
+        phone = ""  # still pay for a password check below: no shortcut for malformed phones
+    person = await Person.get_or_none(phone=phone) if phone else None
     if not verify_password(password, person.password_hash if person else None) or person is None:
         raise Unauthenticated("Wrong phone number or password")
     async with in_transaction():

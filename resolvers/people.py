@@ -76,6 +76,8 @@ async def person_create(info: Info[Context, None], input: inputs.PersonCreateInp
         id_number=input.id_number,
         tags=[CareTagValue(t) for t in input.tags or []],
         residency=_move_in(input.residency) if input.residency else None,
+        staff_role=RoleValue(input.staff_role) if input.staff_role else None,
+        grid_id=parse_optional_id(input.grid_id, "gridId"),
     )
     return Person.from_row(row)
 
@@ -113,7 +115,8 @@ async def residency_update(info: Info[Context, None], input: inputs.ResidencyUpd
 async def membership_grant(info: Info[Context, None], input: inputs.MembershipGrantInput) -> Membership:
     row = await service.grant_membership(
         info.context.viewer(),
-        person_id=parse_id(input.person_id, "personId"),
+        person_id=parse_optional_id(input.person_id, "personId"),
+        phone=input.phone,
         role=RoleValue(input.role),
         community_id=parse_optional_id(input.community_id, "communityId"),
         grid_id=parse_optional_id(input.grid_id, "gridId"),

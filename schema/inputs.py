@@ -85,14 +85,16 @@ class MoveInInput:
     moved_in: date = strawberry.field(description="Day of moving in")
 
 
-@strawberry.input(description="A person registered by the property office")
+@strawberry.input(description="A person registered by the property office: give a residency or a staffRole")
 class PersonCreateInput:
     community_id: strawberry.ID = strawberry.field(description="The community registering them")
     name: str = strawberry.field(description="Name")
     phone: str = strawberry.field(description="Mobile number, unique")
     id_number: str | None = strawberry.field(default=None, description="National ID number")
     tags: list[CareTag] | None = strawberry.field(default=None, description="Care tags")
-    residency: MoveInInput | None = strawberry.field(default=None, description="Move them into a house at once")
+    residency: MoveInInput | None = strawberry.field(default=None, description="A resident: the house they move into")
+    staff_role: Role | None = strawberry.field(default=None, description="Staff: the role they get (not both)")
+    grid_id: strawberry.ID | None = strawberry.field(default=None, description="For HOUSEKEEPER and GRID_WORKER")
 
 
 @strawberry.input(description="Changes to a person; `tags` replaces all tags")
@@ -126,9 +128,10 @@ class ResidencyUpdateInput:
     moved_in: date | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
 
 
-@strawberry.input(description="Give a person a role")
+@strawberry.input(description="Give a person a role: personId of someone you can see, or their phone")
 class MembershipGrantInput:
-    person_id: strawberry.ID = strawberry.field(description="Who")
+    person_id: strawberry.ID | None = strawberry.field(default=None, description="Who, by id")
+    phone: str | None = strawberry.field(default=None, description="Who, by phone")
     role: Role = strawberry.field(description="Which role")
     community_id: strawberry.ID | None = strawberry.field(default=None, description="Where; none for PLATFORM_ADMIN")
     grid_id: strawberry.ID | None = strawberry.field(default=None, description="For HOUSEKEEPER and GRID_WORKER")

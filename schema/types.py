@@ -234,8 +234,13 @@ class Person:
             return self.raw_id_number
         return mask_id_number(self.raw_id_number)
 
-    @strawberry.field(description="Care tags (elderly living alone, disabled, child, key care)")
-    async def tags(self, info: Info) -> list[CareTag]:
+    @strawberry.field(
+        description="Care tags (elderly living alone, disabled, child, key care): health data, so null unless "
+        "you may see this person's phone in full"
+    )
+    async def tags(self, info: Info) -> list[CareTag] | None:
+        if not await info.context.loaders.contact_visible.load(int(self.id)):
+            return None
         return [t.tag for t in await info.context.loaders.tags_of_person.load(int(self.id))]
 
     @strawberry.field(description="Where they live or lived, as far as you may see")

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from auth.roles import ID_NUMBER_READERS
+from auth.roles import ID_NUMBER_READERS, Role
 from auth.viewer import Viewer
 from domain.people.models import Membership, Person, Residency
 from domain.space.access import readable_houses
@@ -46,7 +46,7 @@ def readable_persons(viewer: Viewer) -> QuerySet[Person]:
 
 
 async def contact_visible(viewer: Viewer, person_ids: Iterable[int]) -> set[int]:
-    """Of these persons, whose phone the viewer may see in full.
+    """Of these persons, whose phone (and care tags) the viewer may see.
 
     Themselves, their household, and staff responsible for them: community-wide
     staff of a community they live in, housekeepers and grid workers of their grid.
@@ -64,25 +64,26 @@ async def contact_visible(viewer: Viewer, person_ids: Iterable[int]) -> set[int]
         )
         .values_list("person_id", flat=True)
     )
-    staff = await Membership.filter(
-        person_id__in=sorted(ids), community_id__in=sorted(viewer.readable_community_ids)
+    colleagues = await Membership.filter(
+        person_id__in=sorted(ids), community_id__in=sorted(viewer.readable_community_ids), role__not=Role.RESIDENT
     ).values_list("person_id", flat=True)
-    return visible | _ints(rows) | _ints(staff)
+    return visible | _ints(rows) | _ints(colleagues)
 
 
 async def id_number_visible(viewer: Viewer, person_ids: Iterable[int]) -> set[int]:
-    """Of these persons, whose ID number the viewer may see: themselves, or an operator of their community."""
+    """Of these persons, whose ID number the viewer may see: themselves, or an operator of the
+    community they live in now (or work for)."""
     ids = set(person_ids)
     if viewer.is_platform_admin:
         return ids
     communities = sorted(viewer.communities_with(ID_NUMBER_READERS))
-    rows = await Residency.filter(person_id__in=sorted(ids), community_id__in=communities).values_list(
-        "person_id", flat=True
-    )
-    staff = await Membership.filter(person_id__in=sorted(ids), community_id__in=communities).values_list(
-        "person_id", flat=True
-    )
-    return _self_among(viewer, ids) | _ints(rows) | _ints(staff)
+    residents = await Residency.filter(
+        person_id__in=sorted(ids), community_id__in=communities, moved_out=None
+    ).values_list("person_id", flat=True)
+    staff = await Membership.filter(
+        person_id__in=sorted(ids), community_id__in=communities, role__not=Role.RESIDENT
+    ).values_list("person_id", flat=True)
+    return _self_among(viewer, ids) | _ints(residents) | _ints(staff)
 
 
 def _self_among(viewer: Viewer, ids: set[int]) -> set[int]:

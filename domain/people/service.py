@@ -84,15 +84,21 @@ async def create_person(
     id_number: str | None = None,
     tags: list[CareTag] | None = None,
     residency: NewResidency | None = None,
+    staff_role: Role | None = None,
+    grid_id: int | None = None,
 ) -> Person:
-    """Register a person with the property office, optionally moving them into a house at once.
+    """Register a person with the property office: a resident moving in, or a new member of staff.
 
-    All or nothing: if the residency is refused, the person is not created either.
+    All or nothing: if the residency or the role is refused, the person is not created either.
     """
     community = await get_community(viewer, community_id)
     viewer.require_role(community.id, PEOPLE_MANAGERS, "Registering a person")
+    if (residency is None) == (staff_role is None):
+        raise InvalidInput("Give a residency for a resident, or a staffRole for staff: exactly one", field="residency")
     phone = validation.phone(phone)
     async with in_transaction():
+        if staff_role is not None:
+            await _check_grant(viewer, role=staff_role, community_id=community.id, grid_id=grid_id)
         if await Person.filter(phone=phone).exists():
             raise Conflict(
                 "A person with this phone exists already: add a residency with their phone instead", field="phone"
@@ -108,6 +114,8 @@ async def create_person(
         await _set_tags(person, tags or [])
         if residency is not None:
             await _move_in(viewer, person, residency, community_id=community.id)
+        if staff_role is not None:
+            await _grant(person, role=staff_role, community_id=community.id, grid_id=grid_id)
         return person
 
 
@@ -170,19 +178,22 @@ async def create_residency(
     viewer: Viewer, *, person_id: int | None, phone: str | None, residency: NewResidency
 ) -> Residency:
     """Move a known person into a house, found by id (if visible) or by phone."""
-    if (person_id is None) == (phone is None):
-        raise InvalidInput("Give exactly one of personId and phone", field="personId")
     async with in_transaction():
         house = await get_visible(readable_houses(viewer), residency.house_id, what="house", field="houseId")
         viewer.require_role(house.community_id, PEOPLE_MANAGERS, "Moving a person in")
-        if person_id is not None:
-            person = await get_person(viewer, person_id)
-        else:
-            found = await Person.get_or_none(phone=validation.phone(phone or ""))
-            if found is None:
-                raise NotFound("Nobody is registered with this phone: register the person first", field="phone")
-            person = found
+        person = await _person_by_id_or_phone(viewer, person_id, phone)
         return await _move_in(viewer, person, residency, community_id=house.community_id)
+
+
+async def _person_by_id_or_phone(viewer: Viewer, person_id: int | None, phone: str | None) -> Person:
+    if (person_id is None) == (phone is None):
+        raise InvalidInput("Give exactly one of personId and phone", field="personId")
+    if person_id is not None:
+        return await get_visible(access.readable_persons(viewer), person_id, what="person", field="personId")
+    found = await Person.get_or_none(phone=validation.phone(phone or ""))
+    if found is None:
+        raise NotFound("Nobody is registered with this phone: register the person first", field="phone")
+    return found
 
 
 async def _move_in(viewer: Viewer, person: Person, new: NewResidency, *, community_id: int) -> Residency:
@@ -221,6 +232,13 @@ async def end_residency(viewer: Viewer, residency_id: int, *, moved_out: date) -
             raise InvalidInput("movedOut is before movedIn", field="movedOut")
         residency.moved_out = moved_out
         await residency.save(update_fields=["moved_out"])
+        still_lives_here = Residency.filter(
+            person_id=residency.person_id, community_id=residency.community_id, moved_out=None
+        )
+        if not await still_lives_here.exists():
+            await Membership.filter(
+                person_id=residency.person_id, community_id=residency.community_id, role=Role.RESIDENT
+            ).delete()
         return residency
 
 
@@ -243,34 +261,50 @@ async def update_residency(viewer: Viewer, residency_id: int, changes: dict[str,
 
 
 async def grant_membership(
-    viewer: Viewer, *, person_id: int, role: Role, community_id: int | None, grid_id: int | None
+    viewer: Viewer,
+    *,
+    role: Role,
+    community_id: int | None,
+    grid_id: int | None,
+    person_id: int | None = None,
+    phone: str | None = None,
 ) -> Membership:
-    """Give a person a role. Operators grant roles in their community; only a platform admin
-    grants PLATFORM_ADMIN (which has no community). Grid roles need a grid of that community."""
+    """Give a person a role. The person is one the viewer can see (by id) or the one with
+    this phone (a new colleague gives theirs): an id alone must not reach into strangers."""
     async with in_transaction():
-        if role is Role.PLATFORM_ADMIN:
-            viewer.require_platform_admin("Granting PLATFORM_ADMIN")
-            if community_id is not None or grid_id is not None:
-                raise InvalidInput("PLATFORM_ADMIN spans every community: give no communityId", field="communityId")
-        else:
-            if community_id is None:
-                raise InvalidInput(f"{role.value} needs a communityId", field="communityId")
-            community = await get_community(viewer, community_id)
-            viewer.require_role(community.id, SPACE_MANAGERS, "Granting a role")
-            if role in GRID_ROLES:
-                if grid_id is None:
-                    raise InvalidInput(f"{role.value} needs the grid they are responsible for", field="gridId")
-                if not await Grid.filter(id=grid_id, community_id=community.id).exists():
-                    raise InvalidInput("That grid is not in this community", field="gridId")
-            elif grid_id is not None:
-                raise InvalidInput(f"{role.value} is not scoped to a grid: give no gridId", field="gridId")
-        person = await Person.get_or_none(id=person_id)
-        if person is None:
-            raise NotFound(f"No person with id {person_id}", field="personId")
-        existing = Membership.filter(person_id=person_id, community_id=community_id, role=role, grid_id=grid_id)
-        if await existing.exists():
-            raise Conflict("This person has this role already", field="role")
-        return await Membership.create(person_id=person_id, community_id=community_id, role=role, grid_id=grid_id)
+        await _check_grant(viewer, role=role, community_id=community_id, grid_id=grid_id)
+        person = await _person_by_id_or_phone(viewer, person_id, phone)
+        return await _grant(person, role=role, community_id=community_id, grid_id=grid_id)
+
+
+async def _check_grant(viewer: Viewer, *, role: Role, community_id: int | None, grid_id: int | None) -> None:
+    """Operators grant staff roles in their community; only a platform admin grants
+    PLATFORM_ADMIN (which has no community). Grid roles need a grid of that community."""
+    if role is Role.RESIDENT:
+        raise InvalidInput("RESIDENT comes from living in a house: add a residency instead", field="role")
+    if role is Role.PLATFORM_ADMIN:
+        viewer.require_platform_admin("Granting PLATFORM_ADMIN")
+        if community_id is not None or grid_id is not None:
+            raise InvalidInput("PLATFORM_ADMIN spans every community: give no communityId", field="communityId")
+        return
+    if community_id is None:
+        raise InvalidInput(f"{role.value} needs a communityId", field="communityId")
+    community = await get_community(viewer, community_id)
+    viewer.require_role(community.id, SPACE_MANAGERS, "Granting a role")
+    if role in GRID_ROLES:
+        if grid_id is None:
+            raise InvalidInput(f"{role.value} needs the grid they are responsible for", field="gridId")
+        if not await Grid.filter(id=grid_id, community_id=community.id).exists():
+            raise InvalidInput("That grid is not in this community", field="gridId")
+    elif grid_id is not None:
+        raise InvalidInput(f"{role.value} is not scoped to a grid: give no gridId", field="gridId")
+
+
+async def _grant(person: Person, *, role: Role, community_id: int | None, grid_id: int | None) -> Membership:
+    existing = Membership.filter(person_id=person.id, community_id=community_id, role=role, grid_id=grid_id)
+    if await existing.exists():
+        raise Conflict("This person has this role already", field="role")
+    return await Membership.create(person_id=person.id, community_id=community_id, role=role, grid_id=grid_id)
 
 
 async def revoke_membership(viewer: Viewer, membership_id: int) -> Membership:

@@ -300,3 +300,32 @@ async def test_a_basic_authorization_header_is_refused(server: RunningServer, ap
 
     assert response.status_code == 200
     assert error(response.json())["code"] == "UNAUTHENTICATED"
+
+
+async def test_login_accepts_the_phone_written_as_it_was_registered(api: Api) -> None:
+    registered = data(
+        await api(REGISTER, {"input": {"phone": "138-0000-7777", "password": NEW_PASSWORD, "name": "Spaced"}})
+    )["authRegister"]
+    for written in ("138 0000 7777", "138-0000-7777", "13800007777"):
+        logged_in = data(await api(LOGIN, {"phone": written, "password": NEW_PASSWORD}))["authLogin"]
+        assert logged_in["person"]["id"] == registered["person"]["id"]
+
+
+async def test_browser_apps_on_allowed_origins_pass_cors(database_url: str) -> None:
+    import httpx
+
+    from app import create_app
+    from tests.conftest import test_settings
+
+    app = create_app(test_settings(database_url, allowed_origins=("https://ioc.example",)))
+    preflight = {
+        "Origin": "https://ioc.example",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+    }
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        allowed = await http.options("/graphql", headers=preflight)
+        refused = await http.options("/graphql", headers={**preflight, "Origin": "https://evil.example"})
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://ioc.example"
+    assert "access-control-allow-origin" not in refused.headers

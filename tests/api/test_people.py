@@ -93,7 +93,14 @@ async def test_a_housekeeper_cannot_register_people(api: Api, world: World) -> N
 async def test_a_known_phone_is_a_conflict_and_can_be_moved_in_by_phone(api: Api, world: World) -> None:
     result = await api(
         PERSON_CREATE,
-        {"input": {"communityId": str(world.a.id), "name": "Again", "phone": world.owner_b101.phone}},
+        {
+            "input": {
+                "communityId": str(world.a.id),
+                "name": "Again",
+                "phone": world.owner_b101.phone,
+                "residency": {"houseId": str(world.a201.id), "kind": "TENANT", "movedIn": "2025-01-01"},
+            }
+        },
         as_=world.operator_a,
     )
     assert (error(result)["code"], error(result)["field"]) == ("CONFLICT", "phone")
@@ -239,3 +246,91 @@ async def test_operators_cannot_grant_platform_admin_or_roles_elsewhere(api: Api
     )
     assert error(elsewhere)["code"] == "NOT_FOUND"
     assert not await Membership.filter(person_id=world.staff_a.id, community_id=world.b.id).exists()
+
+
+async def test_a_role_cannot_be_granted_to_a_stranger_by_id_but_can_by_phone(api: Api, world: World) -> None:
+    stranger = world.owner_b101
+    by_id = await api(
+        GRANT,
+        {"input": {"personId": str(stranger.id), "role": "MERCHANT", "communityId": str(world.a.id)}},
+        as_=world.operator_a,
+    )
+    assert (error(by_id)["code"], error(by_id)["field"]) == ("NOT_FOUND", "personId")
+    by_phone = await api(
+        GRANT,
+        {"input": {"phone": stranger.phone, "role": "MERCHANT", "communityId": str(world.a.id)}},
+        as_=world.operator_a,
+    )
+    assert data(by_phone)["membershipGrant"]["role"] == "MERCHANT"
+
+
+async def test_resident_is_not_a_grantable_role(api: Api, world: World) -> None:
+    result = await api(
+        GRANT,
+        {"input": {"personId": str(world.staff_a.id), "role": "RESIDENT", "communityId": str(world.a.id)}},
+        as_=world.operator_a,
+    )
+    assert (error(result)["code"], error(result)["field"]) == ("INVALID_INPUT", "role")
+
+
+async def test_new_staff_are_registered_with_their_role_and_grid(api: Api, world: World) -> None:
+    created = data(
+        await api(
+            PERSON_CREATE,
+            {
+                "input": {
+                    "communityId": str(world.a.id),
+                    "name": "New Keeper",
+                    "phone": "13800138009",
+                    "staffRole": "HOUSEKEEPER",
+                    "gridId": str(world.g2.id),
+                }
+            },
+            as_=world.operator_a,
+        )
+    )["personCreate"]
+    keeper = await Person.get(id=int(created["id"]))
+    assert await Membership.filter(person=keeper, role="HOUSEKEEPER", grid_id=world.g2.id).exists()
+    assert _names(await api(RESIDENTS, as_=keeper)) == {"Elder A102"}
+
+
+async def test_a_person_needs_a_residency_or_a_staff_role(api: Api, world: World) -> None:
+    before = await Person.all().count()
+    neither = await api(
+        PERSON_CREATE,
+        {"input": {"communityId": str(world.a.id), "name": "Floating", "phone": "13800138010"}},
+        as_=world.operator_a,
+    )
+    assert (error(neither)["code"], error(neither)["field"]) == ("INVALID_INPUT", "residency")
+    bad_grid = await api(
+        PERSON_CREATE,
+        {
+            "input": {
+                "communityId": str(world.a.id),
+                "name": "Keeper Elsewhere",
+                "phone": "13800138011",
+                "staffRole": "GRID_WORKER",
+                "gridId": str(world.gb.id),
+            }
+        },
+        as_=world.operator_a,
+    )
+    assert (error(bad_grid)["code"], error(bad_grid)["field"]) == ("INVALID_INPUT", "gridId")
+    assert await Person.all().count() == before
+
+
+async def test_after_moving_out_personal_data_is_masked_for_staff_but_history_stays(api: Api, world: World) -> None:
+    residency = await Residency.get(person_id=world.owner_a101.id)
+    await api(RESIDENCY_END, {"input": {"id": str(residency.id), "movedOut": "2026-06-30"}}, as_=world.operator_a)
+    assert not await Membership.filter(person_id=world.owner_a101.id, role="RESIDENT").exists()
+    person = data(
+        await api(
+            "query P($id: ID!) { person(id: $id) { name phone idNumber tags } }",
+            {"id": str(world.owner_a101.id)},
+            as_=world.operator_a,
+        )
+    )["person"]
+    assert person["name"] == "Owner A101"
+    assert person["phone"] != world.owner_a101.phone and "****" in person["phone"]
+    assert person["idNumber"] == "11**************21"
+    assert person["tags"] is None
