@@ -56,8 +56,7 @@ class LingliGraphQL(GraphQL[Context, None]):
                 token = bearer_token(request.headers.get("authorization"))
                 if token:
                     viewer, claims = await viewer_for_token(self.issuer, token)
-                    context.authenticated_viewer = viewer
-                    context.token_expires_at = claims.expires_at
+                    context.authenticate(viewer, claims, token)
             except Unauthenticated as error:
                 context.auth_error = error
         return context
@@ -74,6 +73,6 @@ class LingliGraphQL(GraphQL[Context, None]):
         except Unauthenticated as error:
             log.info("websocket refused: %s", error.message)
             raise ConnectionRejectionError({"code": error.code.value, "message": error.message}) from None
-        context.authenticated_viewer = viewer
-        context.token_expires_at = claims.expires_at
+        context.authenticate(viewer, claims, token)
+        context.websocket = True
         return {"personId": str(viewer.person_id)}

@@ -1,4 +1,4 @@
-"""Refresh tokens, stored hashed, grouped in families so that re-use can revoke a whole login."""
+"""Login sessions, and their refresh tokens (stored hashed): one session per login, rotated tokens within it."""
 
 from __future__ import annotations
 
@@ -6,6 +6,25 @@ from tortoise import fields
 from tortoise.models import Model
 
 from domain.people.models import Person
+
+
+class AuthSession(Model):
+    """One login. Access tokens name it (sid). Logging out or re-using a spent refresh token
+    revokes it, and every token of it stops working at once.
+
+    Refresh and logout lock this row, so the two cannot interleave into a revived session.
+    """
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "lingli.Person", related_name="sessions", on_delete=fields.CASCADE
+    )
+    person_id: int
+    created_at = fields.DatetimeField(auto_now_add=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "auth_session"
 
 
 class RefreshToken(Model):

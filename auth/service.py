@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from auth.models import RefreshToken
-from auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from auth.models import AuthSession, RefreshToken
+from auth.passwords import hash_password, verify_password
 from auth.roles import Role
 from auth.tokens import (
     AccessClaims,
     TokenIssuer,
     new_refresh_token,
     new_session_id,
-    one_time_code_hash,
     refresh_token_hash,
 )
 from auth.viewer import Grant, Viewer
-from domain.errors import Conflict, InvalidInput, Unauthenticated
+from domain.errors import Conflict, DomainError, InvalidInput, Unauthenticated
 from domain.lookup import create_or_conflict
 from domain.people import validation
 from domain.people.models import Membership, Person, Residency
@@ -29,11 +28,13 @@ from domain.people.models import Membership, Person, Residency
 @dataclass(frozen=True)
 class TokenPair:
     person: Person
+    session: str
     access_token: str
     refresh_token: str
     expires_in: int
 
 
+MAX_ACTIVATION_ATTEMPTS = 5
 _REGISTERED = "This phone number is already registered: log in instead"
 
 
@@ -51,35 +52,43 @@ async def register(
     """
     phone = validation.phone(phone)
     name = validation.name(name)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"The password needs at least {MIN_PASSWORD_LENGTH} characters", field="password")
+    password_hash = hash_password(password)
+    failure: DomainError | None = None
     async with in_transaction():
         person = await Person.get_or_none(phone=phone)
         if person is None:
             person = await create_or_conflict(
-                Person, _REGISTERED, field="phone", name=name, phone=phone, password_hash=hash_password(password)
+                Person, _REGISTERED, field="phone", name=name, phone=phone, password_hash=password_hash
             )
         elif person.password_hash:
             raise Conflict(_REGISTERED, field="phone")
         else:
-            _check_activation_code(person, activation_code)
-            person.password_hash = hash_password(password)
-            person.activation_code_hash = None
-            person.activation_expires_at = None
-            await person.save(update_fields=["password_hash", "activation_code_hash", "activation_expires_at"])
-        return await start_session(issuer, person)
+            failure = await _claim(person, activation_code, password_hash)
+        if failure is None:
+            return await start_session(issuer, person)
+    # Raised after the commit: a wrong code's attempt count must stay written.
+    raise failure
 
 
-def _check_activation_code(person: Person, code: str | None) -> None:
+async def _claim(person: Person, code: str | None, password_hash: str) -> DomainError | None:
     if not code:
-        raise InvalidInput(
+        return InvalidInput(
             "Your property office registered this phone: enter the activation code they gave you",
             field="activationCode",
         )
-    expected = person.activation_code_hash
+    if person.activation_attempts >= MAX_ACTIVATION_ATTEMPTS:
+        return InvalidInput("Too many wrong codes: ask your property office for a new one", field="activationCode")
     expired = person.activation_expires_at is None or person.activation_expires_at < _now()
-    if expected is None or expired or not hmac.compare_digest(expected, one_time_code_hash(code)):
-        raise InvalidInput("The activation code is wrong or has expired", field="activationCode")
+    if expired or not verify_password(code.strip(), person.activation_code_hash):
+        await Person.filter(id=person.id).update(activation_attempts=F("activation_attempts") + 1)
+        return InvalidInput("The activation code is wrong or has expired", field="activationCode")
+    # Conditional on the state we checked: of two claims racing with one code, one wins.
+    claimed = await Person.filter(
+        id=person.id, password_hash=None, activation_code_hash=person.activation_code_hash
+    ).update(password_hash=password_hash, activation_code_hash=None, activation_expires_at=None, activation_attempts=0)
+    if claimed != 1:
+        return Conflict(_REGISTERED, field="phone")
+    return None
 
 
 async def login(issuer: TokenIssuer, *, phone: str, password: str) -> TokenPair:
@@ -95,54 +104,54 @@ async def login(issuer: TokenIssuer, *, phone: str, password: str) -> TokenPair:
 
 
 async def refresh(issuer: TokenIssuer, *, refresh_token: str) -> TokenPair:
-    """Rotate: the old token is spent, a new one in the same family is issued.
+    """Rotate: the old token is spent, a new one in the same session is issued.
 
-    Presenting a spent token means it was stolen or replayed: the whole family,
+    Presenting a spent token means it was stolen or replayed: the whole session,
     that login on every device holding it, is revoked.
     """
-    pair: TokenPair | None = None
     async with in_transaction():
-        row = await RefreshToken.get_or_none(token_hash=refresh_token_hash(refresh_token))
-        if row is None or row.revoked_at is not None:
+        token = await RefreshToken.get_or_none(token_hash=refresh_token_hash(refresh_token))
+        # Locked: a logout (or another refresh) of this session waits for us, and we for it.
+        session = await AuthSession.filter(id=token.family).select_for_update().first() if token else None
+        if token is None or session is None or session.revoked_at is not None:
             failure = "The refresh token is not valid: log in again"
-        elif row.expires_at < _now():
-            failure = "The refresh token has expired: log in again"
-        # The conditional update is the guard: of two concurrent refreshes only one spends the token.
-        elif await RefreshToken.filter(id=row.id, used_at=None).update(used_at=_now()) != 1:
-            await RefreshToken.filter(family=row.family, revoked_at=None).update(revoked_at=_now())
+        elif token.used_at is not None:
+            await AuthSession.filter(id=session.id).update(revoked_at=_now())
             failure = "This refresh token was already used: the session is revoked, log in again"
+        elif token.expires_at < _now():
+            failure = "The refresh token has expired: log in again"
         else:
-            failure = ""
-            pair = await _issue(issuer, await Person.get(id=row.person_id), row.family)
-    if pair is None:
-        # Raised after the commit, so a revocation above stays written.
-        raise Unauthenticated(failure)
-    return pair
+            await RefreshToken.filter(id=token.id).update(used_at=_now())
+            return await _issue(issuer, await Person.get(id=token.person_id), session.id)
+    # Raised after the commit, so a revocation above stays written.
+    raise Unauthenticated(failure)
 
 
 async def logout(viewer: Viewer) -> None:
-    """End the viewer's session: its refresh tokens are revoked and its access tokens stop working."""
+    """End the viewer's session: its refresh tokens and its access tokens stop working at once."""
     viewer.require_person()
     if viewer.session:
-        await RefreshToken.filter(family=viewer.session, revoked_at=None).update(revoked_at=_now())
+        await AuthSession.filter(id=viewer.session, revoked_at=None).update(revoked_at=_now())
 
 
 async def start_session(issuer: TokenIssuer, person: Person) -> TokenPair:
-    """A new login: a new refresh-token family and an access token bound to it."""
-    return await _issue(issuer, person, new_session_id())
+    """A new login: a new session, its first refresh token and an access token bound to it."""
+    session = await AuthSession.create(id=new_session_id(), person_id=person.id)
+    return await _issue(issuer, person, session.id)
 
 
-async def _issue(issuer: TokenIssuer, person: Person, family: str) -> TokenPair:
+async def _issue(issuer: TokenIssuer, person: Person, session: str) -> TokenPair:
     token = new_refresh_token()
     await RefreshToken.create(
         token_hash=refresh_token_hash(token),
-        family=family,
+        family=session,
         person_id=person.id,
         expires_at=_now() + timedelta(seconds=issuer.refresh_ttl_seconds),
     )
     return TokenPair(
         person=person,
-        access_token=issuer.access_token(person.id, family),
+        session=session,
+        access_token=issuer.access_token(person.id, session),
         refresh_token=token,
         expires_in=issuer.access_ttl_seconds,
     )
@@ -151,7 +160,7 @@ async def _issue(issuer: TokenIssuer, person: Person, family: str) -> TokenPair:
 async def viewer_for_token(issuer: TokenIssuer, token: str) -> tuple[Viewer, AccessClaims]:
     """The Viewer behind an access token; fails if the token is bad or its session was logged out."""
     claims = issuer.read_access_token(token)
-    if not await RefreshToken.filter(family=claims.session, revoked_at=None).exists():
+    if not await AuthSession.filter(id=claims.session, revoked_at=None).exists():
         raise Unauthenticated("This session has ended: log in again")
     return await load_viewer(claims.person_id, session=claims.session), claims
 

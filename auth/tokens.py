@@ -68,10 +68,6 @@ def refresh_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def one_time_code_hash(code: str) -> str:
-    return hashlib.sha256(code.strip().encode()).hexdigest()
-
-
 def new_one_time_code() -> str:
     """Eight digits: easy to read out at the property office's counter."""
     return f"{secrets.randbelow(10**8):08d}"

@@ -5,13 +5,15 @@ from __future__ import annotations
 from strawberry.types import Info
 
 from auth import service
-from auth.service import TokenPair
+from auth.service import TokenPair, load_viewer
 from resolvers.context import Context
 from schema import inputs
 from schema.types import AuthPayload, Person
 
 
-def _payload(pair: TokenPair) -> AuthPayload:
+async def _payload(info: Info[Context, None], pair: TokenPair) -> AuthPayload:
+    # The rest of this operation (the payload's nested fields included) runs as the new session.
+    info.context.become(await load_viewer(pair.person.id, session=pair.session))
     return AuthPayload(
         access_token=pair.access_token,
         refresh_token=pair.refresh_token,
@@ -29,15 +31,15 @@ async def auth_register(info: Info[Context, None], input: inputs.AuthRegisterInp
         name=input.name,
         activation_code=input.activation_code,
     )
-    return _payload(pair)
+    return await _payload(info, pair)
 
 
 async def auth_login(info: Info[Context, None], phone: str, password: str) -> AuthPayload:
-    return _payload(await service.login(info.context.issuer, phone=phone, password=password))
+    return await _payload(info, await service.login(info.context.issuer, phone=phone, password=password))
 
 
 async def auth_refresh(info: Info[Context, None], refresh_token: str) -> AuthPayload:
-    return _payload(await service.refresh(info.context.issuer, refresh_token=refresh_token))
+    return await _payload(info, await service.refresh(info.context.issuer, refresh_token=refresh_token))
 
 
 async def auth_logout(info: Info[Context, None]) -> bool:

@@ -6,7 +6,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from auth.tokens import TokenIssuer
+from auth.service import viewer_for_token
+from auth.tokens import AccessClaims, TokenIssuer
 from auth.viewer import ANONYMOUS, Viewer
 from domain.errors import Unauthenticated
 from resolvers.loaders import Loaders
@@ -21,6 +22,8 @@ class Context:
     authenticated_viewer: Viewer = ANONYMOUS
     auth_error: Unauthenticated | None = None
     token_expires_at: int | None = None
+    access_token: str | None = None
+    websocket: bool = False
     connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(default_factory=lambda: Loaders(ANONYMOUS))
 
@@ -36,6 +39,32 @@ class Context:
             raise Unauthenticated("The access token has expired: reconnect with a fresh one")
         return self.authenticated_viewer
 
+    def authenticate(self, viewer: Viewer, claims: AccessClaims, token: str) -> None:
+        self.authenticated_viewer = viewer
+        self.token_expires_at = claims.expires_at
+        self.access_token = token
+        self.auth_error = None
+
+    def become(self, viewer: Viewer) -> None:
+        """After a login in this operation: the rest of it runs as the person who logged in."""
+        self.authenticated_viewer = viewer
+        self.token_expires_at = None
+        self.auth_error = None
+        self.reset_loaders()
+
+    async def start_operation(self) -> None:
+        """Fresh DataLoaders for each operation, so no cache outlives the operation that filled it.
+
+        A WebSocket outlives its connection_init: re-read the viewer from its token at
+        every operation, so a logout or a revoked role takes effect on open sockets too.
+        """
+        if self.websocket and self.access_token:
+            try:
+                viewer, claims = await viewer_for_token(self.issuer, self.access_token)
+                self.authenticate(viewer, claims, self.access_token)
+            except Unauthenticated as error:
+                self.auth_error = error
+        self.reset_loaders()
+
     def reset_loaders(self) -> None:
-        """Fresh DataLoaders for each operation: no cache outlives the operation that filled it."""
         self.loaders = Loaders(self.authenticated_viewer)

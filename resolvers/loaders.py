@@ -7,7 +7,7 @@ query as the top-level lists, so nesting never shows more than a list would.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -21,6 +21,7 @@ from domain.space import access as space_access
 from domain.space.models import Building, Community, Grid, House, Unit
 
 M = TypeVar("M", bound=Model)
+V = TypeVar("V")
 
 
 def _by_id(queryset: Callable[[], QuerySet[M]]) -> DataLoader[int, M | None]:
@@ -41,10 +42,10 @@ def _grouped(queryset: Callable[[], QuerySet[M]], key: str) -> DataLoader[int, l
     return DataLoader(load_fn=load)
 
 
-def _membership(check: Callable[[Iterable[int]], Awaitable[set[int]]]) -> DataLoader[int, bool]:
-    async def load(ids: Sequence[int]) -> list[bool]:
-        allowed = await check(ids)
-        return [i in allowed for i in ids]
+def _batch(fetch: Callable[[Sequence[int]], Awaitable[dict[int, V]]]) -> DataLoader[int, V]:
+    async def load(keys: Sequence[int]) -> list[V]:
+        found = await fetch(keys)
+        return [found[k] for k in keys]
 
     return DataLoader(load_fn=load)
 
@@ -71,5 +72,6 @@ class Loaders:
         self.memberships_of_grid = _grouped(lambda: people_access.readable_memberships(v), "grid_id")
         self.tags_of_person: DataLoader[int, list[PersonTag]] = _grouped(lambda: PersonTag.all(), "person_id")
 
-        self.contact_visible = _membership(lambda ids: people_access.contact_visible(v, ids))
-        self.id_number_visible = _membership(lambda ids: people_access.id_number_visible(v, ids))
+        self.personal_data: DataLoader[int, people_access.PersonalData] = _batch(
+            lambda ids: people_access.personal_data_visibility(v, ids)
+        )

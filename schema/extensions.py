@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
@@ -39,7 +39,7 @@ class MaskUnexpectedErrors(MaskErrors):
         return masked
 
 
-class PerOperationLoaders(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        self.execution_context.context.reset_loaders()
+class PerOperationContext(SchemaExtension):
+    async def on_operation(self) -> AsyncIterator[None]:
+        await self.execution_context.context.start_operation()
         yield

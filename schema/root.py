@@ -11,7 +11,7 @@ from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTo
 from strawberry.types import ExecutionContext
 
 from resolvers import auth, people, space
-from schema.extensions import MaskUnexpectedErrors, PerOperationLoaders
+from schema.extensions import MaskUnexpectedErrors, PerOperationContext
 from schema.types import (
     ActivationCode,
     AuthPayload,
@@ -111,7 +111,7 @@ def build_schema(
         lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         MaskUnexpectedErrors,
-        PerOperationLoaders,
+        PerOperationContext,
     ]
     if production:
         extensions.append(DisableIntrospection)

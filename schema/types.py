@@ -219,27 +219,29 @@ class Person:
         return cls(id=strawberry.ID(str(row.id)), name=row.name, raw_phone=row.phone, raw_id_number=row.id_number)
 
     @strawberry.field(
-        description="Phone: in full for yourself, your household and staff responsible for you, else masked (138****5678)"
+        description="Phone: in full for yourself, your household, staff responsible for you and your colleagues, else masked (138****5678)"
     )
     async def phone(self, info: Info) -> str:
-        if await info.context.loaders.contact_visible.load(int(self.id)):
+        if (await info.context.loaders.personal_data.load(int(self.id))).phone:
             return self.raw_phone
         return mask_phone(self.raw_phone)
 
-    @strawberry.field(description="ID number: in full for yourself and your community's operators, else masked")
+    @strawberry.field(
+        description="ID number: in full for yourself and the operators of the community you live in, else masked"
+    )
     async def id_number(self, info: Info) -> str | None:
         if self.raw_id_number is None:
             return None
-        if await info.context.loaders.id_number_visible.load(int(self.id)):
+        if (await info.context.loaders.personal_data.load(int(self.id))).id_number:
             return self.raw_id_number
         return mask_id_number(self.raw_id_number)
 
     @strawberry.field(
         description="Care tags (elderly living alone, disabled, child, key care): health data, so null unless "
-        "you may see this person's phone in full"
+        "you are them, their household, or staff responsible for where they live"
     )
     async def tags(self, info: Info) -> list[CareTag] | None:
-        if not await info.context.loaders.contact_visible.load(int(self.id)):
+        if not (await info.context.loaders.personal_data.load(int(self.id))).care_tags:
             return None
         return [t.tag for t in await info.context.loaders.tags_of_person.load(int(self.id))]
 

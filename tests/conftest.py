@@ -19,7 +19,7 @@ import asyncpg
 import pytest
 import uvicorn
 
-from auth.models import RefreshToken
+from auth.models import AuthSession, RefreshToken
 from auth.tokens import TokenIssuer
 from db import apply_migrations
 from domain.people.models import Membership, Person, PersonTag, Residency
@@ -114,7 +114,7 @@ async def server(database_url: str) -> AsyncIterator[RunningServer]:
 
 
 # Children before parents, so foreign keys never block the clean-up.
-_TABLES = [RefreshToken, Membership, PersonTag, Residency, Person, House, Unit, Grid, Building, Community]
+_TABLES = [RefreshToken, AuthSession, Membership, PersonTag, Residency, Person, House, Unit, Grid, Building, Community]
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
@@ -10,15 +11,19 @@ from tortoise.queryset import QuerySet
 from auth.roles import ID_NUMBER_READERS, Role
 from auth.viewer import Viewer
 from domain.people.models import Membership, Person, Residency
-from domain.space.access import readable_houses
+from domain.space.access import staff_houses
+from domain.space.models import House
 
 
 def readable_residencies(viewer: Viewer) -> QuerySet[Residency]:
-    """Residencies of the houses the viewer may read: a resident sees their household only."""
+    """A resident sees who lives in their house now; staff also see who lived there before."""
     viewer.require_person()
     if viewer.is_platform_admin:
         return Residency.all()
-    return Residency.filter(house_id__in=Subquery(readable_houses(viewer).values("id")))
+    return Residency.filter(
+        Q(house_id__in=sorted(viewer.house_ids), moved_out=None)
+        | Q(house_id__in=Subquery(House.filter(staff_houses(viewer)).values("id")))
+    )
 
 
 def readable_memberships(viewer: Viewer) -> QuerySet[Membership]:
@@ -45,50 +50,55 @@ def readable_persons(viewer: Viewer) -> QuerySet[Person]:
     )
 
 
-async def contact_visible(viewer: Viewer, person_ids: Iterable[int]) -> set[int]:
-    """Of these persons, whose phone (and care tags) the viewer may see.
+@dataclass(frozen=True)
+class PersonalData:
+    """Which personal fields of one person the viewer sees unmasked."""
 
-    Themselves, their household, and staff responsible for them: community-wide
-    staff of a community they live in, housekeepers and grid workers of their grid.
+    phone: bool = False
+    id_number: bool = False
+    care_tags: bool = False
+
+
+EVERYTHING = PersonalData(phone=True, id_number=True, care_tags=True)
+
+
+async def personal_data_visibility(viewer: Viewer, person_ids: Iterable[int]) -> dict[int, PersonalData]:
+    """Who may see what, for a batch of persons (one loader, three queries).
+
+    - themselves: everything;
+    - their household, and the staff responsible for where they live now (community
+      staff, housekeepers and grid workers of their grid): phone and care tags;
+    - operators of the community they live in now: also the ID number;
+    - staff of a community they work for: their phone (colleagues call each other).
+    Anyone else who can see the person at all sees only masked values.
     """
-    ids = set(person_ids)
+    ids = sorted(set(person_ids))
     if viewer.is_platform_admin:
-        return ids
-    visible = _self_among(viewer, ids)
-    rows = (
-        await Residency.filter(person_id__in=sorted(ids), moved_out=None)
+        return dict.fromkeys(ids, EVERYTHING)
+    carers = (
+        await Residency.filter(person_id__in=ids, moved_out=None)
         .filter(
             Q(house_id__in=sorted(viewer.house_ids))
-            | Q(community_id__in=sorted(viewer.readable_community_ids))
-            | Q(house__grid_id__in=sorted(viewer.grid_ids))
+            | Q(house_id__in=Subquery(House.filter(staff_houses(viewer)).values("id")))
         )
         .values_list("person_id", flat=True)
     )
+    operators = await Residency.filter(
+        person_id__in=ids, moved_out=None, community_id__in=sorted(viewer.communities_with(ID_NUMBER_READERS))
+    ).values_list("person_id", flat=True)
     colleagues = await Membership.filter(
-        person_id__in=sorted(ids), community_id__in=sorted(viewer.readable_community_ids), role__not=Role.RESIDENT
+        person_id__in=ids, community_id__in=sorted(viewer.readable_community_ids), role__not=Role.RESIDENT
     ).values_list("person_id", flat=True)
-    return visible | _ints(rows) | _ints(colleagues)
-
-
-async def id_number_visible(viewer: Viewer, person_ids: Iterable[int]) -> set[int]:
-    """Of these persons, whose ID number the viewer may see: themselves, or an operator of the
-    community they live in now (or work for)."""
-    ids = set(person_ids)
-    if viewer.is_platform_admin:
-        return ids
-    communities = sorted(viewer.communities_with(ID_NUMBER_READERS))
-    residents = await Residency.filter(
-        person_id__in=sorted(ids), community_id__in=communities, moved_out=None
-    ).values_list("person_id", flat=True)
-    staff = await Membership.filter(
-        person_id__in=sorted(ids), community_id__in=communities, role__not=Role.RESIDENT
-    ).values_list("person_id", flat=True)
-    return _self_among(viewer, ids) | _ints(residents) | _ints(staff)
-
-
-def _self_among(viewer: Viewer, ids: set[int]) -> set[int]:
-    return {viewer.person_id} if viewer.person_id is not None and viewer.person_id in ids else set()
+    cared_for, operated, worked_with = _ints(carers), _ints(operators), _ints(colleagues)
+    return {
+        pid: EVERYTHING
+        if pid == viewer.person_id
+        else PersonalData(
+            phone=pid in cared_for or pid in worked_with, id_number=pid in operated, care_tags=pid in cared_for
+        )
+        for pid in ids
+    }
 
 
 def _ints(values: Iterable[object]) -> set[int]:
-    return {int(v) for v in values if isinstance(v, int)}
+    return {v for v in values if isinstance(v, int)}

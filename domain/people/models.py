@@ -32,6 +32,7 @@ class Person(Model):
     password_hash = fields.CharField(max_length=255, null=True, description="Null until the person registers")
     activation_code_hash = fields.CharField(max_length=128, null=True)
     activation_expires_at = fields.DatetimeField(null=True)
+    activation_attempts = fields.IntField(default=0, db_default=0, description="Wrong codes tried since issue")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

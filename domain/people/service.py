@@ -9,8 +9,9 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
+from auth.passwords import hash_password
 from auth.roles import GRID_ROLES, PEOPLE_MANAGERS, SPACE_MANAGERS, Role
-from auth.tokens import new_one_time_code, one_time_code_hash
+from auth.tokens import new_one_time_code
 from auth.viewer import Viewer
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.lookup import create_or_conflict, get_visible, given, only_known
@@ -126,7 +127,10 @@ async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any])
         person = await get_person(viewer, person_id)
         is_self = person.id == viewer.person_id
         if not (set(changes) <= {"name"} and is_self) and not await _manages_person(viewer, person.id):
-            raise Forbidden("Changing this person needs OPERATOR or PROPERTY_STAFF in one of their communities")
+            raise Forbidden(
+                "Changing this person needs OPERATOR or PROPERTY_STAFF in every community they live or work in "
+                "(OPERATOR for staff)"
+            )
         if "name" in changes:
             person.name = validation.name(changes["name"])
         if "phone" in changes:
@@ -142,13 +146,22 @@ async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any])
 
 
 async def _manages_person(viewer: Viewer, person_id: int) -> bool:
+    """Staff change who a person is (phone, ID number, tags, activation code) only when the
+    person is wholly theirs: every community the person lives or works in now is one where
+    the viewer manages people, and a person with staff roles is changed only by an operator,
+    so nobody re-keys an account that holds more power than they do."""
     if viewer.is_platform_admin:
         return True
-    communities = sorted(viewer.communities_with(PEOPLE_MANAGERS))
-    return (
-        await Residency.filter(person_id=person_id, community_id__in=communities).exists()
-        or await Membership.filter(person_id=person_id, community_id__in=communities).exists()
+    lives_in = await Residency.filter(person_id=person_id, moved_out=None).values_list("community_id", flat=True)
+    works_in = await Membership.filter(person_id=person_id, role__not=Role.RESIDENT).values_list(
+        "community_id", flat=True
     )
+    if None in works_in:  # a platform admin
+        return False
+    staff_of = {c for c in works_in if isinstance(c, int)}
+    footprint = staff_of | {c for c in lives_in if isinstance(c, int)}
+    managed = viewer.communities_with(PEOPLE_MANAGERS)
+    return bool(footprint) and footprint <= managed and staff_of <= viewer.communities_with({Role.OPERATOR})
 
 
 async def _set_tags(person: Person, tags: list[CareTag]) -> None:
@@ -161,13 +174,18 @@ async def issue_activation_code(viewer: Viewer, person_id: int) -> str:
     async with in_transaction():
         person = await get_person(viewer, person_id)
         if not await _manages_person(viewer, person.id):
-            raise Forbidden("Issuing an activation code needs OPERATOR or PROPERTY_STAFF in the person's community")
+            raise Forbidden(
+                "Issuing an activation code needs OPERATOR or PROPERTY_STAFF in every community the person lives or "
+                "works in (OPERATOR for staff)"
+            )
         if person.password_hash:
             raise Conflict("This person has an account already", field="personId")
         code = new_one_time_code()
-        person.activation_code_hash = one_time_code_hash(code)
+        # Hashed like a password: a stolen database must not give away codes still valid.
+        person.activation_code_hash = hash_password(code, field="code")
         person.activation_expires_at = datetime.now(UTC) + ACTIVATION_CODE_TTL
-        await person.save(update_fields=["activation_code_hash", "activation_expires_at"])
+        person.activation_attempts = 0
+        await person.save(update_fields=["activation_code_hash", "activation_expires_at", "activation_attempts"])
         return code
 
 

@@ -22,11 +22,12 @@ def readable_houses(viewer: Viewer) -> QuerySet[House]:
     viewer.require_person()
     if viewer.is_platform_admin:
         return House.all()
-    return House.filter(
-        Q(id__in=sorted(viewer.house_ids))
-        | Q(community_id__in=sorted(viewer.readable_community_ids))
-        | Q(grid_id__in=sorted(viewer.grid_ids))
-    )
+    return House.filter(Q(id__in=sorted(viewer.house_ids)) | staff_houses(viewer))
+
+
+def staff_houses(viewer: Viewer) -> Q:
+    """Houses the viewer is responsible for as staff: whole communities, or their grids."""
+    return Q(community_id__in=sorted(viewer.readable_community_ids)) | Q(grid_id__in=sorted(viewer.grid_ids))
 
 
 def readable_buildings(viewer: Viewer) -> QuerySet[Building]:
