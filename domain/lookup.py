@@ -20,6 +20,15 @@ async def get_visible(queryset: QuerySet[M], pk: int, *, what: str, field: str) 
     return row
 
 
+async def lock(model: type[Model], pk: int) -> None:
+    """Serialise the check-then-write that follows against concurrent twins on the same row.
+
+    SELECT ... FOR UPDATE on PostgreSQL (held until the transaction ends); SQLite runs
+    one writer at a time anyway, and tortoise leaves the clause out there.
+    """
+    await model.filter(pk=pk).select_for_update().first()
+
+
 def given(**filters: Any) -> dict[str, Any]:
     """The filters the client actually gave: None means "not filtered on"."""
     return {key: value for key, value in filters.items() if value is not None}

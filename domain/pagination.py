@@ -15,6 +15,7 @@ M = TypeVar("M", bound=Model)
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in both databases
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,10 @@ def encode_cursor(pk: int) -> str:
 def decode_cursor(cursor: str) -> int:
     try:
         prefix, _, raw = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if prefix != "id":
+        pk = int(raw)
+        if prefix != "id" or not 0 <= pk <= MAX_ID:
             raise ValueError(prefix)
-        return int(raw)
+        return pk
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput("This cursor was not given by this API", field="after") from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.errors import InvalidInput
+from domain.pagination import MAX_ID
 
 
 def parse_id(value: str | int, field: str) -> int:
@@ -10,7 +11,7 @@ def parse_id(value: str | int, field: str) -> int:
         parsed = int(value)
     except (TypeError, ValueError):
         raise InvalidInput(f"{field} is not a valid id", field=field) from None
-    if parsed < 1 or parsed > 2**31 - 1:
+    if not 1 <= parsed <= MAX_ID:
         raise InvalidInput(f"{field} is not a valid id", field=field)
     return parsed
 

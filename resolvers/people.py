@@ -83,7 +83,9 @@ async def person_create(info: Info[Context, None], input: inputs.PersonCreateInp
 
 
 async def person_update(info: Info[Context, None], input: inputs.PersonUpdateInput) -> Person:
-    changes = provided(input, {"name": None, "phone": None, "id_number": None, "tags": None})
+    changes = provided(
+        input, {"name": None, "phone": None, "id_number": None, "tags": None}, nullable=frozenset({"id_number"})
+    )
     return Person.from_row(await service.update_person(info.context.viewer(), parse_id(input.id, "id"), changes))
 
 

@@ -102,7 +102,7 @@ async def building_create(info: Info[Context, None], input: inputs.BuildingCreat
 
 
 async def building_update(info: Info[Context, None], input: inputs.BuildingUpdateInput) -> Building:
-    changes = provided(input, {"name": None, "floors": None})
+    changes = provided(input, {"name": None, "floors": None}, nullable=frozenset({"floors"}))
     return Building.from_row(await service.update_building(info.context.viewer(), parse_id(input.id, "id"), changes))
 
 
@@ -142,5 +142,6 @@ async def house_update(info: Info[Context, None], input: inputs.HouseUpdateInput
     changes = provided(
         input,
         {"number": None, "unit_id": id_field("unitId"), "grid_id": id_field("gridId"), "floor": None, "area_m2": None},
+        nullable=frozenset({"unit_id", "grid_id", "floor", "area_m2"}),
     )
     return House.from_row(await service.update_house(info.context.viewer(), parse_id(input.id, "id"), changes))

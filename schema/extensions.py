@@ -17,7 +17,9 @@ INTERNAL_MESSAGE = "Internal error: it has been logged, quote the requestId when
 
 def is_expected(error: GraphQLError) -> bool:
     """Our typed errors and GraphQL's own (syntax, validation, limits) reach the client as they are."""
-    return error.original_error is None or isinstance(error.original_error, DomainError)
+    # graphql-core wraps a bad variable value (a date that is no date, an unknown enum) in a
+    # GraphQLError of its own: that too is the client's mistake, described for the client.
+    return error.original_error is None or isinstance(error.original_error, DomainError | GraphQLError)
 
 
 class MaskUnexpectedErrors(MaskErrors):

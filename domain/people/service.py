@@ -14,7 +14,7 @@ from auth.roles import GRID_ROLES, PEOPLE_MANAGERS, SPACE_MANAGERS, Role
 from auth.tokens import new_one_time_code
 from auth.viewer import Viewer
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from domain.lookup import create_or_conflict, get_visible, given, only_known
+from domain.lookup import create_or_conflict, get_visible, given, lock, only_known, save_or_conflict
 from domain.pagination import Page, paginate
 from domain.people import access, validation
 from domain.people.models import CareTag, Membership, Person, PersonTag, Residency, ResidencyKind
@@ -121,10 +121,11 @@ async def create_person(
 
 
 async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any]) -> Person:
-    """Staff who manage people in one of the person's communities change anything; a person changes their own name."""
+    """Staff who manage the person (see _manages_person) change anything; a person changes their own name."""
     only_known(changes, {"name", "phone", "id_number", "tags"})
     async with in_transaction():
         person = await get_person(viewer, person_id)
+        await lock(Person, person.id)  # tags are replaced as a set
         is_self = person.id == viewer.person_id
         if not (set(changes) <= {"name"} and is_self) and not await _manages_person(viewer, person.id):
             raise Forbidden(
@@ -139,7 +140,9 @@ async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any])
                 raise Conflict("Another person has this phone number", field="phone")
         if "id_number" in changes:
             person.id_number = validation.id_number(changes["id_number"])
-        await person.save(update_fields=[f for f in changes if f != "tags"] or None)
+        columns = [f for f in changes if f != "tags"]
+        if columns:
+            await save_or_conflict(person, "Another person has this phone number", field="phone", update_fields=columns)
         if "tags" in changes:
             await _set_tags(person, changes["tags"] or [])
         return person
@@ -219,8 +222,8 @@ async def _move_in(viewer: Viewer, person: Person, new: NewResidency, *, communi
     if house is None or not await readable_houses(viewer).filter(id=new.house_id).exists():
         raise NotFound("No such house in this community", field="houseId")
     viewer.require_role(house.community_id, PEOPLE_MANAGERS, "Moving a person in")
-    if new.moved_in > date.today() + timedelta(days=366):
-        raise InvalidInput("movedIn is more than a year ahead", field="movedIn")
+    _check_moved_in(new.moved_in)
+    await lock(Person, person.id)  # one current residency per person and house
     if await Residency.filter(person_id=person.id, house_id=house.id, moved_out=None).exists():
         raise Conflict("This person lives in this house already", field="houseId")
     residency = await Residency.create(
@@ -230,6 +233,11 @@ async def _move_in(viewer: Viewer, person: Person, new: NewResidency, *, communi
         person_id=person.id, community_id=house.community_id, role=Role.RESIDENT, grid_id=None
     )
     return residency
+
+
+def _check_moved_in(moved_in: date) -> None:
+    if moved_in > date.today() + timedelta(days=366):
+        raise InvalidInput("movedIn is more than a year ahead", field="movedIn")
 
 
 async def _managed_residency(viewer: Viewer, residency_id: int, action: str) -> Residency:
@@ -248,6 +256,9 @@ async def end_residency(viewer: Viewer, residency_id: int, *, moved_out: date) -
             raise Conflict("This person has moved out already", field="residencyId")
         if moved_out < residency.moved_in:
             raise InvalidInput("movedOut is before movedIn", field="movedOut")
+        if moved_out > date.today():
+            # Moving out ends access at once: record it on the day, not ahead.
+            raise InvalidInput("movedOut is in the future: record the move on the day", field="movedOut")
         residency.moved_out = moved_out
         await residency.save(update_fields=["moved_out"])
         still_lives_here = Residency.filter(
@@ -268,6 +279,7 @@ async def update_residency(viewer: Viewer, residency_id: int, changes: dict[str,
             residency.kind = ResidencyKind(changes["kind"])
         if "moved_in" in changes:
             moved_in: date = changes["moved_in"]
+            _check_moved_in(moved_in)
             if residency.moved_out is not None and moved_in > residency.moved_out:
                 raise InvalidInput("movedIn is after movedOut", field="movedIn")
             residency.moved_in = moved_in
@@ -319,10 +331,20 @@ async def _check_grant(viewer: Viewer, *, role: Role, community_id: int | None, 
 
 
 async def _grant(person: Person, *, role: Role, community_id: int | None, grid_id: int | None) -> Membership:
+    # The unique index does not see NULL community or grid as equal: check under a lock.
+    await lock(Person, person.id)
     existing = Membership.filter(person_id=person.id, community_id=community_id, role=role, grid_id=grid_id)
     if await existing.exists():
         raise Conflict("This person has this role already", field="role")
-    return await Membership.create(person_id=person.id, community_id=community_id, role=role, grid_id=grid_id)
+    return await create_or_conflict(
+        Membership,
+        "This person has this role already",
+        field="role",
+        person_id=person.id,
+        community_id=community_id,
+        role=role,
+        grid_id=grid_id,
+    )
 
 
 async def revoke_membership(viewer: Viewer, membership_id: int) -> Membership:
@@ -332,6 +354,8 @@ async def revoke_membership(viewer: Viewer, membership_id: int) -> Membership:
         )
         if membership.community_id is None:
             viewer.require_platform_admin("Revoking PLATFORM_ADMIN")
+            # Lock every admin row: two admins revoking each other must not leave none.
+            await Membership.filter(role=Role.PLATFORM_ADMIN).select_for_update()
             others = Membership.filter(Q(role=Role.PLATFORM_ADMIN) & ~Q(id=membership.id))
             if not await others.exists():
                 raise Conflict("This is the last platform admin: grant another first", field="membershipId")

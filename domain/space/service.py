@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 from auth.roles import SPACE_MANAGERS
 from auth.viewer import Viewer
 from domain.errors import Conflict, InvalidInput
-from domain.lookup import get_visible, given, only_known, save_or_conflict
+from domain.lookup import get_visible, given, lock, only_known, save_or_conflict
 from domain.pagination import Page, paginate
 from domain.space import access
 from domain.space.models import Building, Community, Grid, House, Unit
@@ -170,6 +170,7 @@ async def create_house(
     async with in_transaction():
         building = await get_building(viewer, building_id)
         viewer.require_role(building.community_id, SPACE_MANAGERS, "Adding a house")
+        await lock(Building, building.id)  # house numbers are unique per building and unit
         house = House(community_id=building.community_id, building_id=building.id, number=_label(number, "number", 20))
         await _apply_house_changes(house, {"unit_id": unit_id, "grid_id": grid_id, "floor": floor, "area_m2": area_m2})
         if await House.filter(building_id=building.id, unit_id=house.unit_id, number=house.number).exists():
@@ -188,6 +189,7 @@ async def update_house(viewer: Viewer, house_id: int, changes: dict[str, Any]) -
     async with in_transaction():
         house = await get_house(viewer, house_id)
         viewer.require_role(house.community_id, SPACE_MANAGERS, "Changing a house")
+        await lock(Building, house.building_id)
         if "number" in changes:
             house.number = _label(changes["number"], "number", 20)
         await _apply_house_changes(house, changes)
@@ -217,6 +219,6 @@ async def _apply_house_changes(house: House, changes: dict[str, Any]) -> None:
         house.floor = floor
     if "area_m2" in changes:
         area = changes["area_m2"]
-        if area is not None and not Decimal(0) < Decimal(area) < Decimal(100000):
+        if area is not None and not (Decimal(area).is_finite() and Decimal(0) < Decimal(area) < Decimal(100000)):
             raise InvalidInput("areaM2 must be positive and below 100000", field="areaM2")
         house.area_m2 = area

@@ -329,3 +329,21 @@ async def test_browser_apps_on_allowed_origins_pass_cors(database_url: str) -> N
     assert allowed.status_code == 200
     assert allowed.headers["access-control-allow-origin"] == "https://ioc.example"
     assert "access-control-allow-origin" not in refused.headers
+
+
+async def test_a_login_payload_resolves_as_the_new_session(api: Api, world: World) -> None:
+    owner = world.owner_a101
+    nested = """
+    mutation L($phone: String!, $password: String!) {
+      authLogin(phone: $phone, password: $password) { refreshToken person { phone memberships { role } } }
+    }
+    """
+    logged_in = data(await api(nested, {"phone": owner.phone, "password": PASSWORD}))["authLogin"]
+    assert logged_in["person"] == {"phone": owner.phone, "memberships": [{"role": "RESIDENT"}]}
+    refreshed = data(
+        await api(
+            "mutation R($t: String!) { authRefresh(refreshToken: $t) { refreshToken person { memberships { role } } } }",
+            {"t": logged_in["refreshToken"]},
+        )
+    )["authRefresh"]
+    assert refreshed["person"]["memberships"] == [{"role": "RESIDENT"}]

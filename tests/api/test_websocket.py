@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 from gql import Client, GraphQLRequest, gql
 from gql.transport.exceptions import TransportConnectionFailed, TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 from websockets.exceptions import ConnectionClosed
 
+from domain.people.models import Membership
 from tests.conftest import RunningServer
 from tests.support import World, token_for
 
@@ -81,3 +83,25 @@ async def test_a_resident_on_the_socket_cannot_read_another_house(server: Runnin
     assert refused.value.errors is not None
     assert refused.value.errors[0]["extensions"]["code"] == "NOT_FOUND"
     assert refused.value.data is None
+
+
+async def test_an_open_socket_follows_revoked_roles_and_logout(server: RunningServer, world: World) -> None:
+    token = await token_for(server.issuer, world.keeper_g1)
+    house = GraphQLRequest(HOUSE, variable_values={"id": str(world.a101.id)})
+    async with Client(transport=transport(server, {"Authorization": f"Bearer {token}"})) as session:
+        assert (await session.execute(house))["house"]["number"] == "101"
+
+        await Membership.filter(person_id=world.keeper_g1.id).delete()  # the grid is taken away
+        with pytest.raises(TransportQueryError) as no_longer:
+            await session.execute(house)
+        assert no_longer.value.errors is not None
+        assert no_longer.value.errors[0]["extensions"]["code"] == "NOT_FOUND"
+
+        async with httpx.AsyncClient() as http:  # logged out elsewhere, over HTTP
+            await http.post(
+                server.url, json={"query": "mutation { authLogout }"}, headers={"Authorization": f"Bearer {token}"}
+            )
+        with pytest.raises(TransportQueryError) as logged_out:
+            await session.execute(ME)
+        assert logged_out.value.errors is not None
+        assert logged_out.value.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
