@@ -26,6 +26,13 @@ def _label(value: str, field: str, max_length: int = 50) -> str:
     return cleaned
 
 
+def _address(value: str) -> str:
+    cleaned = value.strip()
+    if len(cleaned) > 255:
+        raise InvalidInput("address must be at most 255 characters", field="address")
+    return cleaned
+
+
 # --- reads -------------------------------------------------------------------
 
 
@@ -84,19 +91,18 @@ async def create_community(viewer: Viewer, *, name: str, code: str, address: str
     code = code.strip().upper()
     if not _CODE.match(code):
         raise InvalidInput("A community code is 2 to 40 letters, digits, '-' or '_'", field="code")
-    community = Community(name=_label(name, "name", 100), code=code, address=address.strip())
+    community = Community(name=_label(name, "name", 100), code=code, address=_address(address))
     await save_or_conflict(community, f"A community with code {code} exists already", field="code")
     return community
 
 
 async def update_community(viewer: Viewer, community_id: int, changes: dict[str, Any]) -> Community:
     only_known(changes, {"name", "address"})
-    community = await get_community(viewer, community_id)
-    viewer.require_role(community.id, SPACE_MANAGERS, "Changing a community")
+    community = await _managed_community(viewer, community_id, "Changing a community")
     if "name" in changes:
         community.name = _label(changes["name"], "name", 100)
     if "address" in changes:
-        community.address = str(changes["address"]).strip()
+        community.address = _address(changes["address"])
     await community.save(update_fields=list(changes))
     return community
 

@@ -52,6 +52,7 @@ async def test_null_for_a_required_field_is_invalid_input_on_that_field(api: Api
         (RESIDENCY_UPDATE, {"id": str(residency.id), "movedIn": None}, "movedIn"),
         (COMMUNITY_UPDATE, {"id": str(world.a.id), "name": None}, "name"),
         (COMMUNITY_UPDATE, {"id": str(world.a.id), "address": None}, "address"),
+        (COMMUNITY_UPDATE, {"id": str(world.a.id), "address": "x" * 256}, "address"),
     ]
     for document, payload, field in cases:
         result = await api(document, {"input": payload}, as_=op)
