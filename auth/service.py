@@ -35,6 +35,8 @@ class TokenPair:
 
 
 MAX_ACTIVATION_ATTEMPTS = 5
+MAX_FAILED_LOGINS = 10
+LOGIN_BLOCK = timedelta(minutes=15)
 _REGISTERED = "This phone number is already registered: log in instead"
 
 
@@ -92,14 +94,28 @@ async def _claim(person: Person, code: str | None, password_hash: str) -> Domain
 
 
 async def login(issuer: TokenIssuer, *, phone: str, password: str) -> TokenPair:
+    """Phone and password. After MAX_FAILED_LOGINS wrong passwords in a row the account
+    rests for LOGIN_BLOCK: guessing a six-digit PIN-like password online takes years, not hours."""
     try:
         phone = validation.phone(phone)
     except InvalidInput:
         phone = ""  # still pay for a password check below: no shortcut for malformed phones
     person = await Person.get_or_none(phone=phone) if phone else None
-    if not verify_password(password, person.password_hash if person else None) or person is None:
+    right = verify_password(password, person.password_hash if person else None)
+    if person is None:
+        raise Unauthenticated("Wrong phone number or password")
+    if person.login_blocked_until is not None and person.login_blocked_until > _now():
+        raise Unauthenticated("Too many wrong passwords: this account may log in again in a few minutes")
+    if not right:
+        failed = person.failed_logins + 1
+        blocked = _now() + LOGIN_BLOCK if failed >= MAX_FAILED_LOGINS else None
+        await Person.filter(id=person.id).update(
+            failed_logins=0 if blocked else F("failed_logins") + 1, login_blocked_until=blocked
+        )
         raise Unauthenticated("Wrong phone number or password")
     async with in_transaction():
+        if person.failed_logins or person.login_blocked_until:
+            await Person.filter(id=person.id).update(failed_logins=0, login_blocked_until=None)
         return await start_session(issuer, person)
 
 

@@ -33,6 +33,8 @@ class Person(Model):
     activation_code_hash = fields.CharField(max_length=128, null=True)
     activation_expires_at = fields.DatetimeField(null=True)
     activation_attempts = fields.IntField(default=0, db_default=0, description="Wrong codes tried since issue")
+    failed_logins = fields.IntField(default=0, db_default=0, description="Wrong passwords in a row")
+    login_blocked_until = fields.DatetimeField(null=True, description="Set after too many wrong passwords")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

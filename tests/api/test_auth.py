@@ -347,3 +347,24 @@ async def test_a_login_payload_resolves_as_the_new_session(api: Api, world: Worl
         )
     )["authRefresh"]
     assert refreshed["person"]["memberships"] == [{"role": "RESIDENT"}]
+
+
+async def test_ten_wrong_passwords_rest_the_account_for_a_while(api: Api, world: World) -> None:
+    owner = world.owner_a101
+    for _ in range(10):
+        wrong = await api(LOGIN, {"phone": owner.phone, "password": "not-the-password"})
+        assert error(wrong)["message"] == "Wrong phone number or password"
+    blocked = await api(LOGIN, {"phone": owner.phone, "password": PASSWORD})
+    assert error(blocked)["code"] == "UNAUTHENTICATED"
+    assert "Too many wrong passwords" in error(blocked)["message"]
+    await Person.filter(id=owner.id).update(login_blocked_until=datetime.now(UTC) - timedelta(seconds=1))
+    assert data(await api(LOGIN, {"phone": owner.phone, "password": PASSWORD}))["authLogin"]["accessToken"]
+    assert (await Person.get(id=owner.id)).login_blocked_until is None
+
+
+async def test_a_right_password_resets_the_count_of_wrong_ones(api: Api, world: World) -> None:
+    owner = world.owner_a101
+    for _ in range(9):
+        await api(LOGIN, {"phone": owner.phone, "password": "not-the-password"})
+    data(await api(LOGIN, {"phone": owner.phone, "password": PASSWORD}))
+    assert (await Person.get(id=owner.id)).failed_logins == 0
