@@ -66,6 +66,8 @@ class LingliGraphQL(GraphQL[Context, None]):
         params = context.connection_params or {}
         try:
             raw = params.get("Authorization") or params.get("authorization")
+            if raw is not None and not isinstance(raw, str):
+                raise Unauthenticated("Authorization must be the text 'Bearer <access token>'")
             token = bearer_token(raw) if raw else params.get("token")
             if not isinstance(token, str) or not token:
                 raise Unauthenticated("connection_init needs {'Authorization': 'Bearer <access token>'}")

@@ -78,11 +78,14 @@ async def _claim(person: Person, code: str | None, password_hash: str) -> Domain
             "Your property office registered this phone: enter the activation code they gave you",
             field="activationCode",
         )
-    if person.activation_attempts >= MAX_ACTIVATION_ATTEMPTS:
+    # Counted before checking, in one conditional UPDATE: parallel guesses cannot outrun the limit.
+    reserved = await Person.filter(id=person.id, activation_attempts__lt=MAX_ACTIVATION_ATTEMPTS).update(
+        activation_attempts=F("activation_attempts") + 1
+    )
+    if not reserved:
         return InvalidInput("Too many wrong codes: ask your property office for a new one", field="activationCode")
     expired = person.activation_expires_at is None or person.activation_expires_at < _now()
     if expired or not verify_password(code.strip(), person.activation_code_hash):
-        await Person.filter(id=person.id).update(activation_attempts=F("activation_attempts") + 1)
         return InvalidInput("The activation code is wrong or has expired", field="activationCode")
     # Conditional on the state we checked: of two claims racing with one code, one wins.
     claimed = await Person.filter(
@@ -94,29 +97,42 @@ async def _claim(person: Person, code: str | None, password_hash: str) -> Domain
 
 
 async def login(issuer: TokenIssuer, *, phone: str, password: str) -> TokenPair:
-    """Phone and password. After MAX_FAILED_LOGINS wrong passwords in a row the account
-    rests for LOGIN_BLOCK: guessing a six-digit PIN-like password online takes years, not hours."""
+    """Phone and password. Each try is counted before the password is checked, atomically, so
+    parallel guesses cannot outrun the limit: after MAX_FAILED_LOGINS wrong ones in a row the
+    account rests for LOGIN_BLOCK."""
     try:
         phone = validation.phone(phone)
     except InvalidInput:
         phone = ""  # still pay for a password check below: no shortcut for malformed phones
     person = await Person.get_or_none(phone=phone) if phone else None
-    right = verify_password(password, person.password_hash if person else None)
+    allowed = person is not None and await _reserve_login_attempt(person.id)
+    right = verify_password(password, person.password_hash if person else None)  # paid in every case
     if person is None:
         raise Unauthenticated("Wrong phone number or password")
-    if person.login_blocked_until is not None and person.login_blocked_until > _now():
+    if not allowed:
+        # Even a right password: while resting, the account is no oracle for guesses.
         raise Unauthenticated("Too many wrong passwords: this account may log in again in a few minutes")
     if not right:
-        failed = person.failed_logins + 1
-        blocked = _now() + LOGIN_BLOCK if failed >= MAX_FAILED_LOGINS else None
-        await Person.filter(id=person.id).update(
-            failed_logins=0 if blocked else F("failed_logins") + 1, login_blocked_until=blocked
+        await Person.filter(id=person.id, failed_logins__gte=MAX_FAILED_LOGINS, login_blocked_until=None).update(
+            login_blocked_until=_now() + LOGIN_BLOCK
         )
         raise Unauthenticated("Wrong phone number or password")
     async with in_transaction():
-        if person.failed_logins or person.login_blocked_until:
-            await Person.filter(id=person.id).update(failed_logins=0, login_blocked_until=None)
+        await Person.filter(id=person.id).update(failed_logins=0, login_blocked_until=None)
         return await start_session(issuer, person)
+
+
+async def _reserve_login_attempt(person_id: int) -> bool:
+    """Count one try, unless the account is resting. One conditional UPDATE: atomic on both databases."""
+    if await Person.filter(id=person_id, failed_logins__lt=MAX_FAILED_LOGINS).update(
+        failed_logins=F("failed_logins") + 1
+    ):
+        return True
+    # The count is used up: once its rest is over, start a new count (one winner if raced).
+    restarted = await Person.filter(id=person_id, login_blocked_until__lt=_now()).update(
+        failed_logins=1, login_blocked_until=None
+    )
+    return restarted == 1
 
 
 async def refresh(issuer: TokenIssuer, *, refresh_token: str) -> TokenPair:
@@ -125,19 +141,24 @@ async def refresh(issuer: TokenIssuer, *, refresh_token: str) -> TokenPair:
     Presenting a spent token means it was stolen or replayed: the whole session,
     that login on every device holding it, is revoked.
     """
+    try:
+        token_hash = refresh_token_hash(refresh_token)
+    except UnicodeEncodeError:
+        raise Unauthenticated("The refresh token is not valid: log in again") from None
     async with in_transaction():
-        token = await RefreshToken.get_or_none(token_hash=refresh_token_hash(refresh_token))
-        # Locked: a logout (or another refresh) of this session waits for us, and we for it.
-        session = await AuthSession.filter(id=token.family).select_for_update().first() if token else None
+        found = await RefreshToken.get_or_none(token_hash=token_hash)
+        # Lock the session, then read the token again: a twin refresh or a logout that held
+        # the lock before us has finished, and we see what it wrote.
+        session = await AuthSession.filter(id=found.family).select_for_update().first() if found else None
+        token = await RefreshToken.get_or_none(id=found.id) if found else None
         if token is None or session is None or session.revoked_at is not None:
             failure = "The refresh token is not valid: log in again"
-        elif token.used_at is not None:
-            await AuthSession.filter(id=session.id).update(revoked_at=_now())
-            failure = "This refresh token was already used: the session is revoked, log in again"
         elif token.expires_at < _now():
             failure = "The refresh token has expired: log in again"
+        elif await RefreshToken.filter(id=token.id, used_at=None).update(used_at=_now()) != 1:
+            await AuthSession.filter(id=session.id).update(revoked_at=_now())
+            failure = "This refresh token was already used: the session is revoked, log in again"
         else:
-            await RefreshToken.filter(id=token.id).update(used_at=_now())
             return await _issue(issuer, await Person.get(id=token.person_id), session.id)
     # Raised after the commit, so a revocation above stays written.
     raise Unauthenticated(failure)

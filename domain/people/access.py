@@ -63,42 +63,49 @@ EVERYTHING = PersonalData(phone=True, id_number=True, care_tags=True)
 
 
 async def personal_data_visibility(viewer: Viewer, person_ids: Iterable[int]) -> dict[int, PersonalData]:
-    """Who may see what, for a batch of persons (one loader, three queries).
+    """Who may see what, for a batch of persons (one loader, two queries).
 
     - themselves: everything;
     - their household, and the staff responsible for where they live now (community
       staff, housekeepers and grid workers of their grid): phone and care tags;
-    - operators of the community they live in now: also the ID number;
+    - an operator of where they live now: also the ID number, but only if every community
+      they live or work in is one the viewer operates (moving a stranger in by phone
+      must not unmask an ID number the stranger's other communities keep);
     - staff of a community they work for: their phone (colleagues call each other).
     Anyone else who can see the person at all sees only masked values.
     """
     ids = sorted(set(person_ids))
     if viewer.is_platform_admin:
         return dict.fromkeys(ids, EVERYTHING)
-    carers = (
-        await Residency.filter(person_id__in=ids, moved_out=None)
-        .filter(
-            Q(house_id__in=sorted(viewer.house_ids))
-            | Q(house_id__in=Subquery(House.filter(staff_houses(viewer)).values("id")))
-        )
-        .values_list("person_id", flat=True)
+    homes = await Residency.filter(person_id__in=ids, moved_out=None).values_list(
+        "person_id", "community_id", "house_id", "house__grid_id"
     )
-    operators = await Residency.filter(
-        person_id__in=ids, moved_out=None, community_id__in=sorted(viewer.communities_with(ID_NUMBER_READERS))
-    ).values_list("person_id", flat=True)
-    colleagues = await Membership.filter(
-        person_id__in=ids, community_id__in=sorted(viewer.readable_community_ids), role__not=Role.RESIDENT
-    ).values_list("person_id", flat=True)
-    cared_for, operated, worked_with = _ints(carers), _ints(operators), _ints(colleagues)
+    jobs = await Membership.filter(person_id__in=ids, role__not=Role.RESIDENT).values_list("person_id", "community_id")
+    mine = viewer.house_ids
+    staffed = viewer.readable_community_ids
+    grids = viewer.grid_ids
+    operated = viewer.communities_with(ID_NUMBER_READERS)
+    cared_for: set[object] = set()
+    worked_with: set[object] = set()
+    lives_where_operated: set[object] = set()
+    footprint: dict[object, set[object]] = {}
+    for person, community, house, grid in homes:
+        footprint.setdefault(person, set()).add(community)
+        if house in mine or community in staffed or grid in grids:
+            cared_for.add(person)
+        if community in operated:
+            lives_where_operated.add(person)
+    for person, community in jobs:
+        footprint.setdefault(person, set()).add(community)  # None: a platform admin, operated by nobody
+        if community in staffed:
+            worked_with.add(person)
     return {
         pid: EVERYTHING
         if pid == viewer.person_id
         else PersonalData(
-            phone=pid in cared_for or pid in worked_with, id_number=pid in operated, care_tags=pid in cared_for
+            phone=pid in cared_for or pid in worked_with,
+            id_number=pid in lives_where_operated and footprint[pid] <= operated,
+            care_tags=pid in cared_for,
         )
         for pid in ids
     }
-
-
-def _ints(values: Iterable[object]) -> set[int]:
-    return {v for v in values if isinstance(v, int)}

@@ -52,6 +52,10 @@ async def list_residents(
         **given(community_id=community_id, house_id=house_id, house__building_id=building_id, house__grid_id=grid_id)
     )
     if tag is not None:
+        # Care tags are shown only for where a person lives now: filtering past residents by
+        # tag would tell what a hidden tag is.
+        if moved_out is not False:
+            raise InvalidInput("tag filters current residents only: give movedOut false", field="tag")
         qs = qs.filter(person_id__in=Subquery(PersonTag.filter(tag=tag).values("person_id")))
     if moved_out is not None:
         qs = qs.filter(moved_out__isnull=not moved_out)
@@ -98,8 +102,13 @@ async def create_person(
         raise InvalidInput("Give a residency for a resident, or a staffRole for staff: exactly one", field="residency")
     phone = validation.phone(phone)
     async with in_transaction():
+        # Everything else is checked before the phone: an error about the house or the role
+        # must not tell whether a phone number is registered.
         if staff_role is not None:
             await _check_grant(viewer, role=staff_role, community_id=community.id, grid_id=grid_id)
+        if residency is not None:
+            await _move_in_target(viewer, residency, community_id=community.id)
+        name, id_number = validation.name(name), validation.id_number(id_number)
         if await Person.filter(phone=phone).exists():
             raise Conflict(
                 "A person with this phone exists already: add a residency with their phone instead", field="phone"
@@ -108,9 +117,9 @@ async def create_person(
             Person,
             "A person with this phone exists already",
             field="phone",
-            name=validation.name(name),
+            name=name,
             phone=phone,
-            id_number=validation.id_number(id_number),
+            id_number=id_number,
         )
         await _set_tags(person, tags or [])
         if residency is not None:
@@ -217,12 +226,17 @@ async def _person_by_id_or_phone(viewer: Viewer, person_id: int | None, phone: s
     return found
 
 
-async def _move_in(viewer: Viewer, person: Person, new: NewResidency, *, community_id: int) -> Residency:
+async def _move_in_target(viewer: Viewer, new: NewResidency, *, community_id: int) -> House:
     house = await House.get_or_none(id=new.house_id, community_id=community_id)
     if house is None or not await readable_houses(viewer).filter(id=new.house_id).exists():
         raise NotFound("No such house in this community", field="houseId")
     viewer.require_role(house.community_id, PEOPLE_MANAGERS, "Moving a person in")
     _check_moved_in(new.moved_in)
+    return house
+
+
+async def _move_in(viewer: Viewer, person: Person, new: NewResidency, *, community_id: int) -> Residency:
+    house = await _move_in_target(viewer, new, community_id=community_id)
     await lock(Person, person.id)  # one current residency per person and house
     if await Residency.filter(person_id=person.id, house_id=house.id, moved_out=None).exists():
         raise Conflict("This person lives in this house already", field="houseId")
@@ -241,11 +255,14 @@ def _check_moved_in(moved_in: date) -> None:
 
 
 async def _managed_residency(viewer: Viewer, residency_id: int, action: str) -> Residency:
-    residency = await get_visible(
+    visible = await get_visible(
         access.readable_residencies(viewer), residency_id, what="residency", field="residencyId"
     )
-    viewer.require_role(residency.community_id, PEOPLE_MANAGERS, action)
-    return residency
+    viewer.require_role(visible.community_id, PEOPLE_MANAGERS, action)
+    # Every residency write locks its person: twin move-outs, or a move-out racing a move-in,
+    # run one after the other on fresh rows.
+    await lock(Person, visible.person_id)
+    return await Residency.get(id=visible.id)
 
 
 async def end_residency(viewer: Viewer, residency_id: int, *, moved_out: date) -> Residency:

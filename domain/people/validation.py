@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from domain.errors import InvalidInput
+from domain.text import text
 
 _PHONE = re.compile(r"^\+?\d{6,15}$")
 _ID_NUMBER = re.compile(r"^[0-9A-Za-z]{6,32}$")
@@ -18,10 +19,7 @@ def phone(value: str, field: str = "phone") -> str:
 
 
 def name(value: str, field: str = "name") -> str:
-    cleaned = value.strip()
-    if not 1 <= len(cleaned) <= 100:
-        raise InvalidInput("A name is 1 to 100 characters", field=field)
-    return cleaned
+    return text(value, field=field, max_length=100)
 
 
 def id_number(value: str | None, field: str = "idNumber") -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -15,22 +15,17 @@ from domain.lookup import get_visible, given, lock, only_known, save_or_conflict
 from domain.pagination import Page, paginate
 from domain.space import access
 from domain.space.models import Building, Community, Grid, House, Unit
+from domain.text import text
 
 _CODE = re.compile(r"^[A-Z0-9_-]{2,40}$")
 
 
 def _label(value: str, field: str, max_length: int = 50) -> str:
-    cleaned = value.strip()
-    if not 1 <= len(cleaned) <= max_length:
-        raise InvalidInput(f"{field} must be 1 to {max_length} characters", field=field)
-    return cleaned
+    return text(value, field=field, max_length=max_length)
 
 
 def _address(value: str) -> str:
-    cleaned = value.strip()
-    if len(cleaned) > 255:
-        raise InvalidInput("address must be at most 255 characters", field="address")
-    return cleaned
+    return text(value, field="address", max_length=255, min_length=0)
 
 
 # --- reads -------------------------------------------------------------------
@@ -193,17 +188,33 @@ def _duplicate_house(house: House) -> Conflict:
 async def update_house(viewer: Viewer, house_id: int, changes: dict[str, Any]) -> House:
     only_known(changes, {"number", "unit_id", "grid_id", "floor", "area_m2"})
     async with in_transaction():
-        house = await get_house(viewer, house_id)
-        viewer.require_role(house.community_id, SPACE_MANAGERS, "Changing a house")
-        await lock(Building, house.building_id)
+        visible = await get_house(viewer, house_id)
+        viewer.require_role(visible.community_id, SPACE_MANAGERS, "Changing a house")
+        await lock(Building, visible.building_id)
+        house = await House.get(id=visible.id)  # read again under the lock: a concurrent edit may have landed
         if "number" in changes:
             house.number = _label(changes["number"], "number", 20)
         await _apply_house_changes(house, changes)
         clash = House.filter(building_id=house.building_id, unit_id=house.unit_id, number=house.number)
         if await clash.exclude(id=house.id).exists():
             raise _duplicate_house(house)
-        await save_or_conflict(house, f"House {house.number} exists already there", field="number")
+        await save_or_conflict(
+            house, f"House {house.number} exists already there", field="number", update_fields=list(changes)
+        )
         return house
+
+
+def _area(value: Decimal | None) -> Decimal | None:
+    """Square metres with two decimals, as stored: checked after rounding, so 0.001 is not 'positive'."""
+    if value is None:
+        return None
+    area = Decimal(value)
+    if not (area.is_finite() and Decimal(0) < area < Decimal(100000)):
+        raise InvalidInput("areaM2 must be positive and below 100000", field="areaM2")
+    area = area.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if not Decimal(0) < area < Decimal(100000):
+        raise InvalidInput("areaM2 must be positive and below 100000", field="areaM2")
+    return area
 
 
 async def _apply_house_changes(house: House, changes: dict[str, Any]) -> None:
@@ -224,7 +235,4 @@ async def _apply_house_changes(house: House, changes: dict[str, Any]) -> None:
             raise InvalidInput("floor must be between -5 and 200", field="floor")
         house.floor = floor
     if "area_m2" in changes:
-        area = changes["area_m2"]
-        if area is not None and not (Decimal(area).is_finite() and Decimal(0) < Decimal(area) < Decimal(100000)):
-            raise InvalidInput("areaM2 must be positive and below 100000", field="areaM2")
-        house.area_m2 = area
+        house.area_m2 = _area(changes["area_m2"])

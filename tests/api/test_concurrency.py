@@ -115,3 +115,36 @@ async def test_a_refresh_racing_a_logout_does_not_revive_the_session(
             new_token = refreshed["data"]["authRefresh"]["accessToken"]
             late = await api("{ me { id } }", token=new_token)
             assert late["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_twin_refreshes_spend_a_token_once(api: Api, world: World, server: RunningServer) -> None:
+    for _ in range(5):
+        pair = await start_session(server.issuer, world.owner_a101)
+        results = await asyncio.gather(api(REFRESH, {"t": pair.refresh_token}), api(REFRESH, {"t": pair.refresh_token}))
+        assert _codes(list(results)) == ["OK", "UNAUTHENTICATED"]
+        # The loser was a re-use: the session is revoked, so the winner's pair is dead too.
+        winner = next(r for r in results if not r.get("errors"))
+        me = await api("{ me { id } }", token=winner["data"]["authRefresh"]["accessToken"])
+        assert me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_parallel_password_guesses_cannot_outrun_the_limit(api: Api, world: World) -> None:
+    login = "mutation L($p: String!, $w: String!) { authLogin(phone: $p, password: $w) { accessToken } }"
+    guesses = [api(login, {"p": world.owner_a101.phone, "w": f"wrong-{k:03d}"}) for k in range(30)]
+    messages = [r["errors"][0]["message"] for r in await asyncio.gather(*guesses)]
+    assert messages.count("Wrong phone number or password") == 10
+    assert all("Too many wrong passwords" in m for m in messages if m != "Wrong phone number or password")
+
+
+async def test_concurrent_edits_of_one_house_both_land(api: Api, world: World, server: RunningServer) -> None:
+    token = await token_for(server.issuer, world.operator_a)
+    update = "mutation H($input: HouseUpdateInput!) { houseUpdate(input: $input) { id } }"
+    for floor in range(1, 6):
+        await House.filter(id=world.a101.id).update(grid_id=world.g1.id, floor=None)
+        results = await asyncio.gather(
+            api(update, {"input": {"id": str(world.a101.id), "gridId": str(world.g2.id)}}, token=token),
+            api(update, {"input": {"id": str(world.a101.id), "floor": floor}}, token=token),
+        )
+        assert _codes(list(results)) == ["OK", "OK"]
+        house = await House.get(id=world.a101.id)
+        assert (house.grid_id, house.floor) == (world.g2.id, floor)

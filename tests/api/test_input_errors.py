@@ -9,7 +9,7 @@ from typing import Any
 
 from domain.people.models import Residency
 from domain.space.models import Community, House
-from tests.support import Api, World, error
+from tests.support import Api, World, error, token_for
 
 PERSON_UPDATE = "mutation P($input: PersonUpdateInput!) { personUpdate(input: $input) { id } }"
 COMMUNITY_UPDATE = "mutation C($input: CommunityUpdateInput!) { communityUpdate(input: $input) { id address } }"
@@ -83,3 +83,34 @@ async def test_moving_out_in_the_future_is_refused(api: Api, world: World) -> No
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     result = await api(RESIDENCY_END, {"input": {"id": str(residency.id), "movedOut": tomorrow}}, as_=world.operator_a)
     assert (error(result)["code"], error(result)["field"]) == ("INVALID_INPUT", "movedOut")
+
+
+async def test_text_nobody_could_type_is_invalid_input(api: Api, world: World, backend: str) -> None:
+    token = await token_for(api.issuer, world.owner_a101)
+    rename = "mutation P($input: PersonUpdateInput!) { personUpdate(input: $input) { id } }"
+    for bad in ("A\ud800", "A\x00B", "tab\there"):
+        body = json.dumps({"query": rename, "variables": {"input": {"id": str(world.owner_a101.id), "name": bad}}})
+        response = await api.http.post(
+            api.url, content=body, headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+        )
+        assert (_code(response.json()), response.json()["errors"][0]["extensions"]["field"]) == (
+            "INVALID_INPUT",
+            "name",
+        )
+    refresh = json.dumps(
+        {
+            "query": "mutation R($t: String!) { authRefresh(refreshToken: $t) { accessToken } }",
+            "variables": {"t": "\ud800"},
+        }
+    )
+    response = await api.http.post(api.url, content=refresh, headers={"Content-Type": "application/json"})
+    assert _code(response.json()) == "UNAUTHENTICATED"
+
+
+async def test_areas_are_rounded_to_centiares_before_checking(api: Api, world: World) -> None:
+    tiny = await api(HOUSE_UPDATE, {"input": {"id": str(world.a101.id), "areaM2": "1e-100000"}}, as_=world.operator_a)
+    assert (error(tiny)["code"], error(tiny)["field"]) == ("INVALID_INPUT", "areaM2")
+    almost = await api(HOUSE_UPDATE, {"input": {"id": str(world.a101.id), "areaM2": "99999.999"}}, as_=world.operator_a)
+    assert (error(almost)["code"], error(almost)["field"]) == ("INVALID_INPUT", "areaM2")
+    await api(HOUSE_UPDATE, {"input": {"id": str(world.a101.id), "areaM2": "88.456"}}, as_=world.operator_a)
+    assert str((await House.get(id=world.a101.id)).area_m2) == "88.46"

@@ -13,6 +13,8 @@ GRANT = "mutation G($input: MembershipGrantInput!) { membershipGrant(input: $inp
 PERSON_UPDATE = "mutation P($input: PersonUpdateInput!) { personUpdate(input: $input) { id phone } }"
 ISSUE = "mutation I($personId: ID!) { personIssueActivationCode(personId: $personId) { code } }"
 REGISTER = "mutation R($input: AuthRegisterInput!) { authRegister(input: $input) { accessToken } }"
+RESIDENCY_CREATE = "mutation R($input: ResidencyCreateInput!) { residencyCreate(input: $input) { id } }"
+PERSON_CREATE = "mutation P($input: PersonCreateInput!) { personCreate(input: $input) { id } }"
 HOUSE_HISTORY = "query H($id: ID!) { house(id: $id) { residents(includeMovedOut: true) { person { name } } } }"
 
 
@@ -86,3 +88,39 @@ async def test_activation_codes_stop_working_after_five_wrong_tries(api: Api, wo
     locked = await api(REGISTER, {"input": {**claim, "activationCode": code}})
     assert "Too many wrong codes" in error(locked)["message"]
     assert (await Person.get(id=newcomer.id)).password_hash is None
+
+
+async def test_care_tags_of_former_residents_cannot_be_found_by_filtering(api: Api, world: World) -> None:
+    await Residency.filter(person_id=world.elder_a102.id).update(moved_out=date(2024, 1, 1))
+    tagged = "query T($t: CareTag!, $m: Boolean) { residents(tag: $t, movedOut: $m) { nodes { person { id } } } }"
+    current = data(await api(tagged, {"t": "ELDERLY_ALONE", "m": False}, as_=world.operator_a))["residents"]["nodes"]
+    assert current == []
+    for moved_out in (True, None):
+        refused = await api(tagged, {"t": "ELDERLY_ALONE", "m": moved_out}, as_=world.operator_a)
+        assert (error(refused)["code"], error(refused)["field"]) == ("INVALID_INPUT", "tag")
+
+
+async def test_moving_a_stranger_in_by_phone_does_not_unmask_their_id_number(api: Api, world: World) -> None:
+    stranger = world.owner_b101
+    await Person.filter(id=stranger.id).update(id_number="110101199001011234")
+    move = {"houseId": str(world.a201.id), "phone": stranger.phone, "kind": "TENANT", "movedIn": str(date.today())}
+    data(await api(RESIDENCY_CREATE, {"input": move}, as_=world.operator_a))
+    seen = data(await api(PERSON, {"id": str(stranger.id)}, as_=world.operator_a))["person"]
+    assert seen["idNumber"] == "11**************34"
+    # Once B is behind them, the operator of where they live now sees it in full.
+    await Residency.filter(person_id=stranger.id, community_id=world.b.id).update(moved_out=date(2025, 1, 1))
+    assert data(await api(PERSON, {"id": str(stranger.id)}, as_=world.operator_a))["person"]["idNumber"] == (
+        "110101199001011234"
+    )
+
+
+async def test_a_refused_house_does_not_tell_whether_a_phone_is_registered(api: Api, world: World) -> None:
+    for phone in (world.owner_b101.phone, "13800139999"):
+        probe = {
+            "communityId": str(world.a.id),
+            "name": "Probe",
+            "phone": phone,
+            "residency": {"houseId": str(world.b101.id), "kind": "OWNER", "movedIn": "2020-01-01"},
+        }
+        result = await api(PERSON_CREATE, {"input": probe}, as_=world.staff_a)
+        assert (error(result)["code"], error(result)["field"]) == ("NOT_FOUND", "houseId")

@@ -105,3 +105,7 @@ async def test_an_open_socket_follows_revoked_roles_and_logout(server: RunningSe
             await session.execute(ME)
         assert logged_out.value.errors is not None
         assert logged_out.value.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_non_text_authorization_closes_the_socket_with_4403(server: RunningServer) -> None:
+    assert await close_code_of_refused_connection(server, {"Authorization": 123}) == FORBIDDEN
