@@ -28,10 +28,6 @@ class Viewer:
     session: str | None = None
 
     @property
-    def authenticated(self) -> bool:
-        return self.person_id is not None
-
-    @property
     def is_platform_admin(self) -> bool:
         return any(g.role is Role.PLATFORM_ADMIN for g in self.grants)
 
