@@ -18,6 +18,8 @@ from auth.tokens import TokenIssuer
 from db import tortoise_config
 from graphql_view import LingliGraphQL
 from realtime.broadcast import make_broadcast
+from realtime.outbox import install_publisher
+from realtime.publisher import BroadcastPublisher
 from request_ids import RequestIdMiddleware
 from schema.root import build_schema
 from settings import Settings
@@ -39,23 +41,29 @@ def create_app(settings: Settings | None = None) -> Starlette:
         max_aliases=settings.max_aliases,
         max_tokens=settings.max_tokens,
     )
+    broadcast = make_broadcast(settings.broadcast_url)
     graphql = LingliGraphQL(
         schema,
         issuer=issuer,
+        broadcast=broadcast,
         graphiql=settings.graphiql_enabled,
         allowed_origins=settings.allowed_origins,
         ws_init_timeout=settings.ws_connection_init_timeout_seconds,
     )
-    broadcast = make_broadcast(settings.broadcast_url)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Schema changes come only from migrations (`lingli migrate`), never from start-up.
         async with RegisterTortoise(app=app, config=tortoise_config(settings.database_url), generate_schemas=False):
             await broadcast.connect()
+            publisher = BroadcastPublisher(broadcast)
+            install_publisher(publisher)
+            # Events committed but never sent (a crash between commit and publish) go out now.
+            await publisher.publish_unpublished()
             try:
                 yield
             finally:
+                install_publisher(None)
                 await broadcast.disconnect()
 
     async def healthz(request: Request) -> JSONResponse:

@@ -8,7 +8,14 @@ from tortoise import Tortoise
 from tortoise.migrations.api import migrate as _migrate
 
 APP_LABEL = "lingli"
-MODEL_MODULES = ["domain.space.models", "domain.people.models", "auth.models"]
+MODEL_MODULES = [
+    "domain.space.models",
+    "domain.people.models",
+    "auth.models",
+    "realtime.models",
+    "domain.devices.models",
+    "domain.alarms.models",
+]
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from broadcaster import Broadcast
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -37,6 +38,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         schema: BaseSchema,
         *,
         issuer: TokenIssuer,
+        broadcast: Broadcast,
         graphiql: bool,
         allowed_origins: tuple[str, ...],
         ws_init_timeout: int,
@@ -46,11 +48,20 @@ class LingliGraphQL(GraphQL[Context, None]):
             graphql_ide="graphiql" if graphiql else None,
             allowed_origins=allowed_origins,
             connection_init_wait_timeout=timedelta(seconds=ws_init_timeout),
+            keep_alive=True,  # pings, so proxies do not cut quiet subscriptions
+            keep_alive_interval=15,
         )
         self.issuer = issuer
+        self.broadcast = broadcast
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        context = Context(issuer=self.issuer, request_id=current_request_id.get(), request=request, response=response)
+        context = Context(
+            issuer=self.issuer,
+            broadcast=self.broadcast,
+            request_id=current_request_id.get(),
+            request=request,
+            response=response,
+        )
         if isinstance(request, Request):
             try:
                 token = bearer_token(request.headers.get("authorization"))

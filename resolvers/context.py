@@ -17,6 +17,7 @@ from resolvers.loaders import Loaders
 class Context:
     issuer: TokenIssuer
     request_id: str
+    broadcast: Any = None
     request: Any = None
     response: Any = None
     authenticated_viewer: Viewer = ANONYMOUS

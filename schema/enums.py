@@ -5,6 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from auth.roles import Role
+from domain.alarms.models import Severity
+from domain.devices.models import DeviceType
 from domain.errors import ErrorCode
 from domain.people.models import CareTag, ResidencyKind
 
@@ -15,4 +17,8 @@ strawberry.enum(
     ErrorCode, description="Stable codes in `errors[].extensions.code`: clients switch on these, never on messages"
 )
 
-__all__ = ["CareTag", "ErrorCode", "ResidencyKind", "Role"]
+
+strawberry.enum(Severity, description="Alarm severity, worst first")
+strawberry.enum(DeviceType, description="What kind of device")
+
+__all__ = ["CareTag", "DeviceType", "ErrorCode", "ResidencyKind", "Role", "Severity"]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import strawberry
 
-from schema.enums import CareTag, ResidencyKind, Role
+from schema.enums import CareTag, DeviceType, ResidencyKind, Role
 
 _UNCHANGED = "Left out: unchanged"
 
@@ -145,3 +145,33 @@ class AuthRegisterInput:
     activation_code: str | None = strawberry.field(
         default=None, description="Needed when the office registered this phone already"
     )
+
+
+@strawberry.input(description="A new device")
+class DeviceRegisterInput:
+    community_id: strawberry.ID = strawberry.field(description="Its community")
+    type: DeviceType = strawberry.field(description="What kind")
+    name: str = strawberry.field(description="Display name")
+    building_id: strawberry.ID | None = strawberry.field(default=None, description="Its building")
+    house_id: strawberry.ID | None = strawberry.field(default=None, description="Its house (implies the building)")
+    latitude: float | None = strawberry.field(default=None, description="WGS84 latitude")
+    longitude: float | None = strawberry.field(default=None, description="WGS84 longitude")
+    heartbeat_seconds: int = strawberry.field(default=300, description="Silent longer than this: offline")
+
+
+@strawberry.input(description="One reading")
+class ReadingInput:
+    metric: str = strawberry.field(description="e.g. smoke, gas, heart_rate, sos, pm25, temperature")
+    value: float = strawberry.field(description="In the metric's unit; flags are 0 or 1")
+    recorded_at: datetime | None = strawberry.field(default=None, description="When measured; default: received")
+
+
+@strawberry.input(description="Move or rename a device; null clears building, house or coordinates")
+class DeviceMoveInput:
+    id: strawberry.ID = strawberry.field(description="Which device")
+    building_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+    house_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+    latitude: float | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+    longitude: float | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+    name: str | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+    heartbeat_seconds: int | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)

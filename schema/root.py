@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import strawberry
@@ -10,8 +11,11 @@ from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import ExecutionContext
 
+from resolvers import alarms as alarm_resolvers
 from resolvers import auth, people, space
+from resolvers import devices as device_resolvers
 from schema.extensions import MaskUnexpectedErrors, PerOperationContext
+from schema.realtime_types import Alarm, AlarmEvent, Device, DeviceRegistration, TelemetryReport
 from schema.types import (
     ActivationCode,
     AuthPayload,
@@ -57,6 +61,14 @@ class Query:
     memberships: Connection[Membership] = strawberry.field(
         resolver=people.memberships, description=f"Roles in communities you manage, and your own. {_PAGE}"
     )
+    devices: Connection[Device] = strawberry.field(
+        resolver=device_resolvers.devices, description=f"Devices in service that you may see. {_PAGE}"
+    )
+    device: Device = strawberry.field(resolver=device_resolvers.device, description="One device")
+    alarms: Connection[Alarm] = strawberry.field(
+        resolver=alarm_resolvers.alarms,
+        description=f"Alarms you may see: active (default), cleared (false) or all (null), at least minSeverity. {_PAGE}",
+    )
 
 
 @strawberry.type(description="Everything you may change. Each mutation writes all of its change or nothing")
@@ -93,6 +105,38 @@ class Mutation:
     membership_grant: Membership = strawberry.field(resolver=people.membership_grant, description="Give a role")
     membership_revoke: Membership = strawberry.field(resolver=people.membership_revoke, description="Take a role away")
 
+    device_register: DeviceRegistration = strawberry.field(
+        resolver=device_resolvers.device_register, description="Operators: a new device and its key, shown once"
+    )
+    device_move: Device = strawberry.field(
+        resolver=device_resolvers.device_move, description="Operators: place or rename"
+    )
+    device_retire: Device = strawberry.field(
+        resolver=device_resolvers.device_retire, description="Operators: out of service"
+    )
+    device_rotate_key: DeviceRegistration = strawberry.field(
+        resolver=device_resolvers.device_rotate_key, description="Operators: a new key, the old one stops at once"
+    )
+    telemetry_report: TelemetryReport = strawberry.field(
+        resolver=device_resolvers.telemetry_report,
+        description="Devices and gateways: up to 1000 readings, authenticated by the device key (no login)",
+    )
+    alarm_acknowledge: Alarm = strawberry.field(
+        resolver=alarm_resolvers.alarm_acknowledge, description="Staff: I am on it"
+    )
+    alarm_clear: Alarm = strawberry.field(resolver=alarm_resolvers.alarm_clear, description="Staff: the cause is gone")
+
+
+@strawberry.type(description="Live feeds. Every message has a cursor: resubscribe with `after` to miss nothing")
+class Subscription:
+    alarm_events: AsyncGenerator[AlarmEvent, None] = strawberry.subscription(
+        resolver=alarm_resolvers.alarm_events,
+        description="A community's alarms, for its staff (grid staff: their grids), at least minSeverity",
+    )
+    my_alarms: AsyncGenerator[AlarmEvent, None] = strawberry.subscription(
+        resolver=alarm_resolvers.my_alarms, description="Residents: alarms of the houses you live in"
+    )
+
 
 class LingliSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
@@ -115,4 +159,4 @@ def build_schema(
     ]
     if production:
         extensions.append(DisableIntrospection)
-    return LingliSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return LingliSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)

@@ -22,8 +22,11 @@ import uvicorn
 from auth.models import AuthSession, RefreshToken
 from auth.tokens import TokenIssuer
 from db import apply_migrations
+from domain.alarms.models import Alarm
+from domain.devices.models import Device, Reading
 from domain.people.models import Membership, Person, PersonTag, Residency
 from domain.space.models import Building, Community, Grid, House, Unit
+from realtime.models import OutboxEvent
 from settings import Secret, Settings
 
 PG_ADMIN_URL = os.environ.get("LINGLI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -114,7 +117,23 @@ async def server(database_url: str) -> AsyncIterator[RunningServer]:
 
 
 # Children before parents, so foreign keys never block the clean-up.
-_TABLES = [RefreshToken, AuthSession, Membership, PersonTag, Residency, Person, House, Unit, Grid, Building, Community]
+_TABLES = [
+    Alarm,
+    Reading,
+    Device,
+    OutboxEvent,
+    RefreshToken,
+    AuthSession,
+    Membership,
+    PersonTag,
+    Residency,
+    Person,
+    House,
+    Unit,
+    Grid,
+    Building,
+    Community,
+]
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,160 @@
+"""Raising, acknowledging and clearing alarms. Every change is an event on `alarms:<community>`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from auth.roles import COMMUNITY_READERS
+from auth.viewer import Viewer
+from domain.alarms import access
+from domain.alarms.models import SEVERITY_RANK, Alarm, Severity
+from domain.errors import Conflict, Forbidden
+from domain.lookup import get_visible, given
+from domain.pagination import Page, paginate
+from realtime import topics
+from realtime.outbox import record, transaction
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """What a rule found: an alarm of this type on this device (or place)."""
+
+    community_id: int
+    type: str
+    severity: Severity
+    device_id: int | None = None
+    house_id: int | None = None
+    grid_id: int | None = None
+    details: dict[str, Any] | None = None
+
+    @property
+    def active_key(self) -> str:
+        return f"{self.device_id or 'house-' + str(self.house_id)}:{self.type}"
+
+
+def payload(alarm: Alarm) -> dict[str, Any]:
+    return {
+        "id": alarm.id,
+        "community_id": alarm.community_id,
+        "grid_id": alarm.grid_id,
+        "house_id": alarm.house_id,
+        "device_id": alarm.device_id,
+        "type": alarm.type,
+        "severity": alarm.severity.value if isinstance(alarm.severity, Severity) else alarm.severity,
+        "count": alarm.count,
+        "active": alarm.cleared_at is None,
+        "acknowledged": alarm.acknowledged_at is not None,
+        "first_seen_at": alarm.first_seen_at.isoformat(),
+        "last_seen_at": alarm.last_seen_at.isoformat(),
+    }
+
+
+async def trigger(found: Trigger, *, at: datetime | None = None) -> Alarm:
+    """Raise an alarm, or count one more trigger on the active one. Call inside `transaction()`.
+
+    The unique index on ``active_key`` is the arbiter: of concurrent first triggers one
+    inserts, the others hit the index (inside a savepoint, so their transaction lives on)
+    and count on the alarm the winner opened. An alarm storm is one alarm with a count.
+    """
+    when = at or datetime.now(UTC)
+    for _ in range(3):
+        active = await Alarm.filter(active_key=found.active_key).select_for_update().first()
+        if active is not None:
+            await Alarm.filter(id=active.id).update(
+                count=F("count") + 1, last_seen_at=when, severity=found.severity, details=found.details or {}
+            )
+            alarm = await Alarm.get(id=active.id)
+            await record(topics.alarms(alarm.community_id), "ALARM_UPDATED", payload(alarm))
+            return alarm
+        try:
+            async with in_transaction():  # a savepoint
+                alarm = await Alarm.create(
+                    community_id=found.community_id,
+                    device_id=found.device_id,
+                    house_id=found.house_id,
+                    grid_id=found.grid_id,
+                    type=found.type,
+                    severity=found.severity,
+                    active_key=found.active_key,
+                    details=found.details or {},
+                    first_seen_at=when,
+                    last_seen_at=when,
+                )
+        except IntegrityError:
+            continue  # a concurrent trigger opened it first: count on that one
+        await record(topics.alarms(alarm.community_id), "ALARM_RAISED", payload(alarm))
+        return alarm
+    raise RuntimeError(f"alarm {found.active_key} could not be raised or counted")
+
+
+async def list_alarms(
+    viewer: Viewer,
+    *,
+    community_id: int | None = None,
+    active: bool | None = True,
+    min_severity: Severity | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Page[Alarm]:
+    qs = access.readable_alarms(viewer).filter(**given(community_id=community_id))
+    if active is not None:
+        qs = qs.filter(cleared_at__isnull=active)
+    if min_severity is not None:
+        qs = qs.filter(severity__in=[s for s in Severity if SEVERITY_RANK[s] >= SEVERITY_RANK[min_severity]])
+    return await paginate(qs, first=first, after=after)
+
+
+async def get_alarm(viewer: Viewer, alarm_id: int) -> Alarm:
+    return await get_visible(access.readable_alarms(viewer), alarm_id, what="alarm", field="id")
+
+
+async def check_subscription(viewer: Viewer, community_id: int) -> None:
+    """Staff watch a community's alarms (grid staff: their grids' share of it)."""
+    viewer.require_person()
+    if viewer.is_platform_admin or community_id in viewer.readable_community_ids:
+        return
+    if any(g.community_id == community_id and g.grid_id is not None for g in viewer.grants):
+        return
+    raise Forbidden("Watching a community's alarms is for its staff: residents use myAlarms", field="communityId")
+
+
+async def _staff_alarm(viewer: Viewer, alarm_id: int, action: str) -> Alarm:
+    alarm = await get_alarm(viewer, alarm_id)
+    staff = viewer.is_platform_admin or alarm.community_id in viewer.communities_with(COMMUNITY_READERS)
+    if not staff and alarm.grid_id not in viewer.grid_ids:
+        raise Forbidden(f"{action} is for the staff responsible for this alarm")
+    await Alarm.filter(id=alarm.id).select_for_update().first()
+    return await Alarm.get(id=alarm.id)
+
+
+async def acknowledge(viewer: Viewer, alarm_id: int) -> Alarm:
+    """Somebody is on it. Acknowledging twice is a CONFLICT: the first one's name stays."""
+    async with transaction():
+        alarm = await _staff_alarm(viewer, alarm_id, "Acknowledging an alarm")
+        if alarm.acknowledged_at is not None:
+            raise Conflict("This alarm is acknowledged already", field="id")
+        alarm.acknowledged_at = datetime.now(UTC)
+        alarm.acknowledged_by_id = viewer.person_id
+        await alarm.save(update_fields=["acknowledged_at", "acknowledged_by_id"])
+        await record(topics.alarms(alarm.community_id), "ALARM_ACKNOWLEDGED", payload(alarm))
+        return alarm
+
+
+async def clear(viewer: Viewer, alarm_id: int) -> Alarm:
+    """The cause is gone. The alarm stays as history; the next trigger opens a new one."""
+    async with transaction():
+        alarm = await _staff_alarm(viewer, alarm_id, "Clearing an alarm")
+        if alarm.cleared_at is not None:
+            raise Conflict("This alarm is cleared already", field="id")
+        alarm.cleared_at = datetime.now(UTC)
+        alarm.cleared_by_id = viewer.person_id
+        alarm.active_key = None
+        await alarm.save(update_fields=["cleared_at", "cleared_by_id", "active_key"])
+        await record(topics.alarms(alarm.community_id), "ALARM_CLEARED", payload(alarm))
+        return alarm

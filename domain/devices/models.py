@@ -1,0 +1,85 @@
+"""Devices placed in the community, and the readings they report."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from domain.space.models import Building, Community, House
+
+
+class DeviceType(StrEnum):
+    CAMERA = "CAMERA"
+    ACCESS_GATE = "ACCESS_GATE"
+    DOOR_LOCK = "DOOR_LOCK"
+    SMOKE_DETECTOR = "SMOKE_DETECTOR"
+    GAS_DETECTOR = "GAS_DETECTOR"
+    WATER_LEAK_SENSOR = "WATER_LEAK_SENSOR"
+    WATER_METER = "WATER_METER"
+    ELECTRICITY_METER = "ELECTRICITY_METER"
+    GAS_METER = "GAS_METER"
+    HEAT_METER = "HEAT_METER"
+    WEARABLE = "WEARABLE"
+    FALL_SENSOR = "FALL_SENSOR"
+    PARKING_SENSOR = "PARKING_SENSOR"
+    STREET_LAMP = "STREET_LAMP"
+    MANHOLE_COVER = "MANHOLE_COVER"
+    ENVIRONMENT_SENSOR = "ENVIRONMENT_SENSOR"
+    GARBAGE_BIN = "GARBAGE_BIN"
+
+
+class Device(Model):
+    """A device at a place: the community, optionally a building or a house, optionally coordinates.
+
+    Its key is shown once at registration or rotation and stored only as a SHA-256 hash
+    (the key is 256 random bits, so a fast hash is enough and lookups stay indexed).
+    """
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "lingli.Community", related_name="devices", on_delete=fields.RESTRICT
+    )
+    community_id: int
+    building: fields.ForeignKeyNullableRelation[Building] = fields.ForeignKeyField(
+        "lingli.Building", related_name="devices", null=True, on_delete=fields.RESTRICT
+    )
+    building_id: int | None
+    house: fields.ForeignKeyNullableRelation[House] = fields.ForeignKeyField(
+        "lingli.House", related_name="devices", null=True, on_delete=fields.RESTRICT
+    )
+    house_id: int | None
+    type = fields.CharEnumField(DeviceType, max_length=30)
+    name = fields.CharField(max_length=100)
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
+    key_hash = fields.CharField(max_length=64, unique=True)
+    heartbeat_seconds = fields.IntField(default=300, description="Silent longer than this: offline")
+    online = fields.BooleanField(default=False)
+    last_seen_at = fields.DatetimeField(null=True)
+    last_reading = fields.JSONField[dict[str, Any]](null=True, description="Latest value per metric")
+    retired_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "device"
+
+
+class Reading(Model):
+    """One accepted reading: the history behind ``Device.last_reading``."""
+
+    id = fields.BigIntField(primary_key=True)
+    device: fields.ForeignKeyRelation[Device] = fields.ForeignKeyField(
+        "lingli.Device", related_name="readings", on_delete=fields.CASCADE
+    )
+    device_id: int
+    metric = fields.CharField(max_length=30)
+    value = fields.FloatField()
+    recorded_at = fields.DatetimeField()
+    received_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "reading"
+        indexes = (("device_id", "recorded_at"),)

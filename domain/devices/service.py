@@ -1,0 +1,157 @@
+"""Registering, moving, retiring devices and rotating their keys (operators)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from auth.roles import SPACE_MANAGERS
+from auth.viewer import Viewer
+from domain.devices import access
+from domain.devices.models import Device, DeviceType
+from domain.errors import Conflict, InvalidInput
+from domain.lookup import get_visible, given, lock, only_known
+from domain.pagination import Page, paginate
+from domain.space.models import Building, House
+from domain.space.service import get_community
+from domain.text import text
+
+KEY_PREFIX = "dk_"
+
+
+@dataclass(frozen=True)
+class Registration:
+    device: Device
+    key: str  # shown once: only its hash is stored
+
+
+def new_device_key() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def device_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+async def list_devices(
+    viewer: Viewer,
+    *,
+    community_id: int | None = None,
+    house_id: int | None = None,
+    type: DeviceType | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Page[Device]:
+    qs = access.readable_devices(viewer).filter(**given(community_id=community_id, house_id=house_id, type=type))
+    return await paginate(qs.filter(retired_at=None), first=first, after=after)
+
+
+async def get_device(viewer: Viewer, device_id: int) -> Device:
+    return await get_visible(access.readable_devices(viewer), device_id, what="device", field="id")
+
+
+async def register_device(
+    viewer: Viewer,
+    *,
+    community_id: int,
+    type: DeviceType,
+    name: str,
+    building_id: int | None = None,
+    house_id: int | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    heartbeat_seconds: int = 300,
+) -> Registration:
+    community = await get_community(viewer, community_id)
+    viewer.require_role(community.id, SPACE_MANAGERS, "Registering a device")
+    device = Device(community_id=community.id, type=type, name=text(name, field="name", max_length=100))
+    await _place(
+        device, {"building_id": building_id, "house_id": house_id, "latitude": latitude, "longitude": longitude}
+    )
+    device.heartbeat_seconds = _heartbeat(heartbeat_seconds)
+    key = new_device_key()
+    device.key_hash = device_key_hash(key)
+    await device.save()
+    return Registration(device=device, key=key)
+
+
+async def move_device(viewer: Viewer, device_id: int, changes: dict[str, Any]) -> Device:
+    """Place it elsewhere in its community: another building, house or coordinates (null clears)."""
+    only_known(changes, {"building_id", "house_id", "latitude", "longitude", "name", "heartbeat_seconds"})
+    async with in_transaction():
+        device = await _managed(viewer, device_id, "Moving a device")
+        await _place(device, changes)
+        if "name" in changes:
+            device.name = text(changes["name"], field="name", max_length=100)
+        if "heartbeat_seconds" in changes:
+            device.heartbeat_seconds = _heartbeat(changes["heartbeat_seconds"])
+        await device.save(update_fields=list(changes))
+        return device
+
+
+async def retire_device(viewer: Viewer, device_id: int) -> Device:
+    """Out of service: its key stops working, its history stays."""
+    async with in_transaction():
+        device = await _managed(viewer, device_id, "Retiring a device")
+        if device.retired_at is not None:
+            raise Conflict("This device is retired already", field="id")
+        device.retired_at = datetime.now(UTC)
+        device.online = False
+        await device.save(update_fields=["retired_at", "online"])
+        return device
+
+
+async def rotate_key(viewer: Viewer, device_id: int) -> Registration:
+    """A new key; the old one stops working at once."""
+    async with in_transaction():
+        device = await _managed(viewer, device_id, "Rotating a device key")
+        if device.retired_at is not None:
+            raise Conflict("A retired device has no key", field="id")
+        key = new_device_key()
+        device.key_hash = device_key_hash(key)
+        await device.save(update_fields=["key_hash"])
+        return Registration(device=device, key=key)
+
+
+async def _managed(viewer: Viewer, device_id: int, action: str) -> Device:
+    device = await get_device(viewer, device_id)
+    viewer.require_role(device.community_id, SPACE_MANAGERS, action)
+    await lock(Device, device.id)
+    return await Device.get(id=device.id)
+
+
+async def _place(device: Device, changes: dict[str, Any]) -> None:
+    """Building and house must be in the device's community; a house implies its building."""
+    if changes.get("house_id") is not None:
+        house = await House.get_or_none(id=changes["house_id"], community_id=device.community_id)
+        if house is None:
+            raise InvalidInput("That house is not in this device's community", field="houseId")
+        device.house_id, device.building_id = house.id, house.building_id
+        changes.setdefault("building_id", house.building_id)
+    elif "house_id" in changes:
+        device.house_id = None
+    if changes.get("building_id") is not None:
+        if not await Building.filter(id=changes["building_id"], community_id=device.community_id).exists():
+            raise InvalidInput("That building is not in this device's community", field="buildingId")
+        if device.house_id is not None and changes["building_id"] != device.building_id:
+            raise InvalidInput("The house is not in that building", field="buildingId")
+        device.building_id = changes["building_id"]
+    elif "building_id" in changes and device.house_id is None:
+        device.building_id = None
+    for name, limit in (("latitude", 90.0), ("longitude", 180.0)):
+        if name in changes:
+            value = changes[name]
+            if value is not None and not -limit <= value <= limit:
+                raise InvalidInput(f"{name} must be between -{limit:g} and {limit:g}", field=name)
+            setattr(device, name, value)
+
+
+def _heartbeat(seconds: int) -> int:
+    if not 10 <= seconds <= 86_400:
+        raise InvalidInput("heartbeatSeconds must be between 10 and 86400", field="heartbeatSeconds")
+    return seconds

@@ -1,0 +1,121 @@
+"""Readings from devices and gateways: checked one by one, stored, and turned into alarms."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from domain.alarms import service as alarm_service
+from domain.alarms.rules import rule_for
+from domain.devices.metrics import METRICS
+from domain.devices.models import Device, Reading
+from domain.devices.service import device_key_hash
+from domain.errors import InvalidInput, Unauthenticated
+from domain.space.models import House
+from realtime import topics
+from realtime.outbox import record, transaction
+
+MAX_BATCH = 1000
+# A device clock may run a little fast; a reading from further ahead is refused.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class ReadingIn:
+    metric: str
+    value: float
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Rejected:
+    index: int
+    field: str
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    accepted: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    alarms: list[int] = field(default_factory=list)
+
+
+async def authenticate_device(key: str) -> Device:
+    device = await Device.get_or_none(key_hash=device_key_hash(key), retired_at=None)
+    if device is None:
+        raise Unauthenticated("Unknown or retired device key")
+    return device
+
+
+def _check(device: Device, index: int, reading: ReadingIn, now: datetime) -> Rejected | None:
+    allowed = METRICS.get(device.type, {})
+    if reading.metric not in allowed:
+        known = ", ".join(sorted(allowed)) or "none"
+        return Rejected(index, "metric", f"{device.type.value} reports {known}, not {reading.metric!r}")
+    low, high = allowed[reading.metric]
+    if not math.isfinite(reading.value) or not low <= reading.value <= high:
+        return Rejected(index, "value", f"{reading.metric} must be between {low:g} and {high:g}")
+    if reading.recorded_at is not None and reading.recorded_at > now + MAX_CLOCK_SKEW:
+        return Rejected(index, "recordedAt", "recordedAt is in the future")
+    return None
+
+
+async def ingest(device_key: str, readings: list[ReadingIn]) -> IngestReport:
+    """Store what is valid, refuse the rest one by one with a reason; raise the alarms the rules
+    find. One transaction: readings, latest state, alarms and their events commit together."""
+    if not readings:
+        raise InvalidInput("Send at least one reading", field="readings")
+    if len(readings) > MAX_BATCH:
+        raise InvalidInput(f"At most {MAX_BATCH} readings a request", field="readings")
+    device = await authenticate_device(device_key)
+    now = datetime.now(UTC)
+    report = IngestReport()
+    accepted: list[Reading] = []
+    for index, reading in enumerate(readings):
+        problem = _check(device, index, reading, now)
+        if problem is not None:
+            report.rejected.append(problem)
+            continue
+        accepted.append(
+            Reading(
+                device_id=device.id, metric=reading.metric, value=reading.value, recorded_at=reading.recorded_at or now
+            )
+        )
+    if not accepted:
+        return report
+    house = await House.get_or_none(id=device.house_id) if device.house_id else None
+    grid_id = house.grid_id if house else None
+    async with transaction():
+        await Reading.bulk_create(accepted)
+        latest = dict(device.last_reading or {})
+        for stored in sorted(accepted, key=lambda r: r.recorded_at):
+            latest[stored.metric] = stored.value
+        came_online = not device.online
+        await Device.filter(id=device.id).update(online=True, last_seen_at=now, last_reading=latest)
+        if came_online:
+            await record(
+                topics.device_status(device.community_id),
+                "DEVICE_ONLINE",
+                {"id": device.id, "community_id": device.community_id, "house_id": device.house_id, "online": True},
+            )
+        for stored in accepted:
+            rule = rule_for(device.type, stored.metric)
+            if rule is None or not rule.fires(stored.value):
+                continue
+            alarm = await alarm_service.trigger(
+                alarm_service.Trigger(
+                    community_id=device.community_id,
+                    type=rule.alarm_type,
+                    severity=rule.severity,
+                    device_id=device.id,
+                    house_id=device.house_id,
+                    grid_id=grid_id,
+                    details={"metric": stored.metric, "value": stored.value, "rule": rule.description},
+                ),
+                at=stored.recorded_at,
+            )
+            report.alarms.append(alarm.id)
+    report.accepted = len(accepted)
+    return report

@@ -1,0 +1,64 @@
+"""Writing events: `async with transaction(): ... await record(...)` — published after commit.
+
+A domain function that changes something others watch opens `transaction()` instead of
+tortoise's `in_transaction()`, and calls `record()` for each event. The rows commit with
+the change or not at all; once committed, they are handed to the publisher.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from typing import Any, Protocol
+
+from tortoise.transactions import in_transaction
+
+from realtime.models import OutboxEvent
+
+_pending: ContextVar[list[OutboxEvent] | None] = ContextVar("outbox_pending", default=None)
+
+# Any constant: the key of the PostgreSQL advisory lock that orders outbox commits.
+_OUTBOX_LOCK_KEY = 0x4C494E47  # "LING"
+
+
+class Publisher(Protocol):
+    async def publish(self, events: list[OutboxEvent]) -> None: ...
+
+
+_publisher: Publisher | None = None
+
+
+def install_publisher(publisher: Publisher | None) -> None:
+    """Set by the app's lifespan; None (no fan-out, rows wait for the next start) otherwise."""
+    global _publisher
+    _publisher = publisher
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[None]:
+    events: list[OutboxEvent] = []
+    token = _pending.set(events)
+    try:
+        async with in_transaction():
+            yield
+    finally:
+        _pending.reset(token)
+    if events and _publisher is not None:
+        await _publisher.publish(events)
+
+
+async def record(topic: str, kind: str, payload: dict[str, Any]) -> OutboxEvent:
+    pending = _pending.get()
+    if pending is None:
+        raise RuntimeError("record() must run inside realtime.outbox.transaction()")
+    conn = OutboxEvent._meta.db
+    if conn.capabilities.dialect == "postgres":
+        # Cursors (and each topic's seq) must commit in the order they were handed out, or a
+        # reader could see 11 before 10 commits. Held until this transaction ends. SQLite
+        # needs nothing: it runs one writer at a time.
+        await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [_OUTBOX_LOCK_KEY])
+    previous = await OutboxEvent.filter(topic=topic).order_by("-seq").first()
+    event = await OutboxEvent.create(topic=topic, seq=(previous.seq if previous else 0) + 1, kind=kind, payload=payload)
+    pending.append(event)
+    return event

@@ -1,0 +1,105 @@
+"""Alarm queries, acknowledge and clear, and the live alarm subscriptions."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+from strawberry.types import Info
+
+from domain.alarms import service
+from domain.alarms.access import may_see
+from domain.alarms.models import SEVERITY_RANK
+from domain.alarms.models import Severity as SeverityValue
+from domain.errors import InvalidInput
+from realtime import stream, topics
+from realtime.envelope import Envelope
+from resolvers.context import Context
+from resolvers.ids import parse_id, parse_optional_id
+from schema.enums import Severity
+from schema.realtime_types import Alarm, AlarmEvent
+from schema.types import Connection, connection
+
+
+async def alarms(
+    info: Info[Context, None],
+    community_id: strawberry.ID | None = None,
+    active: bool | None = True,
+    min_severity: Severity | None = None,
+    first: int | None = 20,
+    after: str | None = None,
+) -> Connection[Alarm]:
+    page = await service.list_alarms(
+        info.context.viewer(),
+        community_id=parse_optional_id(community_id, "communityId"),
+        active=active,
+        min_severity=SeverityValue(min_severity) if min_severity else None,
+        first=first,
+        after=after,
+    )
+    return connection(page, Alarm)
+
+
+async def alarm_acknowledge(info: Info[Context, None], id: strawberry.ID) -> Alarm:
+    return Alarm.from_row(await service.acknowledge(info.context.viewer(), parse_id(id, "id")))
+
+
+async def alarm_clear(info: Info[Context, None], id: strawberry.ID) -> Alarm:
+    return Alarm.from_row(await service.clear(info.context.viewer(), parse_id(id, "id")))
+
+
+def _cursor(after: str | None) -> int | None:
+    if after is None:
+        return None
+    try:
+        value = int(after)
+    except ValueError:
+        raise InvalidInput("after is a cursor from an earlier event", field="after") from None
+    if value < 0:
+        raise InvalidInput("after is a cursor from an earlier event", field="after")
+    return value
+
+
+async def alarm_events(
+    info: Info[Context, None],
+    community_id: strawberry.ID,
+    after: str | None = None,
+    min_severity: Severity | None = None,
+) -> AsyncGenerator[AlarmEvent, None]:
+    viewer = info.context.viewer()
+    community = parse_id(community_id, "communityId")
+    await service.check_subscription(viewer, community)
+    floor = SEVERITY_RANK[SeverityValue(min_severity)] if min_severity else 0
+
+    def visible(envelope: Envelope) -> bool:
+        # Each message, for this subscriber: their scope, and the severity they asked for.
+        payload = envelope.payload
+        return may_see(viewer, payload) and SEVERITY_RANK[SeverityValue(payload["severity"])] >= floor
+
+    async for envelope in stream.events(
+        info.context.broadcast, topics.alarms(community), after=_cursor(after), visible=visible
+    ):
+        yield AlarmEvent(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_payload(envelope.payload))
+
+
+async def my_alarms(
+    info: Info[Context, None], community_id: strawberry.ID | None = None, after: str | None = None
+) -> AsyncGenerator[AlarmEvent, None]:
+    """Alarms of the houses the resident lives in. One stream per community: a resident of
+    several communities names the one to watch."""
+    viewer = info.context.viewer()
+    viewer.require_person()
+    communities = sorted(viewer.resident_community_ids)
+    chosen = parse_optional_id(community_id, "communityId")
+    if chosen is None and len(communities) == 1:
+        chosen = communities[0]
+    if chosen is None or chosen not in communities:
+        raise InvalidInput("Name the community you live in to watch (communityId)", field="communityId")
+
+    def mine(envelope: Envelope) -> bool:
+        return envelope.payload.get("house_id") in viewer.house_ids
+
+    async for envelope in stream.events(
+        info.context.broadcast, topics.alarms(chosen), after=_cursor(after), visible=mine
+    ):
+        yield AlarmEvent(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_payload(envelope.payload))
