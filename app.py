@@ -16,6 +16,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from auth.tokens import TokenIssuer
 from db import tortoise_config
+from gateway import post_telemetry
 from graphql_view import LingliGraphQL
 from realtime.broadcast import make_broadcast
 from realtime.outbox import install_publisher
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Route("/telemetry", post_telemetry, methods=["POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

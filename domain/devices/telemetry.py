@@ -57,6 +57,8 @@ def _check(device: Device, index: int, reading: ReadingIn, now: datetime) -> Rej
     low, high = allowed[reading.metric]
     if not math.isfinite(reading.value) or not low <= reading.value <= high:
         return Rejected(index, "value", f"{reading.metric} must be between {low:g} and {high:g}")
+    if reading.recorded_at is not None and reading.recorded_at.tzinfo is None:
+        return Rejected(index, "recordedAt", "recordedAt needs a time zone (e.g. +08:00 or Z)")
     if reading.recorded_at is not None and reading.recorded_at > now + MAX_CLOCK_SKEW:
         return Rejected(index, "recordedAt", "recordedAt is in the future")
     return None
