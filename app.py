@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -16,6 +18,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from auth.tokens import TokenIssuer
 from db import tortoise_config
+from domain.devices.heartbeat import mark_silent_devices
 from gateway import post_telemetry
 from graphql_view import LingliGraphQL
 from realtime.broadcast import make_broadcast
@@ -24,6 +27,18 @@ from realtime.publisher import BroadcastPublisher
 from request_ids import RequestIdMiddleware
 from schema.root import build_schema
 from settings import Settings
+
+log = logging.getLogger("lingli.app")
+
+
+async def sweep_silent_devices(every_seconds: int) -> None:
+    """Each process sweeps; the sweep itself is safe to run from several at once."""
+    while True:
+        await asyncio.sleep(every_seconds)  # a timer, not a wait for some condition
+        try:
+            await mark_silent_devices()
+        except Exception:
+            log.exception("heartbeat sweep failed")
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -61,9 +76,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             install_publisher(publisher)
             # Events committed but never sent (a crash between commit and publish) go out now.
             await publisher.publish_unpublished()
+            sweeper = asyncio.create_task(sweep_silent_devices(settings.heartbeat_sweep_seconds))
             try:
                 yield
             finally:
+                sweeper.cancel()
                 install_publisher(None)
                 await broadcast.disconnect()
 

@@ -53,6 +53,7 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 2000
     ws_connection_init_timeout_seconds: int = 5
+    heartbeat_sweep_seconds: int = 30
 
     @property
     def production(self) -> bool:
@@ -87,6 +88,7 @@ class Settings:
             max_query_depth=_int(env, "MAX_QUERY_DEPTH", 10),
             max_aliases=_int(env, "MAX_ALIASES", 30),
             max_tokens=_int(env, "MAX_TOKENS", 2000),
+            heartbeat_sweep_seconds=_int(env, "HEARTBEAT_SWEEP_SECONDS", 30),
         )
         settings.check()
         return settings

@@ -54,6 +54,16 @@ class Viewer:
         """Every community this viewer belongs to in any role, residents included."""
         return {g.community_id for g in self.grants if g.community_id is not None} | set(self.resident_community_ids)
 
+    def sees_place(self, *, community_id: object, grid_id: object, house_id: object) -> bool:
+        """Whether something at this place (an alarm, a device) is in this viewer's scope:
+        the same scopes as houses, for one item that is already loaded (a message, say)."""
+        return (
+            self.is_platform_admin
+            or community_id in self.readable_community_ids
+            or grid_id in self.grid_ids
+            or house_id in self.house_ids
+        )
+
     def has_role(self, community_id: int, roles: Iterable[Role]) -> bool:
         return self.is_platform_admin or community_id in self.communities_with(roles)
 

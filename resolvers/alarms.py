@@ -15,7 +15,7 @@ from domain.errors import InvalidInput
 from realtime import stream, topics
 from realtime.envelope import Envelope
 from resolvers.context import Context
-from resolvers.ids import parse_id, parse_optional_id
+from resolvers.ids import parse_cursor, parse_id, parse_optional_id
 from schema.enums import Severity
 from schema.realtime_types import Alarm, AlarmEvent
 from schema.types import Connection, connection
@@ -48,18 +48,6 @@ async def alarm_clear(info: Info[Context, None], id: strawberry.ID) -> Alarm:
     return Alarm.from_row(await service.clear(info.context.viewer(), parse_id(id, "id")))
 
 
-def _cursor(after: str | None) -> int | None:
-    if after is None:
-        return None
-    try:
-        value = int(after)
-    except ValueError:
-        raise InvalidInput("after is a cursor from an earlier event", field="after") from None
-    if value < 0:
-        raise InvalidInput("after is a cursor from an earlier event", field="after")
-    return value
-
-
 async def alarm_events(
     info: Info[Context, None],
     community_id: strawberry.ID,
@@ -77,7 +65,7 @@ async def alarm_events(
         return may_see(viewer, payload) and SEVERITY_RANK[SeverityValue(payload["severity"])] >= floor
 
     async for envelope in stream.events(
-        info.context.broadcast, topics.alarms(community), after=_cursor(after), visible=visible
+        info.context.broadcast, topics.alarms(community), after=parse_cursor(after), visible=visible
     ):
         yield AlarmEvent(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_payload(envelope.payload))
 
@@ -100,6 +88,6 @@ async def my_alarms(
         return envelope.payload.get("house_id") in viewer.house_ids
 
     async for envelope in stream.events(
-        info.context.broadcast, topics.alarms(chosen), after=_cursor(after), visible=mine
+        info.context.broadcast, topics.alarms(chosen), after=parse_cursor(after), visible=mine
     ):
         yield AlarmEvent(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_payload(envelope.payload))

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 import strawberry
 from strawberry.types import Info
 
 from domain.devices import service, telemetry
 from domain.devices.models import DeviceType as DeviceTypeValue
+from domain.errors import Forbidden
+from realtime import stream, topics
+from realtime.envelope import Envelope
 from resolvers.changes import id_field, provided
 from resolvers.context import Context
-from resolvers.ids import parse_id, parse_optional_id
+from resolvers.ids import parse_cursor, parse_id, parse_optional_id
 from schema import inputs
 from schema.enums import DeviceType
-from schema.realtime_types import Device, DeviceRegistration, TelemetryReport
+from schema.realtime_types import Device, DeviceRegistration, DeviceStatusEvent, TelemetryReport
 from schema.types import Connection, connection
 
 
@@ -87,3 +92,23 @@ async def telemetry_report(
         [telemetry.ReadingIn(metric=r.metric, value=r.value, recorded_at=r.recorded_at) for r in readings],
     )
     return TelemetryReport.of(report)
+
+
+async def device_status(
+    info: Info[Context, None], community_id: strawberry.ID, after: str | None = None
+) -> AsyncGenerator[DeviceStatusEvent, None]:
+    viewer = info.context.viewer()
+    community = parse_id(community_id, "communityId")
+    viewer.require_person()
+    if not (viewer.is_platform_admin or community in viewer.member_community_ids):
+        raise Forbidden("Watching devices is for the community's people", field="communityId")
+
+    def visible(envelope: Envelope) -> bool:
+        p = envelope.payload
+        return viewer.sees_place(community_id=p["community_id"], grid_id=p.get("grid_id"), house_id=p.get("house_id"))
+
+    feed = stream.events(
+        info.context.broadcast, topics.device_status(community), after=parse_cursor(after), visible=visible
+    )
+    async for envelope in feed:
+        yield DeviceStatusEvent.from_envelope(envelope.cursor, envelope.kind, envelope.payload)

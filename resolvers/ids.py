@@ -18,3 +18,16 @@ def parse_id(value: str | int, field: str) -> int:
 
 def parse_optional_id(value: str | int | None, field: str) -> int | None:
     return None if value is None else parse_id(value, field)
+
+
+def parse_cursor(after: str | None) -> int | None:
+    """Subscription cursors are the event ids the server sent, as text."""
+    if after is None:
+        return None
+    try:
+        value = int(after)
+    except ValueError:
+        raise InvalidInput("after is a cursor from an earlier event", field="after") from None
+    if value < 0:
+        raise InvalidInput("after is a cursor from an earlier event", field="after")
+    return value

@@ -133,3 +133,24 @@ class TelemetryReport:
             rejected=[RejectedReading(index=r.index, field=r.field, reason=r.reason) for r in report.rejected],
             alarm_ids=[strawberry.ID(str(a)) for a in sorted(set(report.alarms))],
         )
+
+
+@strawberry.type(description="A device went online or offline")
+class DeviceStatusEvent:
+    cursor: str = strawberry.field(description="Reconnect with `after: cursor` to miss nothing")
+    kind: str = strawberry.field(description="DEVICE_ONLINE or DEVICE_OFFLINE")
+    device_id: strawberry.ID = strawberry.field(description="Which device")
+    type: DeviceType = strawberry.field(description="What kind of device")
+    name: str = strawberry.field(description="Its name")
+    online: bool = strawberry.field(description="Its status as of this event")
+
+    @classmethod
+    def from_envelope(cls, cursor: int, kind: str, payload: dict[str, Any]) -> DeviceStatusEvent:
+        return cls(
+            cursor=str(cursor),
+            kind=kind,
+            device_id=strawberry.ID(str(payload["id"])),
+            type=dm.DeviceType(payload["type"]),
+            name=payload["name"],
+            online=payload["online"],
+        )

@@ -15,7 +15,14 @@ from resolvers import alarms as alarm_resolvers
 from resolvers import auth, people, space
 from resolvers import devices as device_resolvers
 from schema.extensions import MaskUnexpectedErrors, PerOperationContext
-from schema.realtime_types import Alarm, AlarmEvent, Device, DeviceRegistration, TelemetryReport
+from schema.realtime_types import (
+    Alarm,
+    AlarmEvent,
+    Device,
+    DeviceRegistration,
+    DeviceStatusEvent,
+    TelemetryReport,
+)
 from schema.types import (
     ActivationCode,
     AuthPayload,
@@ -135,6 +142,10 @@ class Subscription:
     )
     my_alarms: AsyncGenerator[AlarmEvent, None] = strawberry.subscription(
         resolver=alarm_resolvers.my_alarms, description="Residents: alarms of the houses you live in"
+    )
+    device_status: AsyncGenerator[DeviceStatusEvent, None] = strawberry.subscription(
+        resolver=device_resolvers.device_status,
+        description="Devices going online and offline, as far as you may see them",
     )
 
 

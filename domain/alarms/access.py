@@ -26,10 +26,6 @@ def readable_alarms(viewer: Viewer) -> QuerySet[Alarm]:
 
 def may_see(viewer: Viewer, alarm: dict[str, Any]) -> bool:
     """The same rule for one alarm as a message payload (``community_id``, ``grid_id``, ``house_id``)."""
-    if viewer.is_platform_admin:
-        return True
-    return (
-        alarm.get("community_id") in viewer.readable_community_ids
-        or alarm.get("grid_id") in viewer.grid_ids
-        or alarm.get("house_id") in viewer.house_ids
+    return viewer.sees_place(
+        community_id=alarm.get("community_id"), grid_id=alarm.get("grid_id"), house_id=alarm.get("house_id")
     )

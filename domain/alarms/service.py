@@ -146,6 +146,14 @@ async def acknowledge(viewer: Viewer, alarm_id: int) -> Alarm:
         return alarm
 
 
+async def clear_by_device(alarm: Alarm) -> None:
+    """The device itself says the cause is gone (an offline device reporting again)."""
+    alarm.cleared_at = datetime.now(UTC)
+    alarm.active_key = None
+    await alarm.save(update_fields=["cleared_at", "active_key"])
+    await record(topics.alarms(alarm.community_id), "ALARM_CLEARED", payload(alarm))
+
+
 async def clear(viewer: Viewer, alarm_id: int) -> Alarm:
     """The cause is gone. The alarm stays as history; the next trigger opens a new one."""
     async with transaction():

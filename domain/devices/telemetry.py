@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 from domain.alarms import service as alarm_service
 from domain.alarms.rules import rule_for
+from domain.devices import heartbeat
 from domain.devices.metrics import METRICS
 from domain.devices.models import Device, Reading
 from domain.devices.service import device_key_hash
 from domain.errors import InvalidInput, Unauthenticated
 from domain.space.models import House
-from realtime import topics
-from realtime.outbox import record, transaction
+from realtime.outbox import transaction
 
 MAX_BATCH = 1000
 # A device clock may run a little fast; a reading from further ahead is refused.
@@ -97,11 +97,7 @@ async def ingest(device_key: str, readings: list[ReadingIn]) -> IngestReport:
         came_online = not device.online
         await Device.filter(id=device.id).update(online=True, last_seen_at=now, last_reading=latest)
         if came_online:
-            await record(
-                topics.device_status(device.community_id),
-                "DEVICE_ONLINE",
-                {"id": device.id, "community_id": device.community_id, "house_id": device.house_id, "online": True},
-            )
+            await heartbeat.came_back(device)
         for stored in accepted:
             rule = rule_for(device.type, stored.metric)
             if rule is None or not rule.fires(stored.value):
