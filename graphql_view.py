@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import time
+import weakref
 from datetime import timedelta
 from typing import Any
 
@@ -88,4 +92,21 @@ class LingliGraphQL(GraphQL[Context, None]):
             raise ConnectionRejectionError({"code": error.code.value, "message": error.message}) from None
         context.authenticate(viewer, claims, token)
         context.websocket = True
+        if isinstance(context.request, WebSocket):
+            _close_at_expiry(context.request, claims.expires_at)
         return {"personId": str(viewer.person_id)}
+
+
+def _close_at_expiry(websocket: WebSocket, expires_at: int) -> None:
+    """When the access token expires, close with 4403: graphql-ws clients then reconnect with a
+    fresh token and resume their subscriptions from their cursors, missing nothing."""
+    socket = weakref.ref(websocket)  # the timer must not keep a closed connection alive
+
+    async def close() -> None:
+        live = socket()
+        if live is not None:
+            with contextlib.suppress(RuntimeError, OSError):  # closed by the client meanwhile
+                await live.close(code=4403, reason="Access token expired")
+
+    delay = max(0.0, expires_at - time.time())
+    asyncio.get_running_loop().call_later(delay, lambda: asyncio.ensure_future(close()))

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Any
 
 import httpx
 import pytest
+import websockets
 from gql import Client, GraphQLRequest, gql
 from gql.transport.exceptions import TransportConnectionFailed, TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
 
+from auth.service import start_session
+from auth.tokens import TokenIssuer
 from domain.people.models import Membership
-from tests.conftest import RunningServer
+from tests.conftest import TEST_SECRET, RunningServer
 from tests.support import World, token_for
 
 ME = gql("query Me { me { id name } }")
@@ -109,3 +115,18 @@ async def test_an_open_socket_follows_revoked_roles_and_logout(server: RunningSe
 
 async def test_a_non_text_authorization_closes_the_socket_with_4403(server: RunningServer) -> None:
     assert await close_code_of_refused_connection(server, {"Authorization": 123}) == FORBIDDEN
+
+
+async def test_the_socket_closes_with_4403_when_the_token_expires(server: RunningServer, world: World) -> None:
+    short = TokenIssuer(
+        secret=TEST_SECRET, issuer="lingli", audience="lingli-api", access_ttl_seconds=1, refresh_ttl_seconds=60
+    )
+    session = await start_session(server.issuer, world.operator_a)
+    token = short.access_token(world.operator_a.id, session.session)
+    async with websockets.connect(server.ws_url, subprotocols=[Subprotocol(PROTOCOL)]) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:  # pings may come first; the close is what we wait for (bounded below)
+                await asyncio.wait_for(ws.recv(), timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == FORBIDDEN
