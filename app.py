@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -31,14 +32,14 @@ from settings import Settings
 log = logging.getLogger("lingli.app")
 
 
-async def sweep_silent_devices(every_seconds: int) -> None:
-    """Each process sweeps; the sweep itself is safe to run from several at once."""
+async def every(seconds: float, job: Callable[[], Awaitable[object]]) -> None:
+    """Run a job periodically in each process (both jobs are safe to run from several at once)."""
     while True:
-        await asyncio.sleep(every_seconds)  # a timer, not a wait for some condition
+        await asyncio.sleep(seconds)  # a timer, not a wait for some condition
         try:
-            await mark_silent_devices()
+            await job()
         except Exception:
-            log.exception("heartbeat sweep failed")
+            log.exception("periodic job %s failed", getattr(job, "__name__", job))
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -76,11 +77,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             install_publisher(publisher)
             # Events committed but never sent (a crash between commit and publish) go out now.
             await publisher.publish_unpublished()
-            sweeper = asyncio.create_task(sweep_silent_devices(settings.heartbeat_sweep_seconds))
+            background = [
+                asyncio.create_task(every(settings.heartbeat_sweep_seconds, mark_silent_devices)),
+                asyncio.create_task(every(5, lambda: publisher.publish_unpublished(older_than=timedelta(seconds=5)))),
+            ]
             try:
                 yield
             finally:
-                sweeper.cancel()
+                for task in background:
+                    task.cancel()
                 install_publisher(None)
                 await broadcast.disconnect()
 

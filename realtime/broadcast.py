@@ -1,9 +1,66 @@
-"""The fan-out bus between server processes: memory:// in one process, redis:// across many."""
+"""The fan-out bus between server processes: memory:// in one process, redis:// across many.
+
+broadcaster's Broadcast, with two changes that keep a server alive under load and outages:
+Redis goes through ReconnectingRedisBackend, and every subscriber's queue is bounded. A
+subscriber that falls QUEUE_LIMIT messages behind loses its queued messages and gets one
+RESYNC instead: its stream then catches up from the outbox by cursor, so a slow client
+costs the server a bounded queue, never unbounded memory, and still misses nothing.
+"""
 
 from __future__ import annotations
 
-from broadcaster import Broadcast
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from broadcaster import Broadcast, Event
+from broadcaster._base import Subscriber
+
+from realtime.redis_backend import RESYNC, ReconnectingRedisBackend
+
+QUEUE_LIMIT = 1000
+
+
+class LingliBroadcast(Broadcast):
+    async def _listener(self) -> None:
+        while True:
+            event = await self._backend.next_published()
+            for queue in list(self._subscribers.get(event.channel, [])):
+                deliver(queue, event)
+
+    @asynccontextmanager
+    async def subscribe(self, channel: str) -> AsyncIterator[Subscriber]:
+        queue: asyncio.Queue[Event | None] = asyncio.Queue(maxsize=QUEUE_LIMIT)
+        try:
+            if not self._subscribers.get(channel):
+                await self._backend.subscribe(channel)
+                self._subscribers[channel] = {queue}
+            else:
+                self._subscribers[channel].add(queue)
+            yield Subscriber(queue)
+        finally:
+            self._subscribers[channel].discard(queue)
+            if not self._subscribers.get(channel):
+                del self._subscribers[channel]
+                await self._backend.unsubscribe(channel)
+            drop_all(queue)
+            queue.put_nowait(None)
+
+
+def deliver(queue: asyncio.Queue[Event | None], event: Event) -> None:
+    try:
+        queue.put_nowait(event)
+    except asyncio.QueueFull:
+        drop_all(queue)
+        queue.put_nowait(Event(channel=event.channel, message=RESYNC))
+
+
+def drop_all(queue: asyncio.Queue[Event | None]) -> None:
+    while not queue.empty():
+        queue.get_nowait()
 
 
 def make_broadcast(url: str) -> Broadcast:
-    return Broadcast(url)
+    if url.startswith(("redis://", "rediss://")):
+        return LingliBroadcast(backend=ReconnectingRedisBackend(url))
+    return LingliBroadcast(url)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from broadcaster import Broadcast
 
@@ -30,11 +30,17 @@ class BroadcastPublisher:
         if sent:
             await OutboxEvent.filter(id__in=sent).update(published_at=datetime.now(UTC))
 
-    async def publish_unpublished(self, batch: int = 500) -> int:
-        """Re-send rows a crash left between commit and publish (at start-up). Returns how many."""
+    async def publish_unpublished(self, *, older_than: timedelta = timedelta(0), batch: int = 500) -> int:
+        """Re-send rows a crash or a bus outage left unsent. Returns how many.
+
+        At start-up all of them; while running, only rows older than ``older_than``, so the sweep
+        does not race the normal publish-after-commit. A row sent twice is harmless: streams
+        drop what they delivered already.
+        """
         total = 0
         while True:
-            rows = await OutboxEvent.filter(published_at=None).order_by("id").limit(batch)
+            cutoff = datetime.now(UTC) - older_than
+            rows = await OutboxEvent.filter(published_at=None, created_at__lte=cutoff).order_by("id").limit(batch)
             if not rows:
                 return total
             await self.publish(list(rows))

@@ -10,13 +10,14 @@ already delivered is dropped.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 
 from broadcaster import Broadcast
 from broadcaster._base import Unsubscribed
 
 from realtime.envelope import Envelope
 from realtime.models import OutboxEvent
+from realtime.redis_backend import RESYNC
 
 REPLAY_PAGE = 500
 
@@ -27,7 +28,7 @@ async def events(
     *,
     after: int | None,
     visible: Callable[[Envelope], bool],
-) -> AsyncIterator[Envelope]:
+) -> AsyncGenerator[Envelope, None]:
     async with broadcast.subscribe(channel=topic) as subscriber:
         if after is None:
             newest = await OutboxEvent.filter(topic=topic).order_by("-seq").first()
@@ -48,6 +49,9 @@ async def events(
                 event = await subscriber.get()
             except Unsubscribed:  # the bus is going away
                 return
+            if event.message == RESYNC:
+                behind = True  # the bus lost messages (Redis came back, or we fell behind)
+                continue
             live = Envelope.decode(event.message)
             if live.seq <= last_seq:
                 continue  # delivered already
