@@ -62,16 +62,40 @@ def _serve(settings: Settings) -> None:
     )
 
 
+def _simulate(settings: Settings, args: argparse.Namespace) -> None:
+    if settings.production:
+        raise SettingsError("the simulator drives demo devices: not in production")
+    from simulate import simulate
+
+    url = args.url or f"http://{settings.host}:{settings.port}"
+    print(f"simulating the demo devices against {url} every {args.every:g} s (Ctrl+C stops)")
+    try:
+        tally = asyncio.run(simulate(url, ticks=args.ticks, every=args.every, incident_chance=args.incidents))
+    except KeyboardInterrupt:
+        return
+    print(
+        f"sent {tally.sent} readings, {tally.accepted} accepted, {tally.alarms} alarm triggers, {tally.silent} silences"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="lingli", description="Lingli community backend")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="serve GraphQL (HOST, PORT, WEB_CONCURRENCY from the environment)")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("seed", help="create the demo community if the database is empty")
+    sim = sub.add_parser("simulate", help="drive the demo devices against a running server")
+    sim.add_argument("--url", help="server base URL (default: http://HOST:PORT)")
+    sim.add_argument("--every", type=float, default=2.0, help="seconds between reports (default 2)")
+    sim.add_argument("--ticks", type=int, default=None, help="stop after this many rounds (default: run until Ctrl+C)")
+    sim.add_argument("--incidents", type=float, default=0.02, help="chance of an incident per report (default 0.02)")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
-        {"serve": _serve, "migrate": _migrate, "seed": _seed}[args.command](settings)
+        if args.command == "simulate":
+            _simulate(settings, args)
+        else:
+            {"serve": _serve, "migrate": _migrate, "seed": _seed}[args.command](settings)
     except SettingsError as error:
         print(f"lingli: {error}", file=sys.stderr)
         return 2

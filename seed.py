@@ -9,6 +9,8 @@ from tortoise.transactions import in_transaction
 
 from auth.passwords import hash_password
 from auth.roles import Role
+from domain.devices.models import Device, DeviceType
+from domain.devices.service import device_key_hash
 from domain.people.models import CareTag, Membership, Person, PersonTag, Residency, ResidencyKind
 from domain.space.models import Building, Community, Grid, House, Unit
 
@@ -100,4 +102,42 @@ async def seed_demo() -> bool:
         admin = await person("平台管理员 Platform Admin", "13800000000")
         await Membership.create(person=admin, community=None, role=Role.PLATFORM_ADMIN)
 
+        for device in DEMO_DEVICES:
+            house = houses.get(device.house) if device.house else None
+            await Device.create(
+                community=sunrise,
+                house=house,
+                building_id=house.building_id if house else None,
+                type=device.type,
+                name=device.name,
+                key_hash=device_key_hash(demo_device_key(device.name)),
+                heartbeat_seconds=60,
+            )
+
     return True
+
+
+@dataclass(frozen=True)
+class DemoDevice:
+    name: str
+    type: DeviceType
+    house: str | None  # "building-unit-number" in the demo's own keys
+
+
+DEMO_DEVICES = [
+    DemoDevice("smoke 1-1-101", DeviceType.SMOKE_DETECTOR, "1-1-101"),
+    DemoDevice("smoke 1-1-102", DeviceType.SMOKE_DETECTOR, "1-1-102"),
+    DemoDevice("gas 1-1-102", DeviceType.GAS_DETECTOR, "1-1-102"),
+    DemoDevice("wearable Grandma Li", DeviceType.WEARABLE, "1-1-102"),
+    DemoDevice("fall sensor 1-1-102", DeviceType.FALL_SENSOR, "1-1-102"),
+    DemoDevice("smoke 2-1-201", DeviceType.SMOKE_DETECTOR, "2-1-201"),
+    DemoDevice("water leak 2-1-201", DeviceType.WATER_LEAK_SENSOR, "2-1-201"),
+    DemoDevice("environment east lawn", DeviceType.ENVIRONMENT_SENSOR, None),
+    DemoDevice("manhole north gate", DeviceType.MANHOLE_COVER, None),
+]
+
+
+def demo_device_key(name: str) -> str:
+    """Demo devices have keys anybody can derive, so `lingli simulate` can drive them. Demo only:
+    seeding refuses to run in production."""
+    return "dk_demo_" + name.replace(" ", "_")
