@@ -69,10 +69,14 @@ def _simulate(settings: Settings, args: argparse.Namespace) -> None:
 
     url = args.url or f"http://{settings.host}:{settings.port}"
     print(f"simulating the demo devices against {url} every {args.every:g} s (Ctrl+C stops)")
+    import httpx
+
     try:
         tally = asyncio.run(simulate(url, ticks=args.ticks, every=args.every, incident_chance=args.incidents))
     except KeyboardInterrupt:
         return
+    except httpx.TransportError as error:
+        raise SettingsError(f"no Lingli server answers at {url} ({error}): start one with `make run`") from None
     print(
         f"sent {tally.sent} readings, {tally.accepted} accepted, {tally.alarms} alarm triggers, {tally.silent} silences"
     )
