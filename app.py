@@ -19,6 +19,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from auth.tokens import TokenIssuer
 from db import tortoise_config
+from domain.alarms.care import check_elderly_alone
 from domain.devices.heartbeat import mark_silent_devices
 from gateway import post_telemetry
 from graphql_view import LingliGraphQL
@@ -80,6 +81,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             background = [
                 asyncio.create_task(every(settings.heartbeat_sweep_seconds, mark_silent_devices)),
                 asyncio.create_task(every(5, lambda: publisher.publish_unpublished(older_than=timedelta(seconds=5)))),
+                asyncio.create_task(
+                    every(
+                        settings.care_sweep_seconds,
+                        lambda: check_elderly_alone(silence=timedelta(hours=settings.care_silence_hours)),
+                    )
+                ),
             ]
             try:
                 yield

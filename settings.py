@@ -54,6 +54,8 @@ class Settings:
     max_tokens: int = 2000
     ws_connection_init_timeout_seconds: int = 5
     heartbeat_sweep_seconds: int = 30
+    care_silence_hours: int = 24
+    care_sweep_seconds: int = 300
 
     @property
     def production(self) -> bool:
@@ -89,6 +91,8 @@ class Settings:
             max_aliases=_int(env, "MAX_ALIASES", 30),
             max_tokens=_int(env, "MAX_TOKENS", 2000),
             heartbeat_sweep_seconds=_int(env, "HEARTBEAT_SWEEP_SECONDS", 30),
+            care_silence_hours=_int(env, "CARE_SILENCE_HOURS", 24),
+            care_sweep_seconds=_int(env, "CARE_SWEEP_SECONDS", 300),
         )
         settings.check()
         return settings

@@ -23,7 +23,7 @@ from realtime.outbox import record, transaction
 
 @dataclass(frozen=True)
 class Trigger:
-    """What a rule found: an alarm of this type on this device (or place)."""
+    """What a rule found: an alarm of this type about this device, or this person (care rules)."""
 
     community_id: int
     type: str
@@ -31,11 +31,13 @@ class Trigger:
     device_id: int | None = None
     house_id: int | None = None
     grid_id: int | None = None
+    person_id: int | None = None
     details: dict[str, Any] | None = None
 
     @property
     def active_key(self) -> str:
-        return f"{self.device_id or 'house-' + str(self.house_id)}:{self.type}"
+        subject = f"person-{self.person_id}" if self.person_id else f"device-{self.device_id}"
+        return f"{subject}:{self.type}"
 
 
 def payload(alarm: Alarm) -> dict[str, Any]:

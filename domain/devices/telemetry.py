@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from domain.alarms import care
 from domain.alarms import service as alarm_service
 from domain.alarms.rules import rule_for
 from domain.devices import heartbeat
@@ -99,6 +100,8 @@ async def ingest(device_key: str, readings: list[ReadingIn]) -> IngestReport:
         if came_online:
             await heartbeat.came_back(device)
         for stored in accepted:
+            if device.type in care.ACCESS_TYPES and stored.metric == care.ACCESS_METRIC:
+                await care.passed_a_gate(int(stored.value))
             rule = rule_for(device.type, stored.metric)
             if rule is None or not rule.fires(stored.value):
                 continue
