@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
+from functools import cached_property
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -16,7 +17,7 @@ from tortoise.queryset import QuerySet
 
 from auth.viewer import Viewer
 from domain.people import access as people_access
-from domain.people.models import Person, PersonTag
+from domain.people.models import Membership, Person, PersonTag, Residency
 from domain.space import access as space_access
 from domain.space.models import Building, Community, Grid, House, Unit
 
@@ -51,27 +52,80 @@ def _batch(fetch: Callable[[Sequence[int]], Awaitable[dict[int, V]]]) -> DataLoa
 
 
 class Loaders:
+    """Built when an operation starts, each loader only when a field first asks for it: most
+    operations (and every subscription message) touch few of them."""
+
     def __init__(self, viewer: Viewer) -> None:
-        v = viewer
-        self.community: DataLoader[int, Community | None] = _by_id(lambda: space_access.readable_communities(v))
-        self.building: DataLoader[int, Building | None] = _by_id(lambda: space_access.readable_buildings(v))
-        self.unit: DataLoader[int, Unit | None] = _by_id(lambda: space_access.readable_units(v))
-        self.grid: DataLoader[int, Grid | None] = _by_id(lambda: space_access.readable_grids(v))
-        self.house: DataLoader[int, House | None] = _by_id(lambda: space_access.readable_houses(v))
-        self.person: DataLoader[int, Person | None] = _by_id(lambda: people_access.readable_persons(v))
+        self.viewer = viewer
 
-        self.buildings_of_community = _grouped(lambda: space_access.readable_buildings(v), "community_id")
-        self.grids_of_community = _grouped(lambda: space_access.readable_grids(v), "community_id")
-        self.units_of_building = _grouped(lambda: space_access.readable_units(v), "building_id")
-        self.houses_of_building = _grouped(lambda: space_access.readable_houses(v), "building_id")
-        self.houses_of_unit = _grouped(lambda: space_access.readable_houses(v), "unit_id")
-        self.houses_of_grid = _grouped(lambda: space_access.readable_houses(v), "grid_id")
-        self.residencies_of_house = _grouped(lambda: people_access.readable_residencies(v), "house_id")
-        self.residencies_of_person = _grouped(lambda: people_access.readable_residencies(v), "person_id")
-        self.memberships_of_person = _grouped(lambda: people_access.readable_memberships(v), "person_id")
-        self.memberships_of_grid = _grouped(lambda: people_access.readable_memberships(v), "grid_id")
-        self.tags_of_person: DataLoader[int, list[PersonTag]] = _grouped(lambda: PersonTag.all(), "person_id")
+    @cached_property
+    def community(self) -> DataLoader[int, Community | None]:
+        return _by_id(lambda: space_access.readable_communities(self.viewer))
 
-        self.personal_data: DataLoader[int, people_access.PersonalData] = _batch(
-            lambda ids: people_access.personal_data_visibility(v, ids)
-        )
+    @cached_property
+    def building(self) -> DataLoader[int, Building | None]:
+        return _by_id(lambda: space_access.readable_buildings(self.viewer))
+
+    @cached_property
+    def unit(self) -> DataLoader[int, Unit | None]:
+        return _by_id(lambda: space_access.readable_units(self.viewer))
+
+    @cached_property
+    def grid(self) -> DataLoader[int, Grid | None]:
+        return _by_id(lambda: space_access.readable_grids(self.viewer))
+
+    @cached_property
+    def house(self) -> DataLoader[int, House | None]:
+        return _by_id(lambda: space_access.readable_houses(self.viewer))
+
+    @cached_property
+    def person(self) -> DataLoader[int, Person | None]:
+        return _by_id(lambda: people_access.readable_persons(self.viewer))
+
+    @cached_property
+    def buildings_of_community(self) -> DataLoader[int, list[Building]]:
+        return _grouped(lambda: space_access.readable_buildings(self.viewer), "community_id")
+
+    @cached_property
+    def grids_of_community(self) -> DataLoader[int, list[Grid]]:
+        return _grouped(lambda: space_access.readable_grids(self.viewer), "community_id")
+
+    @cached_property
+    def units_of_building(self) -> DataLoader[int, list[Unit]]:
+        return _grouped(lambda: space_access.readable_units(self.viewer), "building_id")
+
+    @cached_property
+    def houses_of_building(self) -> DataLoader[int, list[House]]:
+        return _grouped(lambda: space_access.readable_houses(self.viewer), "building_id")
+
+    @cached_property
+    def houses_of_unit(self) -> DataLoader[int, list[House]]:
+        return _grouped(lambda: space_access.readable_houses(self.viewer), "unit_id")
+
+    @cached_property
+    def houses_of_grid(self) -> DataLoader[int, list[House]]:
+        return _grouped(lambda: space_access.readable_houses(self.viewer), "grid_id")
+
+    @cached_property
+    def residencies_of_house(self) -> DataLoader[int, list[Residency]]:
+        return _grouped(lambda: people_access.readable_residencies(self.viewer), "house_id")
+
+    @cached_property
+    def residencies_of_person(self) -> DataLoader[int, list[Residency]]:
+        return _grouped(lambda: people_access.readable_residencies(self.viewer), "person_id")
+
+    @cached_property
+    def memberships_of_person(self) -> DataLoader[int, list[Membership]]:
+        return _grouped(lambda: people_access.readable_memberships(self.viewer), "person_id")
+
+    @cached_property
+    def memberships_of_grid(self) -> DataLoader[int, list[Membership]]:
+        return _grouped(lambda: people_access.readable_memberships(self.viewer), "grid_id")
+
+    @cached_property
+    def tags_of_person(self) -> DataLoader[int, list[PersonTag]]:
+        return _grouped(lambda: PersonTag.all(), "person_id")
+
+    @cached_property
+    def personal_data(self) -> DataLoader[int, people_access.PersonalData]:
+        return _batch(lambda ids: people_access.personal_data_visibility(self.viewer, ids))
