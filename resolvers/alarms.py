@@ -7,17 +7,19 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
-from domain.alarms import service
+from domain.alarms import service, thresholds
 from domain.alarms.access import may_see
 from domain.alarms.models import SEVERITY_RANK
 from domain.alarms.models import Severity as SeverityValue
+from domain.devices.models import DeviceType as DeviceTypeValue
 from domain.errors import InvalidInput
 from realtime import stream, topics
 from realtime.envelope import Envelope
 from resolvers.context import Context
 from resolvers.ids import parse_cursor, parse_id, parse_optional_id
-from schema.enums import Severity
-from schema.realtime_types import Alarm, AlarmEvent
+from schema import inputs
+from schema.enums import DeviceType, Severity
+from schema.realtime_types import Alarm, AlarmEvent, AlarmRule
 from schema.types import Connection, connection
 
 
@@ -91,3 +93,44 @@ async def my_alarms(
         info.context.broadcast, topics.alarms(chosen), after=parse_cursor(after), visible=mine
     ):
         yield AlarmEvent(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_payload(envelope.payload))
+
+
+async def alarm_rules(info: Info[Context, None], community_id: strawberry.ID) -> list[AlarmRule]:
+    rules = await thresholds.rules_in_force(info.context.viewer(), parse_id(community_id, "communityId"))
+    return [
+        AlarmRule(
+            device_type=device_type,
+            metric=metric,
+            alarm_type=rule.alarm_type,
+            severity=rule.severity,
+            description=rule.description,
+            overridden=rule.overridden,
+        )
+        for (device_type, metric), rule in sorted(rules.items())
+    ]
+
+
+async def alarm_threshold_set(info: Info[Context, None], input: inputs.AlarmThresholdInput) -> list[AlarmRule]:
+    community_id = parse_id(input.community_id, "communityId")
+    await thresholds.set_threshold(
+        info.context.viewer(),
+        community_id=community_id,
+        device_type=DeviceTypeValue(input.device_type),
+        metric=input.metric,
+        severity=SeverityValue(input.severity),
+        above=input.above,
+        below=input.below,
+    )
+    return await alarm_rules(info, input.community_id)
+
+
+async def alarm_threshold_remove(
+    info: Info[Context, None], community_id: strawberry.ID, device_type: DeviceType, metric: str
+) -> list[AlarmRule]:
+    await thresholds.remove_threshold(
+        info.context.viewer(),
+        community_id=parse_id(community_id, "communityId"),
+        device_type=DeviceTypeValue(device_type),
+        metric=metric,
+    )
+    return await alarm_rules(info, community_id)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import strawberry
 
-from schema.enums import CareTag, DeviceType, ResidencyKind, Role
+from schema.enums import CareTag, DeviceType, ResidencyKind, Role, Severity
 
 _UNCHANGED = "Left out: unchanged"
 
@@ -175,3 +175,13 @@ class DeviceMoveInput:
     longitude: float | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
     name: str | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
     heartbeat_seconds: int | None = strawberry.field(default=strawberry.UNSET, description=_UNCHANGED)
+
+
+@strawberry.input(description="A community's own threshold: fires at value >= above, or value <= below")
+class AlarmThresholdInput:
+    community_id: strawberry.ID = strawberry.field(description="Which community")
+    device_type: DeviceType = strawberry.field(description="Which devices")
+    metric: str = strawberry.field(description="Which reading, e.g. smoke, pm25, temperature")
+    severity: Severity = strawberry.field(description="Severity of the alarm it raises")
+    above: float | None = strawberry.field(default=None, description="Fires at or above this value")
+    below: float | None = strawberry.field(default=None, description="Fires at or below this value")

@@ -154,3 +154,13 @@ class DeviceStatusEvent:
             name=payload["name"],
             online=payload["online"],
         )
+
+
+@strawberry.type(description="An alarm rule in force in a community: a default, or the community's own threshold")
+class AlarmRule:
+    device_type: DeviceType = strawberry.field(description="Which devices")
+    metric: str = strawberry.field(description="Which reading")
+    alarm_type: str = strawberry.field(description="The alarm it raises")
+    severity: Severity = strawberry.field(description="How bad")
+    description: str = strawberry.field(description="When it fires")
+    overridden: bool = strawberry.field(description="The community's own threshold, not the default")

@@ -18,6 +18,7 @@ from schema.extensions import MaskUnexpectedErrors, PerOperationContext
 from schema.realtime_types import (
     Alarm,
     AlarmEvent,
+    AlarmRule,
     Device,
     DeviceRegistration,
     DeviceStatusEvent,
@@ -72,6 +73,9 @@ class Query:
         resolver=device_resolvers.devices, description=f"Devices in service that you may see. {_PAGE}"
     )
     device: Device = strawberry.field(resolver=device_resolvers.device, description="One device")
+    alarm_rules: list[AlarmRule] = strawberry.field(
+        resolver=alarm_resolvers.alarm_rules, description="Community staff: the alarm rules in force"
+    )
     alarms: Connection[Alarm] = strawberry.field(
         resolver=alarm_resolvers.alarms,
         description=f"Alarms you may see: active (default), cleared (false) or all (null), at least minSeverity. {_PAGE}",
@@ -132,6 +136,14 @@ class Mutation:
         resolver=alarm_resolvers.alarm_acknowledge, description="Staff: I am on it"
     )
     alarm_clear: Alarm = strawberry.field(resolver=alarm_resolvers.alarm_clear, description="Staff: the cause is gone")
+    alarm_threshold_set: list[AlarmRule] = strawberry.field(
+        resolver=alarm_resolvers.alarm_threshold_set,
+        description="Operators: the community's own threshold for a metric; returns the rules in force",
+    )
+    alarm_threshold_remove: list[AlarmRule] = strawberry.field(
+        resolver=alarm_resolvers.alarm_threshold_remove,
+        description="Operators: back to the default rule; returns the rules in force",
+    )
 
 
 @strawberry.type(description="Live feeds. Every message has a cursor: resubscribe with `after` to miss nothing")

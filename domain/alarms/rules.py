@@ -1,15 +1,16 @@
-"""Default alarm rules: which reading of which device type raises which alarm.
+"""Alarm rules: which reading of which device type raises which alarm.
 
-Per-community overrides come later; these defaults follow common practice (smoke obscuration,
-% of the lower explosive limit for gas, the PM2.5 "very unhealthy" band, adult heart rate).
+Defaults follow common practice (smoke obscuration, % of the lower explosive limit for gas, the
+PM2.5 "very unhealthy" band, adult heart rate). A community may replace any of them, or add one
+for another metric its devices report, with an AlarmThreshold.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from domain.alarms.models import Severity
+from domain.alarms.models import AlarmThreshold, Severity
 from domain.devices.models import DeviceType
 
 
@@ -19,9 +20,10 @@ class Rule:
     severity: Severity
     fires: Callable[[float], bool]
     description: str
+    overridden: bool = False
 
 
-RULES: dict[tuple[DeviceType, str], Rule] = {
+DEFAULT_RULES: dict[tuple[DeviceType, str], Rule] = {
     (DeviceType.SMOKE_DETECTOR, "smoke"): Rule("SMOKE", Severity.CRITICAL, lambda v: v >= 5.0, "smoke ≥ 5 %/m"),
     (DeviceType.GAS_DETECTOR, "gas"): Rule("GAS", Severity.CRITICAL, lambda v: v >= 10.0, "gas ≥ 10 % LEL"),
     (DeviceType.WATER_LEAK_SENSOR, "leak"): Rule("WATER_LEAK", Severity.MAJOR, lambda v: v >= 1, "water detected"),
@@ -36,5 +38,23 @@ RULES: dict[tuple[DeviceType, str], Rule] = {
 }
 
 
-def rule_for(device_type: DeviceType, metric: str) -> Rule | None:
-    return RULES.get((device_type, metric))
+def from_threshold(threshold: AlarmThreshold) -> Rule:
+    above, below = threshold.above, threshold.below
+    default = DEFAULT_RULES.get((DeviceType(threshold.device_type), threshold.metric))
+    parts = [f"{threshold.metric} ≥ {above:g}"] if above is not None else []
+    parts += [f"{threshold.metric} ≤ {below:g}"] if below is not None else []
+    return Rule(
+        alarm_type=default.alarm_type if default else threshold.metric.upper(),
+        severity=Severity(threshold.severity),
+        fires=lambda v: (above is not None and v >= above) or (below is not None and v <= below),
+        description=" or ".join(parts) + " (community threshold)",
+        overridden=True,
+    )
+
+
+def rules_for(thresholds: Iterable[AlarmThreshold]) -> dict[tuple[DeviceType, str], Rule]:
+    """The rules in force in one community: the defaults, with its thresholds laid over them."""
+    rules = dict(DEFAULT_RULES)
+    for threshold in thresholds:
+        rules[(DeviceType(threshold.device_type), threshold.metric)] = from_threshold(threshold)
+    return rules

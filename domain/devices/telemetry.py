@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from domain.alarms import care
 from domain.alarms import service as alarm_service
-from domain.alarms.rules import rule_for
+from domain.alarms.models import AlarmThreshold
+from domain.alarms.rules import rules_for
 from domain.devices import heartbeat
 from domain.devices.metrics import METRICS
 from domain.devices.models import Device, Reading
@@ -90,6 +91,7 @@ async def ingest(device_key: str, readings: list[ReadingIn]) -> IngestReport:
         return report
     house = await House.get_or_none(id=device.house_id) if device.house_id else None
     grid_id = house.grid_id if house else None
+    rules = rules_for(await AlarmThreshold.filter(community_id=device.community_id))
     async with transaction():
         await Reading.bulk_create(accepted)
         latest = dict(device.last_reading or {})
@@ -102,7 +104,7 @@ async def ingest(device_key: str, readings: list[ReadingIn]) -> IngestReport:
         for stored in accepted:
             if device.type in care.ACCESS_TYPES and stored.metric == care.ACCESS_METRIC:
                 await care.passed_a_gate(int(stored.value))
-            rule = rule_for(device.type, stored.metric)
+            rule = rules.get((device.type, stored.metric))
             if rule is None or not rule.fires(stored.value):
                 continue
             alarm = await alarm_service.trigger(
