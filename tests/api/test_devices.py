@@ -154,3 +154,27 @@ async def test_an_alarm_storm_is_one_alarm_with_its_count(api: Api, world: World
     assert all(not r.get("errors") for r in concurrent), [r["errors"] for r in concurrent if r.get("errors")]
     active = await Alarm.filter(cleared_at=None)
     assert len(active) == 1 and active[0].count == 100
+
+
+async def test_an_operator_moves_a_device_within_the_community_only(api: Api, world: World) -> None:
+    device_id, _ = await register(api, world)
+    move = "mutation M($input: DeviceMoveInput!) { deviceMove(input: $input) { id name latitude house { id } } }"
+    moved = data(
+        await api(
+            move,
+            {"input": {"id": str(device_id), "houseId": str(world.a201.id), "latitude": 31.2, "name": "Hall"}},
+            as_=world.operator_a,
+        )
+    )["deviceMove"]
+    assert (moved["house"], moved["latitude"], moved["name"]) == ({"id": str(world.a201.id)}, 31.2, "Hall")
+    assert (await Device.get(id=device_id)).building_id == world.a2.id
+    elsewhere = await api(move, {"input": {"id": str(device_id), "houseId": str(world.b101.id)}}, as_=world.operator_a)
+    assert (error(elsewhere)["code"], error(elsewhere)["field"]) == ("INVALID_INPUT", "houseId")
+    off_map = await api(move, {"input": {"id": str(device_id), "latitude": 91}}, as_=world.operator_a)
+    assert (error(off_map)["code"], error(off_map)["field"]) == ("INVALID_INPUT", "latitude")
+    by_keeper = await api(move, {"input": {"id": str(device_id), "name": "x"}}, as_=world.keeper_g1)
+    assert error(by_keeper)["code"] == "NOT_FOUND"  # a201 is in grid g2, not theirs
+    cleared = data(await api(move, {"input": {"id": str(device_id), "houseId": None}}, as_=world.operator_a))[
+        "deviceMove"
+    ]
+    assert cleared["house"] is None
