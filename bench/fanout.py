@@ -135,6 +135,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--profile", help="write a py-spy profile of the first server to this file")
+    parser.add_argument(
+        "--server-cpus", help="taskset CPU list for the servers, e.g. 0 (then pin the bench itself elsewhere)"
+    )
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="lingli-fanout-")
     env = {
@@ -150,6 +153,10 @@ def main() -> None:
     ports = [free_port() for _ in range(args.processes)]
 
     def server_command(index: int) -> list[str]:
+        if args.server_cpus:
+            # Pin the servers to some cores (taskset, util-linux), the bench client to the others:
+            # on a small machine the client's own CPU use otherwise shows up as server latency.
+            return ["taskset", "-c", args.server_cpus, LINGLI, "serve"]
         if args.profile and index == 0:
             # py-spy (pip install py-spy) samples the first server: where the time goes. Collapsed
             # stacks, one line each, for flamegraph tools or a quick sort | head.
