@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -188,3 +189,10 @@ def error(result: dict[str, Any]) -> dict[str, Any]:
 
 def ids(nodes: list[dict[str, Any]]) -> set[int]:
     return {int(n["id"]) for n in nodes}
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now (for servers a test starts itself)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
-import socket
 import subprocess
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from typing import Any
@@ -19,6 +18,7 @@ from realtime.envelope import Envelope
 from realtime.models import OutboxEvent
 from realtime.redis_backend import RESYNC
 from tests.conftest import IN_CI, RunningServer
+from tests.support import free_port
 
 TOPIC = "test:stream"
 
@@ -72,12 +72,6 @@ async def test_holes_and_resyncs_are_filled_from_the_outbox_in_order(server: Run
         await feed.aclose()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def _redis(port: int) -> Iterator[subprocess.Popen[Any]]:
     server = subprocess.Popen(
@@ -106,7 +100,7 @@ async def test_the_stream_recovers_when_redis_comes_back(server: RunningServer) 
         if IN_CI:
             pytest.fail("CI=true needs redis-server to test a Redis restart", pytrace=False)
         pytest.skip("redis-server is not installed")
-    port = _free_port()
+    port = free_port()
     with _redis(port) as first:
         await _until_redis_answers(port)
         async with _bus(f"redis://127.0.0.1:{port}") as bus:

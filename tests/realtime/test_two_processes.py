@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -20,15 +19,9 @@ from tests.api.test_alarm_subscriptions import ALARM_EVENTS
 from tests.api.test_devices import register
 from tests.conftest import IN_CI, TEST_SECRET, RunningServer
 from tests.realtime.test_broadcast import REDIS_URL
-from tests.support import Api, World, token_for
+from tests.support import Api, World, free_port, token_for
 
 LINGLI = str(Path(sys.executable).parent / "lingli")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _start(database_url: str, port: int) -> subprocess.Popen[bytes]:
@@ -63,7 +56,7 @@ async def two_servers(database_url: str, server: RunningServer) -> AsyncIterator
         if IN_CI:
             pytest.fail(f"CI=true needs Redis at {REDIS_URL}: {error}", pytrace=False)
         pytest.skip(f"Redis not reachable: {error}")
-    ports = (_free_port(), _free_port())
+    ports = (free_port(), free_port())
     processes = [await _start(database_url, port) for port in ports]
     try:
         yield ports
