@@ -31,9 +31,7 @@ async def post_telemetry(request: Request) -> JSONResponse:
         key = request.headers.get("x-device-key", "")
         if not key:
             raise InvalidInput("Send the device key in the X-Device-Key header", field="X-Device-Key")
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            raise InvalidInput(f"The body is larger than {MAX_BODY_BYTES} bytes", field="readings")
+        body = await _limited_body(request)
         report = await telemetry.ingest(key, _readings(body))
     except DomainError as error:
         return JSONResponse(
@@ -47,6 +45,19 @@ async def post_telemetry(request: Request) -> JSONResponse:
             "alarmIds": sorted({str(a) for a in report.alarms}),
         }
     )
+
+
+async def _limited_body(request: Request) -> bytes:
+    """Read at most MAX_BODY_BYTES: an oversized body is refused without holding it in memory."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise InvalidInput(f"The body is larger than {MAX_BODY_BYTES} bytes", field="readings")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise InvalidInput(f"The body is larger than {MAX_BODY_BYTES} bytes", field="readings")
+    return bytes(body)
 
 
 def _readings(body: bytes) -> list[telemetry.ReadingIn]:
@@ -76,6 +87,8 @@ def _reading(index: int, item: Any) -> telemetry.ReadingIn:
             raise InvalidInput(f"{where}.recordedAt is not an ISO 8601 time", field=where) from None
         if recorded_at.tzinfo is None:
             raise InvalidInput(f"{where}.recordedAt needs a time zone", field=where)
-    return telemetry.ReadingIn(
-        metric=metric, value=float(value) if math.isfinite(value) else math.nan, recorded_at=recorded_at
-    )
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float: refused with the reading's range, later
+        number = math.nan
+    return telemetry.ReadingIn(metric=metric, value=number, recorded_at=recorded_at)

@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from broadcaster import Broadcast, Event
+from broadcaster import Broadcast, BroadcastBackend, Event
 from broadcaster._base import Subscriber
 
 from realtime.redis_backend import RESYNC, ReconnectingRedisBackend
@@ -22,6 +22,10 @@ QUEUE_LIMIT = 1000
 
 
 class LingliBroadcast(Broadcast):
+    def __init__(self, url: str | None = None, *, backend: BroadcastBackend | None = None) -> None:
+        super().__init__(url, backend=backend)
+        self._lock = asyncio.Lock()
+
     async def _listener(self) -> None:
         while True:
             event = await self._backend.next_published()
@@ -31,18 +35,22 @@ class LingliBroadcast(Broadcast):
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[Subscriber]:
         queue: asyncio.Queue[Event | None] = asyncio.Queue(maxsize=QUEUE_LIMIT)
-        try:
+        # The set of queues changes around an await on the backend: one lock, so a subscribe and
+        # an unsubscribe of the same channel cannot interleave and lose a queue or the channel.
+        async with self._lock:
             if not self._subscribers.get(channel):
-                await self._backend.subscribe(channel)
                 self._subscribers[channel] = {queue}
+                await self._backend.subscribe(channel)
             else:
                 self._subscribers[channel].add(queue)
+        try:
             yield Subscriber(queue)
         finally:
-            self._subscribers[channel].discard(queue)
-            if not self._subscribers.get(channel):
-                del self._subscribers[channel]
-                await self._backend.unsubscribe(channel)
+            async with self._lock:
+                self._subscribers[channel].discard(queue)
+                if not self._subscribers.get(channel):
+                    del self._subscribers[channel]
+                    await self._backend.unsubscribe(channel)
             drop_all(queue)
             queue.put_nowait(None)
 

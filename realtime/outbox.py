@@ -40,7 +40,13 @@ async def transaction() -> AsyncIterator[None]:
     events: list[OutboxEvent] = []
     token = _pending.set(events)
     try:
-        async with in_transaction():
+        async with in_transaction() as connection:
+            if connection.capabilities.dialect == "postgres":
+                # First, before any row lock: event ids (cursors) and each topic's seq must commit in
+                # the order they are handed out, or a reader could see 11 before 10 commits. Taking
+                # it first in every such transaction keeps one lock order: no deadlock with row locks.
+                # SQLite needs nothing: it runs one writer at a time.
+                await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [_OUTBOX_LOCK_KEY])
             yield
     finally:
         _pending.reset(token)
@@ -52,12 +58,6 @@ async def record(topic: str, kind: str, payload: dict[str, Any]) -> OutboxEvent:
     pending = _pending.get()
     if pending is None:
         raise RuntimeError("record() must run inside realtime.outbox.transaction()")
-    conn = OutboxEvent._meta.db
-    if conn.capabilities.dialect == "postgres":
-        # Cursors (and each topic's seq) must commit in the order they were handed out, or a
-        # reader could see 11 before 10 commits. Held until this transaction ends. SQLite
-        # needs nothing: it runs one writer at a time.
-        await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [_OUTBOX_LOCK_KEY])
     previous = await OutboxEvent.filter(topic=topic).order_by("-seq").first()
     event = await OutboxEvent.create(topic=topic, seq=(previous.seq if previous else 0) + 1, kind=kind, payload=payload)
     pending.append(event)

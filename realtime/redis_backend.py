@@ -84,7 +84,7 @@ class ReconnectingRedisBackend(BroadcastBackend):
                         await self._queue.put(Event(channel=channel, message=data))
                     backoff = _BACKOFF_START
                 self._has_channels.clear()
-            except (RedisConnectionError, TimeoutError, OSError) as error:
+            except (RedisConnectionError, TimeoutError, RedisError, OSError) as error:  # any: never stop listening
                 log.warning("Redis pub/sub lost (%s): reconnecting in %.1f s", error, backoff)
                 await asyncio.sleep(backoff)  # back-off before the next try, not a wait for state
                 backoff = min(backoff * 2, _BACKOFF_MAX)

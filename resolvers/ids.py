@@ -28,6 +28,9 @@ def parse_cursor(after: str | None) -> int | None:
         value = int(after)
     except ValueError:
         raise InvalidInput("after is a cursor from an earlier event", field="after") from None
-    if value < 0:
+    if not 0 <= value <= MAX_CURSOR:
         raise InvalidInput("after is a cursor from an earlier event", field="after")
     return value
+
+
+MAX_CURSOR = 2**63 - 1  # event ids are 64-bit

@@ -71,8 +71,9 @@ async def check_elderly_alone(*, silence: timedelta, now: datetime | None = None
     return raised
 
 
-async def passed_a_gate(person_id: int) -> None:
-    """Inside the ingest transaction: an access record clears the person's CARE alarm."""
-    active = await Alarm.get_or_none(active_key=care_key(person_id))
+async def passed_a_gate(person_id: int, community_id: int) -> None:
+    """Inside the ingest transaction: an access record clears the person's CARE alarm, if the gate
+    is in the community the alarm is about (a gate elsewhere says nothing of this home)."""
+    active = await Alarm.get_or_none(active_key=care_key(person_id), community_id=community_id)
     if active is not None:
         await alarm_service.clear_by_device(active)

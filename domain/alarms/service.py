@@ -148,11 +148,13 @@ async def acknowledge(viewer: Viewer, alarm_id: int) -> Alarm:
         return alarm
 
 
-async def clear_by_device(alarm: Alarm) -> None:
-    """The device itself says the cause is gone (an offline device reporting again)."""
+async def clear_by_device(alarm: Alarm, *, by: int | None = None) -> None:
+    """Cleared without a staff decision: the device says the cause is gone (an offline device
+    reporting again), or the device was moved (``by``: who moved it)."""
     alarm.cleared_at = datetime.now(UTC)
+    alarm.cleared_by_id = by
     alarm.active_key = None
-    await alarm.save(update_fields=["cleared_at", "active_key"])
+    await alarm.save(update_fields=["cleared_at", "cleared_by_id", "active_key"])
     await record(topics.alarms(alarm.community_id), "ALARM_CLEARED", payload(alarm))
 
 

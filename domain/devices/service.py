@@ -12,6 +12,8 @@ from tortoise.transactions import in_transaction
 
 from auth.roles import SPACE_MANAGERS
 from auth.viewer import Viewer
+from domain.alarms import service as alarm_service
+from domain.alarms.models import Alarm
 from domain.devices import access
 from domain.devices.models import Device, DeviceType
 from domain.errors import Conflict, InvalidInput
@@ -20,6 +22,7 @@ from domain.pagination import Page, paginate
 from domain.space.models import Building, House
 from domain.space.service import get_community
 from domain.text import text
+from realtime.outbox import transaction
 
 KEY_PREFIX = "dk_"
 
@@ -83,9 +86,15 @@ async def register_device(
 async def move_device(viewer: Viewer, device_id: int, changes: dict[str, Any]) -> Device:
     """Place it elsewhere in its community: another building, house or coordinates (null clears)."""
     only_known(changes, {"building_id", "house_id", "latitude", "longitude", "name", "heartbeat_seconds"})
-    async with in_transaction():
+    async with transaction():
         device = await _managed(viewer, device_id, "Moving a device")
+        placed = (device.house_id, device.building_id)
         await _place(device, changes)
+        if (device.house_id, device.building_id) != placed:
+            # Its active alarms were about the old place and reach the old household: close them,
+            # so the next trigger opens an alarm for the new place and its people.
+            for alarm in await Alarm.filter(device_id=device.id, cleared_at=None):
+                await alarm_service.clear_by_device(alarm, by=viewer.person_id)
         if "name" in changes:
             device.name = text(changes["name"], field="name", max_length=100)
         if "heartbeat_seconds" in changes:

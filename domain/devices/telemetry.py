@@ -15,12 +15,15 @@ from domain.devices.metrics import METRICS
 from domain.devices.models import Device, Reading
 from domain.devices.service import device_key_hash
 from domain.errors import InvalidInput, Unauthenticated
+from domain.lookup import lock
 from domain.space.models import House
 from realtime.outbox import transaction
 
 MAX_BATCH = 1000
 # A device clock may run a little fast; a reading from further ahead is refused.
 MAX_CLOCK_SKEW = timedelta(minutes=5)
+# A gateway may forward a backlog after an outage, but not from another era.
+MAX_AGE = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,17 @@ def _check(device: Device, index: int, reading: ReadingIn, now: datetime) -> Rej
     low, high = allowed[reading.metric]
     if not math.isfinite(reading.value) or not low <= reading.value <= high:
         return Rejected(index, "value", f"{reading.metric} must be between {low:g} and {high:g}")
-    if reading.recorded_at is not None and reading.recorded_at.tzinfo is None:
-        return Rejected(index, "recordedAt", "recordedAt needs a time zone (e.g. +08:00 or Z)")
-    if reading.recorded_at is not None and reading.recorded_at > now + MAX_CLOCK_SKEW:
-        return Rejected(index, "recordedAt", "recordedAt is in the future")
+    if reading.recorded_at is not None:
+        if reading.recorded_at.tzinfo is None:
+            return Rejected(index, "recordedAt", "recordedAt needs a time zone (e.g. +08:00 or Z)")
+        try:
+            at = reading.recorded_at.astimezone(UTC)
+        except OverflowError:  # year 1 with a positive offset, say
+            return Rejected(index, "recordedAt", "recordedAt is out of range")
+        if at > now + MAX_CLOCK_SKEW:
+            return Rejected(index, "recordedAt", "recordedAt is in the future")
+        if at < now - MAX_AGE:
+            return Rejected(index, "recordedAt", f"recordedAt is older than {MAX_AGE.days} days")
     return None
 
 
@@ -89,10 +99,16 @@ async def ingest(device_key: str, readings: list[ReadingIn]) -> IngestReport:
         )
     if not accepted:
         return report
-    house = await House.get_or_none(id=device.house_id) if device.house_id else None
-    grid_id = house.grid_id if house else None
     rules = rules_for(await AlarmThreshold.filter(community_id=device.community_id))
     async with transaction():
+        # Read the device again under its lock: a heartbeat sweep or a concurrent report may have
+        # changed `online` or `last_reading` since it was authenticated.
+        await lock(Device, device.id)
+        device = await Device.get(id=device.id)
+        if device.retired_at is not None:
+            raise Unauthenticated("Unknown or retired device key")
+        house = await House.get_or_none(id=device.house_id) if device.house_id else None
+        grid_id = house.grid_id if house else None
         await Reading.bulk_create(accepted)
         latest = dict(device.last_reading or {})
         for stored in sorted(accepted, key=lambda r: r.recorded_at):
@@ -103,7 +119,7 @@ async def ingest(device_key: str, readings: list[ReadingIn]) -> IngestReport:
             await heartbeat.came_back(device)
         for stored in accepted:
             if device.type in care.ACCESS_TYPES and stored.metric == care.ACCESS_METRIC:
-                await care.passed_a_gate(int(stored.value))
+                await care.passed_a_gate(int(stored.value), device.community_id)
             rule = rules.get((device.type, stored.metric))
             if rule is None or not rule.fires(stored.value):
                 continue
