@@ -37,6 +37,12 @@ def install_publisher(publisher: Publisher | None) -> None:
 
 @asynccontextmanager
 async def transaction() -> AsyncIterator[None]:
+    if _pending.get() is not None:
+        # Nested in another one: a savepoint, whose events are published with the outer commit
+        # (publishing at the inner exit would announce what the outer may still roll back).
+        async with in_transaction():
+            yield
+        return
     events: list[OutboxEvent] = []
     token = _pending.set(events)
     try:

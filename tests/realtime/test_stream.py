@@ -16,6 +16,7 @@ from realtime import stream
 from realtime.broadcast import QUEUE_LIMIT, deliver, make_broadcast
 from realtime.envelope import Envelope
 from realtime.models import OutboxEvent
+from realtime.outbox import record, transaction
 from realtime.redis_backend import RESYNC
 from tests.conftest import IN_CI, RunningServer
 from tests.support import free_port
@@ -119,3 +120,18 @@ async def test_the_stream_recovers_when_redis_comes_back(server: RunningServer) 
                 await _publish(bus, await _row(3))  # and live again
                 assert await _next(feed) == 3
             await feed.aclose()
+
+
+async def test_nested_event_transactions_commit_or_roll_back_with_the_outer_one(server: RunningServer) -> None:
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom):
+        async with transaction():
+            async with transaction():  # nested: its events wait for the outer commit
+                await record(TOPIC, "TEST", {"n": 1})
+            raise Boom
+    assert await OutboxEvent.filter(topic=TOPIC).count() == 0
+    async with transaction(), transaction():
+        await record(TOPIC, "TEST", {"n": 2})
+    assert [e.seq for e in await OutboxEvent.filter(topic=TOPIC)] == [1]
