@@ -25,7 +25,7 @@ from gateway import post_telemetry
 from graphql_view import LingliGraphQL
 from realtime.broadcast import make_broadcast
 from realtime.outbox import install_publisher
-from realtime.publisher import BroadcastPublisher
+from realtime.publisher import BroadcastPublisher, prune_outbox
 from request_ids import RequestIdMiddleware
 from schema.root import build_schema
 from settings import Settings
@@ -81,6 +81,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             background = [
                 asyncio.create_task(every(settings.heartbeat_sweep_seconds, mark_silent_devices)),
                 asyncio.create_task(every(5, lambda: publisher.publish_unpublished(older_than=timedelta(seconds=5)))),
+                asyncio.create_task(
+                    every(3600, lambda: prune_outbox(older_than=timedelta(days=settings.outbox_retention_days)))
+                ),
                 asyncio.create_task(
                     every(
                         settings.care_sweep_seconds,

@@ -56,6 +56,7 @@ class Settings:
     heartbeat_sweep_seconds: int = 30
     care_silence_hours: int = 24
     care_sweep_seconds: int = 300
+    outbox_retention_days: int = 30
 
     @property
     def production(self) -> bool:
@@ -93,6 +94,7 @@ class Settings:
             heartbeat_sweep_seconds=_int(env, "HEARTBEAT_SWEEP_SECONDS", 30),
             care_silence_hours=_int(env, "CARE_SILENCE_HOURS", 24),
             care_sweep_seconds=_int(env, "CARE_SWEEP_SECONDS", 300),
+            outbox_retention_days=_int(env, "OUTBOX_RETENTION_DAYS", 30),
         )
         settings.check()
         return settings

@@ -6,6 +6,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from broadcaster import Broadcast
+from tortoise.functions import Max
 
 from realtime.envelope import Envelope
 from realtime.models import OutboxEvent
@@ -47,3 +48,14 @@ class BroadcastPublisher:
             total += len(rows)
             if len(rows) < batch:
                 return total
+
+
+async def prune_outbox(*, older_than: timedelta) -> int:
+    """Delete sent events older than ``older_than``, except the newest of each topic: it carries the
+    topic's seq on (a topic starting again at 1 would look like old news to live subscribers).
+    A client whose cursor is older than what is kept gets the history that is kept."""
+    cutoff = datetime.now(UTC) - older_than
+    newest = await OutboxEvent.annotate(newest=Max("id")).group_by("topic").values_list("newest", flat=True)
+    return await (
+        OutboxEvent.filter(created_at__lt=cutoff, published_at__isnull=False).exclude(id__in=list(newest)).delete()
+    )

@@ -7,6 +7,7 @@ import contextlib
 import shutil
 import subprocess
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from realtime.broadcast import QUEUE_LIMIT, deliver, make_broadcast
 from realtime.envelope import Envelope
 from realtime.models import OutboxEvent
 from realtime.outbox import record, transaction
+from realtime.publisher import prune_outbox
 from realtime.redis_backend import RESYNC
 from tests.conftest import IN_CI, RunningServer
 from tests.support import free_port
@@ -135,3 +137,16 @@ async def test_nested_event_transactions_commit_or_roll_back_with_the_outer_one(
     async with transaction(), transaction():
         await record(TOPIC, "TEST", {"n": 2})
     assert [e.seq for e in await OutboxEvent.filter(topic=TOPIC)] == [1]
+
+
+async def test_pruning_keeps_recent_events_and_each_topics_newest(server: RunningServer) -> None:
+    old = datetime.now(UTC) - timedelta(days=40)
+    for seq in (1, 2, 3):
+        await OutboxEvent.create(topic=TOPIC, seq=seq, kind="TEST", payload={}, published_at=old)
+    await OutboxEvent.create(topic="other", seq=1, kind="TEST", payload={}, published_at=old)
+    await OutboxEvent.create(topic=TOPIC, seq=4, kind="TEST", payload={})  # recent
+    await OutboxEvent.filter(seq__lte=3).update(created_at=old)
+    await OutboxEvent.filter(topic="other").update(created_at=old)
+    assert await prune_outbox(older_than=timedelta(days=30)) == 3
+    kept = sorted((e.topic, e.seq) for e in await OutboxEvent.all())
+    assert kept == [("other", 1), (TOPIC, 4)]
