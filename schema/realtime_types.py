@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.alarms import models as am
+from domain.alarms.service import payload as alarm_payload
 from domain.devices import models as dm
 from domain.devices.telemetry import IngestReport
 from schema.enums import DeviceType, Severity
@@ -72,18 +73,8 @@ class Alarm:
 
     @classmethod
     def from_row(cls, row: am.Alarm) -> Alarm:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            type=row.type,
-            severity=row.severity,
-            count=row.count,
-            active=row.cleared_at is None,
-            acknowledged=row.acknowledged_at is not None,
-            first_seen_at=row.first_seen_at,
-            last_seen_at=row.last_seen_at,
-            device_id=row.device_id,
-            house_id=row.house_id,
-        )
+        # One mapping from row to what clients see: the same payload the live messages carry.
+        return cls.from_payload(alarm_payload(row))
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> Alarm:
