@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from realtime.models import OutboxEvent
@@ -28,11 +29,18 @@ class Envelope:
 
     @classmethod
     def decode(cls, message: str) -> Envelope:
-        raw = json.loads(message)
-        return cls(
-            cursor=int(raw["cursor"]),
-            topic=str(raw["topic"]),
-            seq=int(raw["seq"]),
-            kind=str(raw["kind"]),
-            payload=raw["payload"],
-        )
+        # Every subscriber of a topic decodes the same message: once is enough. Envelopes are
+        # read, never changed, so one object can be handed to all of them.
+        return _decode(message)
+
+
+@lru_cache(maxsize=1024)
+def _decode(message: str) -> Envelope:
+    raw = json.loads(message)
+    return Envelope(
+        cursor=int(raw["cursor"]),
+        topic=str(raw["topic"]),
+        seq=int(raw["seq"]),
+        kind=str(raw["kind"]),
+        payload=raw["payload"],
+    )

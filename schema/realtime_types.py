@@ -103,6 +103,10 @@ class AlarmEvent:
     kind: str = strawberry.field(description="ALARM_RAISED, ALARM_UPDATED, ALARM_ACKNOWLEDGED or ALARM_CLEARED")
     alarm: Alarm = strawberry.field(description="The alarm as of this event")
 
+    def share_key(self) -> str:
+        # A cursor names one outbox event, whose content never changes (see schema.shared_events).
+        return f"AlarmEvent:{self.cursor}"
+
 
 @strawberry.type(description="A reading refused, by its position in the batch")
 class RejectedReading:
@@ -134,6 +138,9 @@ class DeviceStatusEvent:
     type: DeviceType = strawberry.field(description="What kind of device")
     name: str = strawberry.field(description="Its name")
     online: bool = strawberry.field(description="Its status as of this event")
+
+    def share_key(self) -> str:
+        return f"DeviceStatusEvent:{self.cursor}"
 
     @classmethod
     def from_envelope(cls, cursor: int, kind: str, payload: dict[str, Any]) -> DeviceStatusEvent:

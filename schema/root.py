@@ -24,6 +24,7 @@ from schema.realtime_types import (
     DeviceStatusEvent,
     TelemetryReport,
 )
+from schema.shared_events import SharedEventExecutor
 from schema.types import (
     ActivationCode,
     AuthPayload,
@@ -182,4 +183,10 @@ def build_schema(
     ]
     if production:
         extensions.append(DisableIntrospection)
-    return LingliSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+    return LingliSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        execution_context_class=SharedEventExecutor,
+    )

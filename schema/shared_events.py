@@ -1,0 +1,123 @@
+"""Execute a subscription event once for all subscribers who would get the same answer.
+
+A thousand operators watching one community's alarms each run the same selection set over the
+same event: graphql-core would do that work a thousand times (measured: most of the server's
+time at 1,000 subscribers). The answer depends only on the event, the document and its
+variables — unless a selected field has a resolver of its own, which may look at the viewer
+(``Alarm.house`` does). So a document that selects only plain fields shares one result per
+event; any other document runs per subscriber, as before.
+
+Per-message authorization is unchanged: a stream decides, per subscriber, whether an event is
+yielded at all; sharing only applies to what is executed after that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    GraphQLSchema,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
+    visit,
+)
+from graphql.language import DirectiveNode
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.field import StrawberryField
+
+SHARED_RESULTS_LIMIT = 1024  # events × documents kept; a burst of events fits many times over
+_BUILT_IN_DIRECTIVES = {"skip", "include"}  # depend on variables only, which are in the key
+
+
+class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        # An event shares when it says how: `share_key()`, the same for the same content.
+        share_key: Callable[[], str] | None = getattr(self.root_value, "share_key", None)
+        document = self._document_key() if share_key else None
+        if share_key is None or document is None or not self._plain_fields_only(document):
+            return super().execute_operation(serially)
+        variables = self.variable_values.coerced
+        key = (share_key(), document, json.dumps(variables, sort_keys=True, default=str) if variables else "")
+        if (shared := _results.get(key)) is not None:
+            return _await_shared(shared) if isinstance(shared, asyncio.Future) else shared
+        # A subscription event never yields incremental (@defer/@stream) results.
+        result = cast(ExecutionResult | Awaitable[ExecutionResult], super().execute_operation(serially))
+        if isinstance(result, ExecutionResult):
+            if not result.errors:  # an error is reported to each subscriber by their own run
+                _remember(key, result)
+            return result
+        future = asyncio.ensure_future(result)
+        _remember(key, future)
+        future.add_done_callback(lambda done: _forget_failed(key, done))
+        return _await_shared(future)
+
+    def _document_key(self) -> str | None:
+        # The document's text and the operation chosen in it: equal texts, equal executions.
+        location = self.operation.loc
+        if location is None:
+            return None
+        name = self.operation.name.value if self.operation.name else ""
+        return f"{name}\n{location.source.body}"
+
+    def _plain_fields_only(self, document: str) -> bool:
+        pure = _purity.get(document)
+        if pure is None:
+            if len(_purity) >= SHARED_RESULTS_LIMIT:
+                _purity.clear()
+            whole = DocumentNode(definitions=(self.operation, *self.fragment_definitions.values()))
+            pure = _purity[document] = _plain_fields_only(self.schema, whole)
+        return pure
+
+
+_purity: dict[str, bool] = {}
+_results: OrderedDict[tuple[str, str, str], ExecutionResult | asyncio.Future[ExecutionResult]] = OrderedDict()
+
+
+def _remember(key: tuple[str, str, str], value: ExecutionResult | asyncio.Future[ExecutionResult]) -> None:
+    _results[key] = value
+    while len(_results) > SHARED_RESULTS_LIMIT:
+        _results.popitem(last=False)
+
+
+def _forget_failed(key: tuple[str, str, str], done: asyncio.Future[ExecutionResult]) -> None:
+    if done.cancelled() or done.exception() is not None or done.result().errors:
+        _results.pop(key, None)
+
+
+async def _await_shared(future: Awaitable[ExecutionResult]) -> ExecutionResult:
+    # Shielded: a subscriber leaving mid-execution must not cancel the others' result.
+    return await asyncio.shield(future)
+
+
+def _plain_fields_only(schema: GraphQLSchema, document: DocumentNode) -> bool:
+    type_info = TypeInfo(schema)
+    found: list[str] = []
+
+    class Finder(Visitor):
+        def enter_field(self, node: FieldNode, *_: Any) -> None:
+            if type_info.get_parent_type() is schema.subscription_type:
+                return  # the subscription field itself resolves to the event
+            definition = type_info.get_field_def()
+            if definition is None:
+                found.append(node.name.value)
+                return
+            field = definition.extensions.get("strawberry-definition")
+            if isinstance(field, StrawberryField) and (
+                field.base_resolver is not None or field.permission_classes or field.extensions
+            ):
+                found.append(node.name.value)
+
+        def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
+            if node.name.value not in _BUILT_IN_DIRECTIVES:
+                found.append("@" + node.name.value)
+
+    visit(document, TypeInfoVisitor(type_info, Finder()))
+    return not found

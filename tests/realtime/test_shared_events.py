@@ -1,0 +1,126 @@
+"""One execution per event for subscribers who would get the same answer — and only for them.
+
+A small schema of its own, run through strawberry's real subscribe path with the executor the
+app uses: the question is what graphql execution does, not what the network does (the
+subscription tests over real WebSockets run through the same executor).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from schema.shared_events import SharedEventExecutor
+
+
+@dataclass
+class Reads:
+    """How many times a plain field was read, across all subscribers."""
+
+    count: int = 0
+
+
+@strawberry.type
+class Ping:
+    cursor: str
+
+    @strawberry.field
+    def viewer(self, info: Info) -> str:
+        return str(info.context["viewer"])
+
+    def share_key(self) -> str:
+        return f"Ping:{self.cursor}"
+
+
+@strawberry.type
+class PlainPing:
+    cursor: str
+    reads: strawberry.Private[Reads]
+
+    def share_key(self) -> str:
+        return f"PlainPing:{object.__getattribute__(self, 'cursor')}"  # not counted as a read
+
+
+class CountingPlainPing(PlainPing):
+    """Counts reads of the plain `cursor` field: how often the selection set really ran."""
+
+    def __getattribute__(self, name: str) -> Any:
+        if name == "cursor":  # the executor reading the field
+            object.__getattribute__(self, "reads").count += 1
+        return object.__getattribute__(self, name)
+
+
+EVENTS: list[CountingPlainPing] = []
+
+
+@strawberry.type
+class Query:
+    hello: str = "hi"
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription
+    async def pings(self, count: int = 3) -> AsyncGenerator[PlainPing, None]:
+        for event in EVENTS[:count]:
+            yield event
+            await asyncio.sleep(0)  # let the other subscribers take the same event
+
+    @strawberry.subscription
+    async def personal(self) -> AsyncGenerator[Ping, None]:
+        yield Ping(cursor="1")
+
+
+schema = strawberry.Schema(query=Query, subscription=Subscription, execution_context_class=SharedEventExecutor)
+
+
+async def _collect(query: str, viewer: str) -> list[dict[str, Any]]:
+    results = []
+    stream = await schema.subscribe(query, context_value={"viewer": viewer})
+    assert not isinstance(stream, strawberry.types.ExecutionResult)
+    async for result in stream:
+        assert result.errors is None and result.data is not None, result.errors
+        results.append(result.data)
+    return results
+
+
+async def test_subscribers_of_plain_fields_share_one_execution_per_event() -> None:
+    reads = Reads()
+    EVENTS[:] = [CountingPlainPing(cursor=f"c{i}", reads=reads) for i in range(3)]
+    query = "subscription { pings { cursor } }"
+
+    answers = await asyncio.gather(*(_collect(query, viewer=f"v{i}") for i in range(50)))
+
+    assert all(answer == [{"pings": {"cursor": f"c{i}"}} for i in range(3)] for answer in answers)
+    assert reads.count == 3  # 3 events × 50 subscribers, executed 3 times
+
+
+async def test_a_field_with_a_resolver_runs_for_each_subscriber() -> None:
+    # `viewer` reads the context: sharing it would hand one viewer's answer to another.
+    query = "subscription { personal { cursor viewer } }"
+
+    first, second = await asyncio.gather(_collect(query, "alice"), _collect(query, "bob"))
+
+    assert first == [{"personal": {"cursor": "1", "viewer": "alice"}}]
+    assert second == [{"personal": {"cursor": "1", "viewer": "bob"}}]
+
+
+async def test_different_variables_are_not_shared() -> None:
+    reads = Reads()
+    EVENTS[:] = [CountingPlainPing(cursor=f"c{i}", reads=reads) for i in range(3)]
+    query = "subscription ($n: Int!) { pings(count: $n) { cursor } }"
+
+    one = await schema.subscribe(query, variable_values={"n": 1}, context_value={"viewer": "a"})
+    two = await schema.subscribe(query, variable_values={"n": 2}, context_value={"viewer": "b"})
+    assert not isinstance(one, strawberry.types.ExecutionResult)
+    assert not isinstance(two, strawberry.types.ExecutionResult)
+    got_one = [r.data async for r in one]
+    got_two = [r.data async for r in two]
+
+    assert len(got_one) == 1 and len(got_two) == 2
+    assert reads.count == 3  # c0 once per variables, c1 once
