@@ -30,7 +30,7 @@ import websockets
 from api_latency import LINGLI, free_port, rss_mib
 from websockets.typing import Subprotocol
 
-SUBSCRIPTION = 'subscription { alarmEvents(communityId: "1") { cursor alarm { count lastSeenAt } } }'
+SUBSCRIPTION = 'subscription { alarmEvents(communityId: "1") { cursor alarm { count lastSeenAt %s } } }'
 
 
 async def subscriber(
@@ -42,13 +42,14 @@ async def subscriber(
     opened: list[int],
     warmed: list[int],
     warm_ups: set[int],
+    query: str,
 ) -> None:
     async with websockets.connect(
         url, subprotocols=[Subprotocol("graphql-transport-ws")], max_size=2**20, compression=None
     ) as ws:
         await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
-        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}}))
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
         opened.append(1)
         ready.set()
         received = 0
@@ -98,13 +99,16 @@ async def run(args: argparse.Namespace, ports: list[int], pids: list[int]) -> No
     opened: list[int] = []
     warmed: list[int] = []
     warm_ups: set[int] = set()
+    query = SUBSCRIPTION % ("house { number }" if args.per_viewer else "")
     tasks = []
     for i in range(args.subscribers):
         port = ports[i % len(ports)]  # spread over the processes
         ready = asyncio.Event()
         tasks.append(
             asyncio.create_task(
-                subscriber(f"ws://127.0.0.1:{port}/graphql", token, ready, latencies, counts, opened, warmed, warm_ups)
+                subscriber(
+                    f"ws://127.0.0.1:{port}/graphql", token, ready, latencies, counts, opened, warmed, warm_ups, query
+                )
             )
         )
         if i % 50 == 49:
@@ -161,6 +165,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=2.0, help="alarms published per second")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument(
+        "--per-viewer",
+        action="store_true",
+        help="select alarm.house too: a field resolved per viewer, so no subscriber shares another's execution",
+    )
     parser.add_argument("--profile", help="write a py-spy profile of the first server to this file")
     parser.add_argument(
         "--server-cpus", help="taskset CPU list for the servers, e.g. 0 (then pin the bench itself elsewhere)"
