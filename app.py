@@ -8,6 +8,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -22,6 +23,9 @@ from auth.tokens import TokenIssuer
 from db import tortoise_config
 from domain.alarms.care import check_elderly_alone
 from domain.devices.heartbeat import mark_silent_devices
+from domain.events.service import escalate_overdue
+from domain.files.storage import LocalStorage, make_storage
+from files_http import file_routes
 from gateway import post_telemetry
 from graphql_view import LingliGraphQL
 from realtime.broadcast import make_broadcast
@@ -76,10 +80,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         max_tokens=settings.max_tokens,
     )
     broadcast = make_broadcast(settings.broadcast_url)
+    storage = make_storage(
+        settings.storage_url,
+        data_dir=Path(settings.data_dir),
+        public_base_url=settings.base_url,
+        secret=settings.files_secret,
+    )
     graphql = LingliGraphQL(
         schema,
         issuer=issuer,
         broadcast=broadcast,
+        storage=storage,
         graphiql=settings.graphiql_enabled,
         allowed_origins=settings.allowed_origins,
         ws_init_timeout=settings.ws_connection_init_timeout_seconds,
@@ -107,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                         lambda: check_elderly_alone(silence=timedelta(hours=settings.care_silence_hours)),
                     )
                 ),
+                asyncio.create_task(every(settings.event_overdue_sweep_seconds, escalate_overdue)),
             ]
             try:
                 yield
@@ -115,6 +127,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     task.cancel()
                 install_publisher(None)
                 await broadcast.disconnect()
+                await storage.close()
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -133,6 +146,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/telemetry", post_telemetry, methods=["POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            # The embedded file store: signed PUT and GET, as S3 would do them.
+            *(file_routes(storage) if isinstance(storage, LocalStorage) else []),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
@@ -150,4 +165,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.issuer = issuer
     app.state.broadcast = broadcast
+    app.state.storage = storage
     return app

@@ -15,6 +15,8 @@ MODEL_MODULES = [
     "realtime.models",
     "domain.devices.models",
     "domain.alarms.models",
+    "domain.events.models",
+    "domain.files.models",
 ]
 
 

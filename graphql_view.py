@@ -21,6 +21,7 @@ from strawberry.schema import BaseSchema
 from auth.service import viewer_for_token
 from auth.tokens import TokenIssuer
 from domain.errors import Unauthenticated
+from domain.files.storage import Storage
 from request_ids import current_request_id
 from resolvers.context import Context
 
@@ -43,6 +44,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         *,
         issuer: TokenIssuer,
         broadcast: Broadcast,
+        storage: Storage,
         graphiql: bool,
         allowed_origins: tuple[str, ...],
         ws_init_timeout: int,
@@ -57,11 +59,13 @@ class LingliGraphQL(GraphQL[Context, None]):
         )
         self.issuer = issuer
         self.broadcast = broadcast
+        self.storage = storage
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         context = Context(
             issuer=self.issuer,
             broadcast=self.broadcast,
+            storage=self.storage,
             request_id=current_request_id.get(),
             request=request,
             response=response,

@@ -5,6 +5,7 @@ Nothing else in the code base reads ``os.environ``: it asks for a ``Settings``.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import secrets
@@ -57,6 +58,10 @@ class Settings:
     care_silence_hours: int = 24
     care_sweep_seconds: int = 300
     outbox_retention_days: int = 30
+    storage_url: str = "local"
+    data_dir: str = str(DATA_DIR)
+    public_url: str = ""
+    event_overdue_sweep_seconds: int = 60
 
     @property
     def production(self) -> bool:
@@ -65,6 +70,16 @@ class Settings:
     @property
     def graphiql_enabled(self) -> bool:
         return not self.production
+
+    @property
+    def base_url(self) -> str:
+        """Where clients reach this server: signed URLs of the local file store point here."""
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def files_secret(self) -> bytes:
+        """Signs local file URLs: derived from the JWT secret, so there is one secret to keep."""
+        return hashlib.sha256(b"lingli-files:" + self.jwt_secret.value.encode()).digest()
 
     @property
     def uses_sqlite(self) -> bool:
@@ -95,6 +110,10 @@ class Settings:
             care_silence_hours=_int(env, "CARE_SILENCE_HOURS", 24),
             care_sweep_seconds=_int(env, "CARE_SWEEP_SECONDS", 300),
             outbox_retention_days=_int(env, "OUTBOX_RETENTION_DAYS", 30),
+            storage_url=env.get("STORAGE_URL", "local"),
+            data_dir=env.get("LINGLI_DATA_DIR", str(DATA_DIR)),
+            public_url=env.get("PUBLIC_URL", "").rstrip("/"),
+            event_overdue_sweep_seconds=_int(env, "EVENT_OVERDUE_SWEEP_SECONDS", 60),
         )
         settings.check()
         return settings

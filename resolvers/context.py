@@ -18,6 +18,7 @@ class Context:
     issuer: TokenIssuer
     request_id: str
     broadcast: Any = None
+    storage: Any = None
     request: Any = None
     response: Any = None
     authenticated_viewer: Viewer = ANONYMOUS

@@ -16,6 +16,8 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from auth.viewer import Viewer
+from domain.events.models import EventEntry
+from domain.files.models import StoredFile
 from domain.people import access as people_access
 from domain.people.models import Membership, Person, PersonTag, Residency
 from domain.space import access as space_access
@@ -129,3 +131,13 @@ class Loaders:
     @cached_property
     def personal_data(self) -> DataLoader[int, people_access.PersonalData]:
         return _batch(lambda ids: people_access.personal_data_visibility(self.viewer, ids))
+
+    # An event's timeline and photos: the event itself was loaded through the viewer's access
+    # query, so what hangs off it needs no second check.
+    @cached_property
+    def entries_of_event(self) -> DataLoader[int, list[EventEntry]]:
+        return _grouped(lambda: EventEntry.all(), "event_id")
+
+    @cached_property
+    def files_of_event(self) -> DataLoader[int, list[StoredFile]]:
+        return _grouped(lambda: StoredFile.filter(event_id__isnull=False), "event_id")

@@ -8,6 +8,11 @@ from auth.roles import Role
 from domain.alarms.models import Severity
 from domain.devices.models import DeviceType
 from domain.errors import ErrorCode
+from domain.events.models import Category as EventCategory
+from domain.events.models import Priority as EventPriority
+from domain.events.models import Source as EventSource
+from domain.events.models import Status as EventStatus
+from domain.files.models import FileKind
 from domain.people.models import CareTag, ResidencyKind
 
 strawberry.enum(Role, description="A role a membership gives in a community")
@@ -21,4 +26,22 @@ strawberry.enum(
 strawberry.enum(Severity, description="Alarm severity, worst first")
 strawberry.enum(DeviceType, description="What kind of device")
 
-__all__ = ["CareTag", "DeviceType", "ErrorCode", "ResidencyKind", "Role", "Severity"]
+strawberry.enum(EventCategory, name="EventCategory", description="What kind of matter an event is")
+strawberry.enum(EventPriority, name="EventPriority", description="How urgent an event is")
+strawberry.enum(EventSource, name="EventSource", description="Where an event came from")
+strawberry.enum(EventStatus, name="EventStatus", description="Where an event is in the loop")
+strawberry.enum(FileKind, description="What a file is for: decides the types and size allowed")
+
+__all__ = [
+    "CareTag",
+    "DeviceType",
+    "ErrorCode",
+    "EventCategory",
+    "EventPriority",
+    "EventSource",
+    "EventStatus",
+    "FileKind",
+    "ResidencyKind",
+    "Role",
+    "Severity",
+]

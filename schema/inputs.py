@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import strawberry
 
-from schema.enums import CareTag, DeviceType, ResidencyKind, Role, Severity
+from schema.enums import CareTag, DeviceType, EventCategory, EventPriority, EventSource, ResidencyKind, Role, Severity
 
 _UNCHANGED = "Left out: unchanged"
 
@@ -185,3 +185,33 @@ class AlarmThresholdInput:
     severity: Severity = strawberry.field(description="Severity of the alarm it raises")
     above: float | None = strawberry.field(default=None, description="Fires at or above this value")
     below: float | None = strawberry.field(default=None, description="Fires at or below this value")
+
+
+@strawberry.input(description="A new event. Leave the house out for the community's common parts")
+class EventReportInput:
+    community_id: strawberry.ID = strawberry.field(description="Which community")
+    category: EventCategory = strawberry.field(description="What kind of matter")
+    description: str = strawberry.field(description="What is wrong, where exactly (up to 2000 characters)")
+    priority: EventPriority = strawberry.field(default=EventPriority.NORMAL, description="How urgent")
+    source: EventSource | None = strawberry.field(
+        default=None, description="Residents: RESIDENT_APP or WECHAT; grid staff: GRID_WORKER; default: yours"
+    )
+    house_id: strawberry.ID | None = strawberry.field(default=None, description="The house (residents: their own)")
+    building_id: strawberry.ID | None = strawberry.field(default=None, description="The building")
+    latitude: float | None = strawberry.field(default=None, description="WGS84 latitude")
+    longitude: float | None = strawberry.field(default=None, description="WGS84 longitude")
+    photos: list[str] = strawberry.field(default_factory=list, description="Keys of files you uploaded")
+
+
+@strawberry.input(description="An event from an outside system (the 12345 hotline)")
+class EventIntakeInput:
+    community_id: strawberry.ID = strawberry.field(description="Which community (the integration's)")
+    reference: str = strawberry.field(description="Your own reference: the same one again finds the same event")
+    category: EventCategory = strawberry.field(description="What kind of matter")
+    description: str = strawberry.field(description="What the caller said")
+    priority: EventPriority = strawberry.field(default=EventPriority.NORMAL, description="How urgent")
+    contact: str = strawberry.field(default="", description="The caller's name and phone")
+    house_id: strawberry.ID | None = strawberry.field(default=None, description="The house, if known")
+    building_id: strawberry.ID | None = strawberry.field(default=None, description="The building, if known")
+    latitude: float | None = strawberry.field(default=None, description="WGS84 latitude")
+    longitude: float | None = strawberry.field(default=None, description="WGS84 longitude")

@@ -14,6 +14,16 @@ from strawberry.types import ExecutionContext
 from resolvers import alarms as alarm_resolvers
 from resolvers import auth, people, space
 from resolvers import devices as device_resolvers
+from resolvers import events as event_resolvers
+from schema.event_types import (
+    CategoryDeadline,
+    Event,
+    EventStatistics,
+    EventUpdate,
+    IntegrationRegistration,
+    MyRatings,
+    UploadSlot,
+)
 from schema.extensions import MaskUnexpectedErrors, PerOperationContext
 from schema.realtime_types import (
     Alarm,
@@ -82,6 +92,23 @@ class Query:
         description=f"Alarms you may see: active (default), cleared (false) or all (null), at least minSeverity. {_PAGE}",
     )
 
+    event: Event = strawberry.field(resolver=event_resolvers.event, description="One event you may see")
+    events: Connection[Event] = strawberry.field(
+        resolver=event_resolvers.events_list,
+        description="Events you may see: dispatchers their community's, grid staff their grids' and assignments, "
+        f"residents the ones they reported. `mine`: reported by or assigned to you. {_PAGE}",
+    )
+    event_statistics: EventStatistics = strawberry.field(
+        resolver=event_resolvers.event_statistics,
+        description="Dispatchers: counts by status, category, grid, building; overdue; averages (reported in [since, until))",
+    )
+    event_deadlines: list[CategoryDeadline] = strawberry.field(
+        resolver=event_resolvers.event_deadlines, description="Dispatchers: hours allowed per category"
+    )
+    my_ratings: MyRatings = strawberry.field(
+        resolver=event_resolvers.my_ratings, description="Staff: how reporters rated the events you handled"
+    )
+
 
 @strawberry.type(description="Everything you may change. Each mutation writes all of its change or nothing")
 class Mutation:
@@ -145,6 +172,51 @@ class Mutation:
         resolver=alarm_resolvers.alarm_threshold_remove,
         description="Operators: back to the default rule; returns the rules in force",
     )
+    request_upload: UploadSlot = strawberry.field(
+        resolver=event_resolvers.request_upload,
+        description="A short-lived URL to PUT one file to storage; attach it afterwards by its key",
+    )
+    event_report: Event = strawberry.field(
+        resolver=event_resolvers.event_report,
+        description="Residents and staff: report something that needs doing; assigned to the grid's staff at once",
+    )
+    event_intake: Event = strawberry.field(
+        resolver=event_resolvers.event_intake,
+        description="Integrations (no login; their key): submit an event; the same reference twice is one event",
+    )
+    event_from_alarm: Event = strawberry.field(
+        resolver=event_resolvers.event_from_alarm, description="Staff: make an event of an alarm, linked to it"
+    )
+    event_assign: Event = strawberry.field(
+        resolver=event_resolvers.event_assign, description="Dispatchers: assign or reassign to a staff member"
+    )
+    event_accept: Event = strawberry.field(
+        resolver=event_resolvers.event_accept, description="The assignee: I am on it (IN_PROGRESS)"
+    )
+    event_resolve: Event = strawberry.field(
+        resolver=event_resolvers.event_resolve, description="The assignee: done, with a note and photos"
+    )
+    event_reject: Event = strawberry.field(
+        resolver=event_resolvers.event_reject, description="The assignee or dispatchers: not ours to do, with a reason"
+    )
+    event_escalate: Event = strawberry.field(
+        resolver=event_resolvers.event_escalate, description="The assignee or dispatchers: needs the centre"
+    )
+    event_reopen: Event = strawberry.field(
+        resolver=event_resolvers.event_reopen, description="The reporter: a resolved event is not done"
+    )
+    event_rate: Event = strawberry.field(
+        resolver=event_resolvers.event_rate,
+        description="The reporter: rate a resolved event 1-5 (closes it); a rating of 2 or less may reopen it",
+    )
+    event_deadline_set: list[CategoryDeadline] = strawberry.field(
+        resolver=event_resolvers.event_deadline_set,
+        description="Dispatchers: the community's own deadline for a category (hours null: the default)",
+    )
+    integration_register: IntegrationRegistration = strawberry.field(
+        resolver=event_resolvers.integration_register,
+        description="Operators: a key for an outside system (the 12345 hotline) to submit events",
+    )
 
 
 @strawberry.type(description="Live feeds. Every message has a cursor: resubscribe with `after` to miss nothing")
@@ -159,6 +231,10 @@ class Subscription:
     device_status: AsyncGenerator[DeviceStatusEvent, None] = strawberry.subscription(
         resolver=device_resolvers.device_status,
         description="Devices going online and offline, as far as you may see them",
+    )
+    event_updates: AsyncGenerator[EventUpdate, None] = strawberry.subscription(
+        resolver=event_resolvers.event_updates,
+        description="Events changing: reporters their own, assignees their assignments, dispatchers the community's",
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -24,10 +25,13 @@ from auth.tokens import TokenIssuer
 from db import apply_migrations
 from domain.alarms.models import Alarm
 from domain.devices.models import Device, Reading
+from domain.events.models import CategoryDeadline, Event, EventEntry, Integration
+from domain.files.models import StoredFile
 from domain.people.models import Membership, Person, PersonTag, Residency
 from domain.space.models import Building, Community, Grid, House, Unit
 from realtime.models import OutboxEvent
 from settings import Secret, Settings
+from tests.support import free_port
 
 PG_ADMIN_URL = os.environ.get("LINGLI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -95,16 +99,17 @@ async def server(database_url: str) -> AsyncIterator[RunningServer]:
     from app import create_app
 
     await apply_migrations(database_url)
-    settings = test_settings(database_url)
+    # A known port: the local file store signs URLs with the server's own address.
+    port = free_port()
+    settings = test_settings(database_url, port=port, data_dir=tempfile.mkdtemp(prefix="lingli-test-data-"))
     app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", ws_per_message_deflate=False)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False)
     uv = uvicorn.Server(config)
     # startup() runs the lifespan and binds the socket before returning: no polling for "started".
     config.load()
     uv.lifespan = config.lifespan_class(config)
     await uv.startup()
     loop_task = asyncio.create_task(uv.main_loop())
-    port = uv.servers[0].sockets[0].getsockname()[1]
     yield RunningServer(
         url=f"http://127.0.0.1:{port}/graphql",
         ws_url=f"ws://127.0.0.1:{port}/graphql",
@@ -118,6 +123,11 @@ async def server(database_url: str) -> AsyncIterator[RunningServer]:
 
 # Children before parents, so foreign keys never block the clean-up.
 _TABLES = [
+    StoredFile,
+    EventEntry,
+    Event,
+    Integration,
+    CategoryDeadline,
     Alarm,
     Reading,
     Device,

@@ -32,11 +32,17 @@ class Trigger:
     house_id: int | None = None
     grid_id: int | None = None
     person_id: int | None = None
+    event_id: int | None = None
     details: dict[str, Any] | None = None
 
     @property
     def active_key(self) -> str:
-        subject = f"person-{self.person_id}" if self.person_id else f"device-{self.device_id}"
+        if self.event_id:
+            subject = f"event-{self.event_id}"
+        elif self.person_id:
+            subject = f"person-{self.person_id}"
+        else:
+            subject = f"device-{self.device_id}"
         return f"{subject}:{self.type}"
 
 

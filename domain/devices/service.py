@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from auth.keys import key_hash, new_key
 from auth.roles import SPACE_MANAGERS
 from auth.viewer import Viewer
 from domain.alarms import service as alarm_service
@@ -34,11 +33,10 @@ class Registration:
 
 
 def new_device_key() -> str:
-    return KEY_PREFIX + secrets.token_urlsafe(32)
+    return new_key(KEY_PREFIX)
 
 
-def device_key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+device_key_hash = key_hash
 
 
 async def list_devices(

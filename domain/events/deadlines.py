@@ -1,0 +1,50 @@
+"""How long each category may take, per community; the default when a community set none."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from auth.viewer import Viewer
+from domain.errors import InvalidInput
+from domain.events.models import Category, CategoryDeadline
+from domain.events.workflow import DISPATCHERS
+
+DEFAULT_HOURS: dict[Category, int] = {
+    Category.SAFETY_HAZARD: 4,
+    Category.CARE_VISIT: 4,
+    Category.REPAIR: 48,
+    Category.NOISE: 24,
+    Category.PARKING: 24,
+    Category.ENVIRONMENT: 72,
+    Category.COMPLAINT: 72,
+    Category.ILLEGAL_CONSTRUCTION: 72,
+    Category.OTHER: 72,
+}
+MAX_HOURS = 24 * 90
+
+
+async def hours_for(community_id: int, category: Category) -> int:
+    own = await CategoryDeadline.get_or_none(community_id=community_id, category=category)
+    return own.hours if own else DEFAULT_HOURS[category]
+
+
+async def deadline(community_id: int, category: Category, reported_at: datetime) -> datetime:
+    return reported_at + timedelta(hours=await hours_for(community_id, category))
+
+
+async def in_force(viewer: Viewer, community_id: int) -> dict[Category, tuple[int, bool]]:
+    """Hours per category, and whether it is the community's own."""
+    viewer.require_role(community_id, DISPATCHERS, "Reading event deadlines")
+    own = {d.category: d.hours for d in await CategoryDeadline.filter(community_id=community_id)}
+    return {c: (own.get(c, DEFAULT_HOURS[c]), c in own) for c in Category}
+
+
+async def set_hours(viewer: Viewer, community_id: int, category: Category, hours: int | None) -> None:
+    """The community's own deadline; None goes back to the default."""
+    viewer.require_role(community_id, DISPATCHERS, "Setting event deadlines")
+    if hours is None:
+        await CategoryDeadline.filter(community_id=community_id, category=category).delete()
+        return
+    if not 1 <= hours <= MAX_HOURS:
+        raise InvalidInput(f"A deadline is 1 to {MAX_HOURS} hours", field="hours")
+    await CategoryDeadline.update_or_create(defaults={"hours": hours}, community_id=community_id, category=category)

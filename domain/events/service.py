@@ -1,0 +1,507 @@
+"""Events: report, dispatch, the loop's transitions, each one a timeline entry and a live message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+
+from auth.keys import key_hash, new_key
+from auth.roles import GRID_ROLES, Role
+from auth.viewer import Viewer
+from domain.alarms import service as alarm_service
+from domain.alarms.access import readable_alarms
+from domain.alarms.models import Alarm, Severity
+from domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from domain.events import access, deadlines
+from domain.events.models import (
+    FINISHED,
+    Category,
+    Event,
+    EventEntry,
+    Integration,
+    Priority,
+    Source,
+    Status,
+)
+from domain.events.workflow import DISPATCHERS, Action, check
+from domain.files import service as files
+from domain.files.models import StoredFile
+from domain.files.storage import Storage
+from domain.lookup import get_visible, given, lock
+from domain.pagination import Page, paginate
+from domain.people.models import Membership, Person
+from domain.space.models import Building, House
+from domain.text import text
+from realtime import topics
+from realtime.outbox import record, transaction
+
+INTEGRATION_KEY_PREFIX = "ik_"
+STAFF = DISPATCHERS | GRID_ROLES
+LOW_RATING = 2  # at most this, the reporter may reopen instead of closing
+
+# Sources by who reports: a resident through an app, staff through theirs, the centre for calls.
+RESIDENT_SOURCES = (Source.RESIDENT_APP, Source.WECHAT)
+GRID_SOURCES = (Source.GRID_WORKER,)
+CENTRE_SOURCES = (Source.OPERATIONS_CENTER, Source.HOTLINE_12345)
+
+
+@dataclass(frozen=True)
+class Place:
+    community_id: int
+    building_id: int | None = None
+    house_id: int | None = None
+    grid_id: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    category: Category
+    description: str
+    priority: Priority = Priority.NORMAL
+    source: Source | None = None
+    photos: list[str] = field(default_factory=list)
+
+
+def payload(event: Event) -> dict[str, Any]:
+    """An event as every live message carries it (and as the API shows it)."""
+    return {
+        "id": event.id,
+        "community_id": event.community_id,
+        "building_id": event.building_id,
+        "house_id": event.house_id,
+        "grid_id": event.grid_id,
+        "latitude": event.latitude,
+        "longitude": event.longitude,
+        "category": event.category.value,
+        "priority": event.priority.value,
+        "source": event.source.value,
+        "status": event.status.value,
+        "description": event.description,
+        "reporter_id": event.reporter_id,
+        "reporter_name": event.reporter_name,
+        "contact": event.contact,
+        "assignee_id": event.assignee_id,
+        "assignee_name": event.assignee_name,
+        "alarm_id": event.alarm_id,
+        "external_ref": event.external_ref,
+        "reported_at": event.reported_at.isoformat(),
+        "deadline_at": event.deadline_at.isoformat(),
+        "overdue": event.overdue_at is not None,
+        "resolved_at": event.resolved_at.isoformat() if event.resolved_at else None,
+        "closed_at": event.closed_at.isoformat() if event.closed_at else None,
+        "rating": event.rating,
+        "rating_comment": event.rating_comment,
+    }
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+async def get_event(viewer: Viewer, event_id: int) -> Event:
+    return await get_visible(access.readable_events(viewer), event_id, what="event", field="id")
+
+
+async def list_events(
+    viewer: Viewer,
+    *,
+    community_id: int | None = None,
+    status: Status | None = None,
+    category: Category | None = None,
+    mine: bool = False,
+    overdue: bool | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Page[Event]:
+    """``mine``: reported by or assigned to the viewer."""
+    qs = access.readable_events(viewer).filter(**given(community_id=community_id, status=status, category=category))
+    if mine:
+        person = viewer.require_person()
+        qs = qs.filter(Q(assignee_id=person) | Q(reporter_id=person))
+    if overdue is not None:
+        qs = qs.filter(overdue_at__isnull=not overdue)
+    return await paginate(qs, first=first, after=after)
+
+
+async def timelines(event_ids: list[int]) -> dict[int, list[EventEntry]]:
+    entries: dict[int, list[EventEntry]] = {i: [] for i in event_ids}
+    for entry in await EventEntry.filter(event_id__in=event_ids).order_by("id"):
+        entries[entry.event_id].append(entry)
+    return entries
+
+
+async def photos(event_ids: list[int]) -> dict[int, list[StoredFile]]:
+    found: dict[int, list[StoredFile]] = {i: [] for i in event_ids}
+    for stored in await StoredFile.filter(event_id__in=event_ids).order_by("id"):
+        if stored.event_id is not None:
+            found[stored.event_id].append(stored)
+    return found
+
+
+async def check_subscription(viewer: Viewer, community_id: int) -> None:
+    viewer.require_person()
+    if not (viewer.is_platform_admin or community_id in viewer.member_community_ids):
+        raise Forbidden("Watching events is for the community's people", field="communityId")
+
+
+# --- reporting ---------------------------------------------------------------------------------
+
+
+async def report(viewer: Viewer, storage: Storage, new: NewEvent, place: Place) -> Event:
+    """A resident, a grid worker or the centre reports something that needs doing."""
+    person_id = viewer.require_person()
+    source = _source_for(viewer, place.community_id, new.source)
+    place = await _checked_place(viewer, place)
+    attached = await files.uploaded(viewer, storage, new.photos, field="photos")
+    person = await Person.get(id=person_id)
+    async with transaction():
+        return await _create(new, place, source=source, reporter=person, photos=attached)
+
+
+async def intake(integration_key: str, reference: str, new: NewEvent, place: Place, contact: str) -> Event:
+    """From an outside system with its own reference: sent twice, one event (the same one back)."""
+    integration = await Integration.get_or_none(key_hash=key_hash(integration_key), revoked_at=None)
+    if integration is None:
+        raise Unauthenticated("Unknown or revoked integration key", field="integrationKey")
+    reference = text(reference, field="reference", max_length=100)
+    if place.community_id != integration.community_id:
+        raise Forbidden("This integration reports to another community", field="communityId")
+    existing = await Event.get_or_none(integration_id=integration.id, external_ref=reference)
+    if existing is not None:
+        return existing
+    place = await _place_in_community(place)
+    try:
+        async with transaction():
+            return await _create(
+                new,
+                place,
+                source=integration.source,
+                contact=text(contact, field="contact", max_length=100, min_length=0),
+                integration=integration,
+                external_ref=reference,
+            )
+    except IntegrityError:
+        # A concurrent twin of this submission committed first: its event is this one.
+        return await Event.get(integration_id=integration.id, external_ref=reference)
+
+
+# What an alarm usually calls for, unless the staff member says otherwise.
+ALARM_CATEGORIES = {"CARE": Category.CARE_VISIT, "OFFLINE": Category.REPAIR, "EVENT_OVERDUE": Category.OTHER}
+
+
+async def from_alarm(
+    viewer: Viewer,
+    alarm_id: int,
+    *,
+    category: Category | None = None,
+    description: str | None = None,
+    priority: Priority | None = None,
+) -> Event:
+    """Turn an alarm into an event in one step: same place, linked (event.alarmId)."""
+    person_id = viewer.require_person()
+    alarm = await get_visible(readable_alarms(viewer), alarm_id, what="alarm", field="alarmId")
+    if not (viewer.has_role(alarm.community_id, DISPATCHERS) or alarm.grid_id in viewer.grid_ids):
+        raise Forbidden("Turning an alarm into an event is for the staff responsible for it", field="alarmId")
+    existing = await Event.get_or_none(alarm_id=alarm.id)
+    if existing is not None:
+        raise Conflict(f"Alarm {alarm.id} is event {existing.id} already", field="alarmId")
+    new = NewEvent(
+        category=category or ALARM_CATEGORIES.get(alarm.type, Category.SAFETY_HAZARD),
+        description=description
+        or f"{alarm.type} alarm ({alarm.severity.value}), raised {alarm.first_seen_at:%Y-%m-%d %H:%M} UTC",
+        priority=priority or (Priority.URGENT if alarm.severity is Severity.CRITICAL else Priority.HIGH),
+    )
+    house = await House.get_or_none(id=alarm.house_id) if alarm.house_id else None
+    place = Place(
+        community_id=alarm.community_id,
+        building_id=house.building_id if house else None,
+        house_id=alarm.house_id,
+        grid_id=alarm.grid_id,
+    )
+    person = await Person.get(id=person_id)
+    try:
+        async with transaction():
+            return await _create(new, place, source=Source.DEVICE_ALARM, reporter=person, alarm=alarm)
+    except IntegrityError:
+        raise Conflict(f"Alarm {alarm.id} became an event meanwhile", field="alarmId") from None
+
+
+async def register_integration(viewer: Viewer, community_id: int, name: str) -> tuple[Integration, str]:
+    """A key for an outside system (shown once)."""
+    viewer.require_role(community_id, {Role.OPERATOR}, "Registering an integration")
+    key = new_key(INTEGRATION_KEY_PREFIX)
+    integration = await Integration.create(
+        community_id=community_id,
+        name=text(name, field="name", max_length=100),
+        source=Source.HOTLINE_12345,
+        key_hash=key_hash(key),
+        created_by_id=viewer.person_id,
+    )
+    return integration, key
+
+
+async def _create(
+    new: NewEvent,
+    place: Place,
+    *,
+    source: Source,
+    reporter: Person | None = None,
+    contact: str = "",
+    integration: Integration | None = None,
+    external_ref: str | None = None,
+    alarm: Alarm | None = None,
+    photos: list[StoredFile] | None = None,
+) -> Event:
+    now = datetime.now(UTC)
+    event = await Event.create(
+        community_id=place.community_id,
+        building_id=place.building_id,
+        house_id=place.house_id,
+        grid_id=place.grid_id,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        category=new.category,
+        priority=new.priority,
+        source=source,
+        description=text(new.description, field="description", max_length=2000, multiline=True),
+        reporter_id=reporter.id if reporter else None,
+        reporter_name=reporter.name if reporter else (integration.name if integration else ""),
+        contact=contact,
+        integration_id=integration.id if integration else None,
+        external_ref=external_ref,
+        alarm_id=alarm.id if alarm else None,
+        reported_at=now,
+        deadline_at=await deadlines.deadline(place.community_id, new.category, now),
+    )
+    entry = await _entry(event, Action.REPORT, None, actor=reporter, at=now, actor_name=event.reporter_name)
+    if photos:
+        await files.attach(photos, event_id=event.id, entry_id=entry.id, field="photos")
+    await record(topics.events(event.community_id), "EVENT_REPORTED", payload(event))
+    housekeeper = await _grid_staff(place)
+    if housekeeper is not None:
+        await _assign(event, housekeeper, actor=None, note="Assigned to the grid's staff automatically", at=now)
+    return event
+
+
+async def _grid_staff(place: Place) -> Person | None:
+    """The housekeeper of the grid, else its grid worker: who gets a new event there."""
+    if place.grid_id is None:
+        return None
+    for role in (Role.HOUSEKEEPER, Role.GRID_WORKER):
+        membership = (
+            await Membership.filter(community_id=place.community_id, grid_id=place.grid_id, role=role)
+            .order_by("id")
+            .first()
+        )
+        if membership is not None:
+            return await Person.get(id=membership.person_id)
+    return None
+
+
+def _source_for(viewer: Viewer, community_id: int, asked: Source | None) -> Source:
+    if viewer.has_role(community_id, DISPATCHERS):
+        allowed: tuple[Source, ...] = CENTRE_SOURCES + GRID_SOURCES + RESIDENT_SOURCES
+    elif viewer.has_role(community_id, GRID_ROLES):
+        allowed = GRID_SOURCES
+    elif community_id in viewer.resident_community_ids:
+        allowed = RESIDENT_SOURCES
+    else:
+        raise Forbidden("Reporting is for the community's residents and staff", field="communityId")
+    if asked is None:
+        return allowed[0]
+    if asked not in allowed:
+        raise InvalidInput(f"You report through: {', '.join(s.value for s in allowed)}", field="source")
+    return asked
+
+
+async def _checked_place(viewer: Viewer, place: Place) -> Place:
+    """Residents report about their own house or the community's common parts; staff anywhere in it."""
+    staff = viewer.has_role(place.community_id, STAFF)
+    if place.house_id is not None and not staff and place.house_id not in viewer.house_ids:
+        raise Forbidden("Residents report about their own house, or leave the house out", field="houseId")
+    return await _place_in_community(place)
+
+
+async def _place_in_community(place: Place) -> Place:
+    building_id, grid_id = place.building_id, None
+    if place.house_id is not None:
+        house = await House.get_or_none(id=place.house_id, community_id=place.community_id)
+        if house is None:
+            raise NotFound(f"No house {place.house_id} in this community", field="houseId")
+        if building_id is not None and building_id != house.building_id:
+            raise InvalidInput("The house is in another building", field="buildingId")
+        building_id, grid_id = house.building_id, house.grid_id
+    elif building_id is not None and not await Building.exists(id=building_id, community_id=place.community_id):
+        raise NotFound(f"No building {building_id} in this community", field="buildingId")
+    for name, value, limit in (("latitude", place.latitude, 90), ("longitude", place.longitude, 180)):
+        if value is not None and not -limit <= value <= limit:
+            raise InvalidInput(f"{name} is between -{limit} and {limit}", field=name)
+    return Place(
+        community_id=place.community_id,
+        building_id=building_id,
+        house_id=place.house_id,
+        grid_id=grid_id or place.grid_id,
+        latitude=place.latitude,
+        longitude=place.longitude,
+    )
+
+
+# --- the loop ----------------------------------------------------------------------------------
+
+
+async def assign(viewer: Viewer, event_id: int, assignee_id: int, note: str = "") -> Event:
+    """Dispatchers (re)assign to any staff member of the community."""
+    event = await get_event(viewer, event_id)
+    check(Action.ASSIGN, viewer, event)  # who and when first; again below, under the row lock
+    staff = await Membership.filter(community_id=event.community_id, person_id=assignee_id, role__in=list(STAFF))
+    if not staff:
+        raise InvalidInput("Assign to a staff member of this community", field="assigneeId")
+    assignee = await Person.get(id=assignee_id)
+    async with transaction():
+        event = await _locked(event.id)
+        check(Action.ASSIGN, viewer, event)
+        return await _assign(
+            event,
+            assignee,
+            actor=await _actor(viewer),
+            note=text(note, field="note", max_length=2000, min_length=0, multiline=True),
+            at=datetime.now(UTC),
+        )
+
+
+async def act(viewer: Viewer, storage: Storage, event_id: int, action: Action, note: str, photos: list[str]) -> Event:
+    """ACCEPT, RESOLVE, REJECT (a reason is required), ESCALATE, REOPEN: one transition each."""
+    event = await get_event(viewer, event_id)
+    check(action, viewer, event)  # who and when first; again below, under the row lock
+    note = text(note, field="note", max_length=2000, min_length=1 if action is Action.REJECT else 0, multiline=True)
+    attached = await files.uploaded(viewer, storage, photos, field="photos")
+    async with transaction():
+        event = await _locked(event.id)
+        target = check(action, viewer, event)
+        return await _move(event, action, target, actor=await _actor(viewer), note=note, photos=attached)
+
+
+async def rate(viewer: Viewer, event_id: int, score: int, comment: str, *, reopen: bool = False) -> Event:
+    """The reporter rates a resolved event 1–5: closed; with a low score they may reopen it instead."""
+    event = await get_event(viewer, event_id)
+    check(Action.RATE, viewer, event)
+    if not 1 <= score <= 5:
+        raise InvalidInput("A rating is 1 to 5", field="score")
+    if reopen and score > LOW_RATING:
+        raise InvalidInput(f"Reopen with a rating of {LOW_RATING} or less", field="reopen")
+    comment = text(comment, field="comment", max_length=1000, min_length=0, multiline=True)
+    async with transaction():
+        event = await _locked(event.id)
+        check(Action.RATE, viewer, event)
+        event.rating, event.rating_comment = score, comment
+        action = Action.REOPEN if reopen else Action.RATE
+        target = check(action, viewer, event)
+        note = f"Rated {score}/5" + (f": {comment}" if comment else "")
+        return await _move(event, action, target, actor=await _actor(viewer), note=note, photos=[])
+
+
+async def escalate_overdue(now: datetime | None = None) -> int:
+    """The periodic job: each open event past its deadline is escalated and raises one alarm.
+    Marking it overdue in the same transaction makes the next sweep skip it: exactly once."""
+    now = now or datetime.now(UTC)
+    late = await Event.filter(deadline_at__lt=now, overdue_at__isnull=True, status__not_in=list(FINISHED)).only("id")
+    escalated = 0
+    for found in late:
+        async with transaction():
+            event = await _locked(found.id)
+            if event.overdue_at is not None or event.status in FINISHED:
+                continue  # resolved, or found by another sweep, meanwhile
+            event.overdue_at = now
+            await event.save(update_fields=["overdue_at"])
+            if event.status is not Status.ESCALATED:
+                await _move(event, Action.ESCALATE, Status.ESCALATED, actor=None, note="Past its deadline", photos=[])
+            await alarm_service.trigger(
+                alarm_service.Trigger(
+                    community_id=event.community_id,
+                    type="EVENT_OVERDUE",
+                    severity=Severity.MAJOR,
+                    house_id=event.house_id,
+                    grid_id=event.grid_id,
+                    event_id=event.id,
+                    details={"event_id": event.id, "category": event.category.value},
+                ),
+                at=now,
+            )
+            escalated += 1
+    return escalated
+
+
+async def my_ratings(viewer: Viewer, *, first: int | None, after: str | None) -> tuple[Page[Event], float | None]:
+    """Staff see the ratings of the events they handled, and their average."""
+    person = viewer.require_person()
+    qs = Event.filter(assignee_id=person, rating__isnull=False)
+    scores = [e.rating for e in await qs.only("id", "rating") if e.rating is not None]
+    average = round(sum(scores) / len(scores), 2) if scores else None
+    return await paginate(qs, first=first, after=after), average
+
+
+async def _locked(event_id: int) -> Event:
+    await lock(Event, event_id)
+    return await Event.get(id=event_id)
+
+
+async def _actor(viewer: Viewer) -> Person:
+    return await Person.get(id=viewer.require_person())
+
+
+async def _assign(event: Event, assignee: Person, *, actor: Person | None, note: str, at: datetime) -> Event:
+    previous = event.status
+    event.assignee_id, event.assignee_name, event.status = assignee.id, assignee.name, Status.ASSIGNED
+    await event.save(update_fields=["assignee_id", "assignee_name", "status", "updated_at"])
+    await _entry(event, Action.ASSIGN, previous, actor=actor, at=at, note=note or f"To {assignee.name}")
+    await record(topics.events(event.community_id), "EVENT_ASSIGNED", payload(event))
+    return event
+
+
+async def _move(
+    event: Event, action: Action, target: Status, *, actor: Person | None, note: str, photos: list[StoredFile]
+) -> Event:
+    now = datetime.now(UTC)
+    previous = event.status
+    event.status = target
+    if target is Status.RESOLVED:
+        event.resolved_at = now
+        event.resolve_seconds = int((now - event.reported_at).total_seconds())
+    if target is Status.CLOSED:
+        event.closed_at = now
+    if target is Status.REOPENED:
+        event.resolved_at, event.resolve_seconds = None, None
+    await event.save()
+    entry = await _entry(event, action, previous, actor=actor, at=now, note=note)
+    if photos:
+        await files.attach(photos, event_id=event.id, entry_id=entry.id, field="photos")
+    await record(topics.events(event.community_id), f"EVENT_{target.value}", payload(event))
+    return event
+
+
+async def _entry(
+    event: Event,
+    action: Action,
+    previous: Status | None,
+    *,
+    actor: Person | None,
+    at: datetime,
+    note: str = "",
+    actor_name: str | None = None,
+) -> EventEntry:
+    return await EventEntry.create(
+        event_id=event.id,
+        action=action.value,
+        from_status=previous,
+        to_status=event.status,
+        actor_id=actor.id if actor else None,
+        actor_name=actor_name if actor_name is not None else (actor.name if actor else "Lingli"),
+        assignee_id=event.assignee_id,
+        note=note,
+        at=at,
+    )

@@ -1,0 +1,65 @@
+"""Figures for the operations centre, computed by the database (GROUP BY, AVG), not in Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.functions import Avg, Count
+from tortoise.queryset import QuerySet
+
+from auth.viewer import Viewer
+from domain.events.models import FINISHED, Event
+from domain.events.workflow import DISPATCHERS
+
+
+@dataclass(frozen=True)
+class EventStats:
+    total: int
+    by_status: dict[str, int]
+    by_category: dict[str, int]
+    by_grid: dict[int | None, int]
+    by_building: dict[int | None, int]
+    overdue: int
+    average_resolve_seconds: float | None
+    average_rating: float | None
+    ratings: int
+
+
+async def event_stats(
+    viewer: Viewer, community_id: int, *, since: datetime | None = None, until: datetime | None = None
+) -> EventStats:
+    """Events reported in [since, until) in one community; `overdue` counts open events past
+    their deadline now."""
+    viewer.require_role(community_id, DISPATCHERS, "Event statistics")
+    qs = Event.filter(community_id=community_id)
+    if since is not None:
+        qs = qs.filter(reported_at__gte=since)
+    if until is not None:
+        qs = qs.filter(reported_at__lt=until)
+    averages = await qs.annotate(resolve=Avg("resolve_seconds"), rating=Avg("rating"), rated=Count("rating")).values(
+        "resolve", "rating", "rated"
+    )
+    figures = averages[0] if averages else {}
+    now = datetime.now(UTC)
+    return EventStats(
+        total=await qs.count(),
+        by_status={str(k): v for k, v in (await _count_by(qs, "status")).items()},
+        by_category={str(k): v for k, v in (await _count_by(qs, "category")).items()},
+        by_grid=await _count_by(qs, "grid_id"),
+        by_building=await _count_by(qs, "building_id"),
+        overdue=await qs.filter(deadline_at__lt=now, status__not_in=list(FINISHED)).count(),
+        average_resolve_seconds=_rounded(figures.get("resolve")),
+        average_rating=_rounded(figures.get("rating")),
+        ratings=int(figures.get("rated") or 0),
+    )
+
+
+async def _count_by(qs: QuerySet[Event], column: str) -> dict[Any, int]:
+    rows = await qs.annotate(n=Count("id")).group_by(column).values(column, "n")
+    return {row[column]: int(row["n"]) for row in rows}
+
+
+def _rounded(value: object) -> float | None:
+    return None if value is None else round(float(str(value)), 2)

@@ -1,0 +1,93 @@
+"""Upload slots and attachments: which files may be uploaded, and proof that they were.
+
+The app never carries the bytes: it hands out a short-lived signed URL for one object of a
+declared type and size, and accepts the object's key on an event only once storage holds
+exactly that — the uploader's own file, not attached yet, the promised size and type.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from auth.viewer import Viewer
+from domain.errors import Conflict, InvalidInput
+from domain.files.models import FileKind, StoredFile
+from domain.files.storage import Storage, UploadSlot
+
+UPLOAD_SECONDS = 300
+DOWNLOAD_SECONDS = 300
+MAX_FILES_PER_ENTRY = 9
+
+
+@dataclass(frozen=True)
+class KindRules:
+    content_types: frozenset[str]
+    max_size: int
+
+
+RULES: dict[FileKind, KindRules] = {
+    FileKind.EVENT_PHOTO: KindRules(
+        content_types=frozenset({"image/jpeg", "image/png", "image/webp", "image/heic"}), max_size=10 * 1024 * 1024
+    ),
+}
+
+
+async def request_upload(
+    viewer: Viewer, storage: Storage, *, kind: FileKind, content_type: str, size: int
+) -> tuple[StoredFile, UploadSlot]:
+    person = viewer.require_person()
+    rules = RULES[kind]
+    if content_type not in rules.content_types:
+        allowed = ", ".join(sorted(rules.content_types))
+        raise InvalidInput(f"A {kind.value} is one of: {allowed}", field="contentType")
+    if not 0 < size <= rules.max_size:
+        raise InvalidInput(f"A {kind.value} is 1 byte to {rules.max_size // (1024 * 1024)} MiB", field="size")
+    now = datetime.now(UTC)
+    extension = mimetypes.guess_extension(content_type) or ""
+    key = f"{kind.value.lower()}/{now:%Y/%m/%d}/{uuid.uuid4().hex}{extension}"
+    slot = await storage.upload_slot(key, content_type=content_type, size=size, expires_in=UPLOAD_SECONDS)
+    stored = await StoredFile.create(key=key, kind=kind, content_type=content_type, size=size, uploader_id=person)
+    return stored, slot
+
+
+async def uploaded(viewer: Viewer, storage: Storage, keys: list[str], *, field: str) -> list[StoredFile]:
+    """The files behind these keys, checked: the viewer's own slots, not attached yet, and in
+    storage with the size and type that were promised. Call before the transaction that
+    attaches them (storage is a network call)."""
+    person = viewer.require_person()
+    if len(keys) > MAX_FILES_PER_ENTRY:
+        raise InvalidInput(f"At most {MAX_FILES_PER_ENTRY} files at a time", field=field)
+    if len(set(keys)) != len(keys):
+        raise InvalidInput("The same file twice", field=field)
+    files = {f.key: f for f in await StoredFile.filter(key__in=keys, uploader_id=person)}
+    checked = []
+    for key in keys:
+        stored = files.get(key)
+        if stored is None:
+            raise InvalidInput(f"No upload of yours with key {key}: ask for an upload slot first", field=field)
+        if stored.event_id is not None:
+            raise Conflict(f"The file {key} is attached already", field=field)
+        found = await storage.stat(key)
+        if found is None:
+            raise InvalidInput(f"Nothing was uploaded for {key} yet", field=field)
+        if found.size != stored.size or found.content_type != stored.content_type:
+            raise InvalidInput(
+                f"The file {key} is not what its slot promised ({stored.content_type}, {stored.size} bytes)",
+                field=field,
+            )
+        checked.append(stored)
+    return checked
+
+
+async def attach(files: list[StoredFile], *, event_id: int, entry_id: int, field: str) -> None:
+    """Inside the event's transaction. Conditional, so two requests attaching one file cannot both win."""
+    now = datetime.now(UTC)
+    for stored in files:
+        changed = await StoredFile.filter(id=stored.id, event_id__isnull=True).update(
+            event_id=event_id, entry_id=entry_id, attached_at=now
+        )
+        if changed != 1:
+            raise Conflict(f"The file {stored.key} is attached already", field=field)

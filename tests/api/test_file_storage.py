@@ -1,0 +1,376 @@
+"""Object storage for uploads, on real parts: moto's S3 server and the local backend under uvicorn.
+
+Nothing here touches the app's database. Signature and expiry rejection is tested against the
+local backend only: moto's S3 server does not check presigned signatures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+import httpx
+import pytest
+import uvicorn
+from moto.server import ThreadedMotoServer
+from starlette.applications import Starlette
+
+from domain.files.storage import (
+    LocalStorage,
+    S3Storage,
+    StoredObject,
+    UploadTooLarge,
+    make_storage,
+)
+from files_http import file_routes
+from tests.support import free_port
+
+SECRET = b"file-url-secret-" + b"y" * 32
+JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40 + b"\xff\xd9"
+
+
+@pytest.fixture(autouse=True)
+async def clean_database() -> AsyncIterator[None]:
+    """Replaces conftest's autouse fixture of the same name: these tests need no database."""
+    yield
+
+
+def new_key(ext: str = "jpg") -> str:
+    return f"events/2026/11/25/{uuid.uuid4()}.{ext}"
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=10) as client:
+        yield client
+
+
+# --- S3 through moto's standalone server ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()  # returns once the socket is bound
+    host, port = server.get_host_and_port()
+    with pytest.MonkeyPatch.context() as env:
+        # Fake credentials through boto's usual chain (the storage URL carries none).
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.delenv("AWS_SESSION_TOKEN", raising=False)
+        env.delenv("AWS_PROFILE", raising=False)
+        yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+async def s3(moto_endpoint: str, tmp_path: Path) -> AsyncIterator[S3Storage]:
+    url = f"s3://lingli-{uuid.uuid4().hex[:12]}?endpoint={moto_endpoint}&region=us-east-1"
+    storage = make_storage(url, data_dir=tmp_path, public_base_url="http://unused", secret=SECRET)
+    assert isinstance(storage, S3Storage)
+    yield storage
+    await storage.close()
+
+
+async def test_s3_upload_stat_download(s3: S3Storage, http: httpx.AsyncClient) -> None:
+    key = new_key()
+    slot = await s3.upload_slot(key, content_type="image/jpeg", size=len(JPEG), expires_in=300)
+    assert slot.method == "PUT"
+    assert slot.headers == {"Content-Type": "image/jpeg"}
+    assert 290 <= slot.expires_at.timestamp() - time.time() <= 301
+    signed_headers = parse_qs(urlsplit(slot.url).query)["X-Amz-SignedHeaders"][0].split(";")
+    assert {"content-type", "content-length"} <= set(signed_headers)  # a real S3 refuses another type or size
+
+    put = await http.request(slot.method, slot.url, headers=slot.headers, content=JPEG)
+    assert put.status_code == 200, put.text
+
+    assert await s3.stat(key) == StoredObject(size=len(JPEG), content_type="image/jpeg")
+    got = await http.get(await s3.download_url(key, expires_in=60))
+    assert got.status_code == 200
+    assert got.content == JPEG
+    assert got.headers["content-type"] == "image/jpeg"
+
+
+async def test_s3_stat_of_nothing_is_none(s3: S3Storage) -> None:
+    assert await s3.stat(new_key()) is None
+
+
+async def test_s3_creates_a_bucket_outside_us_east_1_once(moto_endpoint: str) -> None:
+    bucket = f"lingli-{uuid.uuid4().hex[:12]}"
+    storage = S3Storage(bucket=bucket, endpoint_url=moto_endpoint, region="eu-west-1", access_key="k", secret_key="s")
+    try:
+        await storage.ensure_bucket()
+        await storage.ensure_bucket()
+        assert await storage.stat(new_key()) is None
+    finally:
+        await storage.close()
+    # A second process finding the bucket already there is fine too.
+    again = S3Storage(bucket=bucket, endpoint_url=moto_endpoint, region="eu-west-1", access_key="k", secret_key="s")
+    try:
+        await again.ensure_bucket()
+    finally:
+        await again.close()
+
+
+# --- the local backend, served by uvicorn -------------------------------------------------------
+
+
+class LocalServer:
+    def __init__(self, storage: LocalStorage) -> None:
+        self.storage = storage
+
+    def files(self) -> set[str]:
+        """Every file under the root, temp files and sidecars included."""
+        return {str(p.relative_to(self.storage.root)) for p in self.storage.root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+async def local(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalServer]:
+    port = free_port()
+    storage = LocalStorage(tmp_path_factory.mktemp("files"), base_url=f"http://127.0.0.1:{port}/", secret=SECRET)
+    app = Starlette(routes=file_routes(storage))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    config.load()
+    server.lifespan = config.lifespan_class(config)
+    await server.startup()  # binds the socket before returning
+    loop_task = asyncio.create_task(server.main_loop())
+    yield LocalServer(storage)
+    server.should_exit = True
+    await loop_task
+    await server.shutdown()
+
+
+def with_query(url: str, **changes: str) -> str:
+    parts = urlsplit(url)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    return urlunsplit(parts._replace(query=urlencode({**query, **changes})))
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> None:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["error"]["code"] == code
+    assert body["error"]["message"]
+
+
+def assert_nothing_stored(local: LocalServer, key: str, before: set[str]) -> None:
+    assert local.files() == before
+    assert not (local.storage.root / key).exists()
+
+
+async def test_local_upload_then_download(local: LocalServer, http: httpx.AsyncClient) -> None:
+    key = new_key()
+    slot = await local.storage.upload_slot(key, content_type="image/jpeg", size=len(JPEG), expires_in=60)
+    assert slot.url.startswith(f"{local.storage.base_url}/files/{key}?")
+    put = await http.request(slot.method, slot.url, headers=slot.headers, content=JPEG)
+    assert put.status_code == 200, put.text
+    assert put.json() == {"key": key, "size": len(JPEG), "contentType": "image/jpeg"}
+
+    assert await local.storage.stat(key) == StoredObject(size=len(JPEG), content_type="image/jpeg")
+    assert (local.storage.root / key).read_bytes() == JPEG
+    assert not any(name.endswith(".tmp") for name in local.files())
+
+    got = await http.get(await local.storage.download_url(key, expires_in=60))
+    assert got.status_code == 200
+    assert got.content == JPEG
+    assert got.headers["content-type"] == "image/jpeg"
+    assert got.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_local_overwrite_replaces_the_object(local: LocalServer, http: httpx.AsyncClient) -> None:
+    key = new_key("png")
+    for body, content_type in ((b"first", "image/jpeg"), (b"second!", "image/png")):
+        slot = await local.storage.upload_slot(key, content_type=content_type, size=len(body), expires_in=60)
+        assert (await http.put(slot.url, headers=slot.headers, content=body)).status_code == 200
+    assert await local.storage.stat(key) == StoredObject(size=7, content_type="image/png")
+    got = await http.get(await local.storage.download_url(key, expires_in=60))
+    assert (got.content, got.headers["content-type"]) == (b"second!", "image/png")
+
+
+async def test_local_wrong_content_type_is_415(local: LocalServer, http: httpx.AsyncClient) -> None:
+    key, before = new_key(), local.files()
+    slot = await local.storage.upload_slot(key, content_type="image/jpeg", size=len(JPEG), expires_in=60)
+    put = await http.put(slot.url, headers={"Content-Type": "text/html"}, content=JPEG)
+    assert_error(put, 415, "UNSUPPORTED_MEDIA_TYPE")
+    missing = await http.put(slot.url, content=JPEG)
+    assert_error(missing, 415, "UNSUPPORTED_MEDIA_TYPE")
+    assert_nothing_stored(local, key, before)
+    assert await local.storage.stat(key) is None
+
+
+async def test_local_body_larger_than_signed_is_413(local: LocalServer, http: httpx.AsyncClient) -> None:
+    key, before = new_key(), local.files()
+    slot = await local.storage.upload_slot(key, content_type="image/jpeg", size=100, expires_in=60)
+    declared = await http.put(slot.url, headers=slot.headers, content=b"x" * 101)
+    assert_error(declared, 413, "TOO_LARGE")
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: the server finds out while reading
+        for _ in range(3):
+            yield b"x" * 60
+
+    streamed = await http.put(slot.url, headers=slot.headers, content=chunks())
+    assert_error(streamed, 413, "TOO_LARGE")
+    assert_nothing_stored(local, key, before)
+    assert await local.storage.stat(key) is None
+
+
+async def test_local_body_shorter_than_signed_is_400(local: LocalServer, http: httpx.AsyncClient) -> None:
+    key, before = new_key(), local.files()
+    slot = await local.storage.upload_slot(key, content_type="image/jpeg", size=100, expires_in=60)
+    assert_error(await http.put(slot.url, headers=slot.headers, content=b"x" * 99), 400, "INVALID_INPUT")
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b"x" * 50
+
+    assert_error(await http.put(slot.url, headers=slot.headers, content=chunks()), 400, "INVALID_INPUT")
+    assert_nothing_stored(local, key, before)
+
+
+async def test_write_stops_reading_past_the_signed_size(local: LocalServer) -> None:
+    read = 0
+
+    async def endless() -> AsyncIterator[bytes]:
+        nonlocal read
+        while True:
+            read += 1
+            yield b"x" * 1000
+
+    key, before = new_key(), local.files()
+    with pytest.raises(UploadTooLarge):
+        await local.storage.write(key, endless(), content_type="image/jpeg", size=2500)
+    assert read == 3
+    assert_nothing_stored(local, key, before)
+
+
+async def test_local_expired_urls_are_403(local: LocalServer, http: httpx.AsyncClient) -> None:
+    # Same folder and secret, but a clock an hour behind: its URLs expired 59 minutes ago.
+    past = LocalStorage(
+        local.storage.root, base_url=local.storage.base_url, secret=SECRET, clock=lambda: time.time() - 3600
+    )
+    key, before = new_key(), local.files()
+    slot = await past.upload_slot(key, content_type="image/jpeg", size=len(JPEG), expires_in=60)
+    assert slot.expires_at.timestamp() < time.time()
+    assert_error(await http.put(slot.url, headers=slot.headers, content=JPEG), 403, "FORBIDDEN")
+    assert_nothing_stored(local, key, before)
+
+    slot = await local.storage.upload_slot(key, content_type="image/jpeg", size=len(JPEG), expires_in=60)
+    assert (await http.put(slot.url, headers=slot.headers, content=JPEG)).status_code == 200
+    assert_error(await http.get(await past.download_url(key, expires_in=60)), 403, "FORBIDDEN")
+    # Pushing the expiry forward by hand breaks the signature.
+    late = with_query(await past.download_url(key, expires_in=60), expires=str(int(time.time()) + 600))
+    assert_error(await http.get(late), 403, "FORBIDDEN")
+
+
+async def test_local_tampered_upload_urls_are_403(local: LocalServer, http: httpx.AsyncClient) -> None:
+    key, before = new_key(), local.files()
+    slot = await local.storage.upload_slot(key, content_type="image/jpeg", size=len(JPEG), expires_in=60)
+    sig = parse_qs(urlsplit(slot.url).query)["sig"][0]
+    flipped = ("0" if sig[0] != "0" else "1") + sig[1:]
+    tampered = [
+        with_query(slot.url, sig=flipped),
+        with_query(slot.url, sig=""),
+        with_query(slot.url, size=str(len(JPEG) + 1)),
+        with_query(slot.url, ct="text/html"),
+        slot.url.split("?")[0],
+        slot.url.replace(key, new_key()),  # someone else's key
+    ]
+    for url in tampered:
+        headers = {"Content-Type": "text/html"} if "ct=text" in url else slot.headers
+        body = JPEG + b"!" if f"size={len(JPEG) + 1}" in url else JPEG
+        assert_error(await http.put(url, headers=headers, content=body), 403, "FORBIDDEN")
+    assert_nothing_stored(local, key, before)
+
+
+async def test_local_download_signature_is_checked(local: LocalServer, http: httpx.AsyncClient) -> None:
+    key = new_key()
+    slot = await local.storage.upload_slot(key, content_type="image/jpeg", size=len(JPEG), expires_in=60)
+    assert (await http.put(slot.url, headers=slot.headers, content=JPEG)).status_code == 200
+    url = await local.storage.download_url(key, expires_in=60)
+    assert (await http.get(url)).status_code == 200
+
+    assert_error(await http.get(with_query(url, sig="ab" * 32)), 403, "FORBIDDEN")
+    assert_error(await http.get(url.split("?")[0]), 403, "FORBIDDEN")
+    assert_error(await http.get(slot.url), 403, "FORBIDDEN")  # an upload URL does not read
+    other = await local.storage.download_url(new_key(), expires_in=60)
+    assert_error(await http.get(other.replace(other.split("/files/")[1].split("?")[0], key)), 403, "FORBIDDEN")
+
+
+async def test_local_download_of_nothing_is_404(local: LocalServer, http: httpx.AsyncClient) -> None:
+    key = new_key()
+    assert await local.storage.stat(key) is None
+    assert_error(await http.get(await local.storage.download_url(key, expires_in=60)), 404, "NOT_FOUND")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "events/../secret.jpg",
+        "../etc/passwd",
+        "/etc/passwd",
+        "events//a.jpg",
+        "events/a.jpg/",
+        "events/.hidden",
+        "events/a b.jpg",
+        "events/a.jpg.meta.json",
+        "events/ä.jpg",
+        "",
+        "k" * 1025,
+    ],
+)
+async def test_invalid_keys_are_refused(key: str, tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path, base_url="http://127.0.0.1:1", secret=SECRET)
+    s3 = S3Storage(
+        bucket="never-used", endpoint_url="http://127.0.0.1:1", region="us-east-1", access_key="k", secret_key="s"
+    )
+    for backend in (storage, s3):  # validated before any I/O
+        with pytest.raises(ValueError):
+            await backend.upload_slot(key, content_type="image/jpeg", size=1, expires_in=60)
+        with pytest.raises(ValueError):
+            await backend.download_url(key, expires_in=60)
+        with pytest.raises(ValueError):
+            await backend.stat(key)
+    await s3.close()
+
+
+async def test_slot_arguments_are_checked(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path, base_url="http://127.0.0.1:1", secret=SECRET)
+    key = new_key()
+    for kwargs in (
+        {"content_type": "image/jpeg\r\nX-Evil: 1", "size": 1, "expires_in": 60},
+        {"content_type": "jpeg", "size": 1, "expires_in": 60},
+        {"content_type": "image/jpeg", "size": -1, "expires_in": 60},
+        {"content_type": "image/jpeg", "size": 1, "expires_in": 0},
+    ):
+        with pytest.raises(ValueError):
+            await storage.upload_slot(key, **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        LocalStorage(tmp_path, base_url="http://x", secret=b"short")
+
+
+def test_make_storage(tmp_path: Path) -> None:
+    for url in ("", "local"):
+        local = make_storage(url, data_dir=tmp_path, public_base_url="https://api.example/", secret=SECRET)
+        assert isinstance(local, LocalStorage)
+        assert local.root == tmp_path / "files"
+        assert local.base_url == "https://api.example"
+
+    s3 = make_storage(
+        "s3://photos?endpoint=http://127.0.0.1:9000&region=eu-west-1",
+        data_dir=tmp_path,
+        public_base_url="",
+        secret=SECRET,
+    )
+    assert isinstance(s3, S3Storage)
+    assert (s3.bucket, s3.endpoint_url, s3.region) == ("photos", "http://127.0.0.1:9000", "eu-west-1")
+    aws = make_storage("s3://ak:sk%2F1@photos", data_dir=tmp_path, public_base_url="", secret=SECRET)
+    assert isinstance(aws, S3Storage)
+    assert (aws.endpoint_url, aws.region) == (None, "us-east-1")
+
+    for bad in ("ftp://x", "s3://", "s3://Photos", "s3://photos/sub", "s3://photos?endpont=http://x", "s3://ak@photos"):
+        with pytest.raises(ValueError):
+            make_storage(bad, data_dir=tmp_path, public_base_url="", secret=SECRET)
