@@ -1,18 +1,27 @@
-"""A demo community for `make run`: two communities, buildings, houses, grids, people and staff."""
+"""A demo community for `make run`: two communities, buildings, houses, grids, people, staff,
+devices and a few events."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from auth.passwords import hash_password
 from auth.roles import Role
+from auth.service import load_viewer
+from auth.viewer import Viewer
 from domain.devices.models import Device, DeviceType
 from domain.devices.service import device_key_hash
+from domain.events import service as events
+from domain.events.models import Category, Event, Source
+from domain.events.workflow import Action
+from domain.files.storage import make_storage
 from domain.people.models import CareTag, Membership, Person, PersonTag, Residency, ResidencyKind
 from domain.space.models import Building, Community, Grid, House, Unit
+from settings import DATA_DIR
 
 DEMO_PASSWORD = "lingli-demo"
 
@@ -114,7 +123,37 @@ async def seed_demo() -> bool:
                 heartbeat_seconds=60,
             )
 
+    await seed_events(wang=wang, keeper=keeper, operator=operator, houses=houses)
     return True
+
+
+async def seed_events(*, wang: Person, keeper: Person, operator: Person, houses: dict[str, House]) -> None:
+    """A few events through the real domain functions, so the IOC's figures and every list have
+    something in them: one closed and rated, one in progress, two waiting for dispatch."""
+    resident, housekeeper, centre = [await load_viewer(p.id) for p in (wang, keeper, operator)]
+    sunrise = houses["1-1-101"].community_id
+    # No photos in the demo: the store is never asked for anything.
+    storage = make_storage("local", data_dir=DATA_DIR, public_base_url="http://127.0.0.1", secret=b"seed" * 8)
+
+    async def report(viewer: Viewer, category: Category, text: str, house: str | None = None, **extra: Any) -> Event:
+        new = events.NewEvent(category=category, description=text, **extra)
+        place = events.Place(community_id=sunrise, house_id=houses[house].id if house else None)
+        return await events.report(viewer, storage, new, place)
+
+    light = await report(resident, Category.REPAIR, "楼道灯不亮 The stairwell light is out", "1-1-101")
+    await events.act(housekeeper, storage, light.id, Action.ACCEPT, "马上到 On my way", [])
+    await events.act(housekeeper, storage, light.id, Action.RESOLVE, "换了灯泡 New bulb", [])
+    await events.rate(resident, light.id, 5, "很快 Quick, thanks")
+    tap = await report(resident, Category.REPAIR, "厨房水龙头漏水 The kitchen tap leaks", "1-1-101")
+    await events.act(housekeeper, storage, tap.id, Action.ACCEPT, "", [])
+    await report(resident, Category.NOISE, "晚上广场舞太吵 Square dancing too loud at night")
+    await report(
+        centre,
+        Category.ENVIRONMENT,
+        "12345 来电: 垃圾桶满了 Hotline: the bins are overflowing",
+        "2-1-201",
+        source=Source.HOTLINE_12345,
+    )
 
 
 @dataclass(frozen=True)
