@@ -19,6 +19,7 @@ from typing import Any
 import asyncpg
 import pytest
 import uvicorn
+from moto.server import ThreadedMotoServer
 
 from auth.models import AuthSession, RefreshToken
 from auth.tokens import TokenIssuer
@@ -144,6 +145,22 @@ _TABLES = [
     Building,
     Community,
 ]
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """moto's standalone S3 server on a free port: a real S3-compatible HTTP endpoint."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()  # returns once the socket is bound
+    host, port = server.get_host_and_port()
+    with pytest.MonkeyPatch.context() as env:
+        # Fake credentials through boto's usual chain (the storage URL carries none).
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.delenv("AWS_SESSION_TOKEN", raising=False)
+        env.delenv("AWS_PROFILE", raising=False)
+        yield f"http://{host}:{port}"
+    server.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -9,14 +9,13 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import httpx
 import pytest
 import uvicorn
-from moto.server import ThreadedMotoServer
 from starlette.applications import Starlette
 
 from domain.files.storage import (
@@ -50,21 +49,6 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 
 
 # --- S3 through moto's standalone server ------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
-    server.start()  # returns once the socket is bound
-    host, port = server.get_host_and_port()
-    with pytest.MonkeyPatch.context() as env:
-        # Fake credentials through boto's usual chain (the storage URL carries none).
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        env.delenv("AWS_SESSION_TOKEN", raising=False)
-        env.delenv("AWS_PROFILE", raising=False)
-        yield f"http://{host}:{port}"
-    server.stop()
 
 
 @pytest.fixture
