@@ -116,8 +116,17 @@ async def event_assign(
     return Event.from_row(row)
 
 
-async def _act(info: Info[Context, None], id: strawberry.ID, action: Action, note: str, photos: list[str]) -> Event:
-    row = await events.act(info.context.viewer(), info.context.storage, parse_id(id, "id"), action, note, photos)
+async def _act(
+    info: Info[Context, None],
+    id: strawberry.ID,
+    action: Action,
+    note: str,
+    photos: list[str],
+    note_field: str = "note",
+) -> Event:
+    row = await events.act(
+        info.context.viewer(), info.context.storage, parse_id(id, "id"), action, note, photos, note_field=note_field
+    )
     return Event.from_row(row)
 
 
@@ -132,7 +141,7 @@ async def event_resolve(
 
 
 async def event_reject(info: Info[Context, None], id: strawberry.ID, reason: str) -> Event:
-    return await _act(info, id, Action.REJECT, reason, [])
+    return await _act(info, id, Action.REJECT, reason, [], note_field="reason")
 
 
 async def event_escalate(info: Info[Context, None], id: strawberry.ID, note: str = "") -> Event:

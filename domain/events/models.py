@@ -112,7 +112,7 @@ class Event(Model):
     assignee_id: int | None
     assignee_name = fields.CharField(max_length=100, default="")
     alarm: fields.ForeignKeyNullableRelation[Alarm] = fields.ForeignKeyField(
-        "lingli.Alarm", related_name="events", null=True, unique=True, on_delete=fields.RESTRICT
+        "lingli.Alarm", related_name="events", null=True, on_delete=fields.RESTRICT
     )
     alarm_id: int | None
     integration: fields.ForeignKeyNullableRelation[Integration] = fields.ForeignKeyField(
@@ -132,8 +132,10 @@ class Event(Model):
 
     class Meta:
         table = "event"
-        # An integration's reference names one event: a re-sent submission finds it.
-        unique_together = (("integration_id", "external_ref"),)
+        # An integration's reference names one event: a re-sent submission finds it. And an alarm
+        # becomes at most one event. (tortoise creates no index for `unique=True` on a foreign
+        # key: this is what makes the database enforce it.)
+        unique_together = (("integration_id", "external_ref"), ("alarm_id",))
 
 
 class EventEntry(Model):

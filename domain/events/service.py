@@ -374,11 +374,22 @@ async def assign(viewer: Viewer, event_id: int, assignee_id: int, note: str = ""
         )
 
 
-async def act(viewer: Viewer, storage: Storage, event_id: int, action: Action, note: str, photos: list[str]) -> Event:
-    """ACCEPT, RESOLVE, REJECT (a reason is required), ESCALATE, REOPEN: one transition each."""
+async def act(
+    viewer: Viewer,
+    storage: Storage,
+    event_id: int,
+    action: Action,
+    note: str,
+    photos: list[str],
+    *,
+    note_field: str = "note",
+) -> Event:
+    """ACCEPT, RESOLVE, REJECT (a reason is required), ESCALATE, REOPEN: one transition each.
+    ``note_field``: what the client called the note (a rejection's ``reason``), for errors."""
     event = await get_event(viewer, event_id)
     check(action, viewer, event)  # who and when first; again below, under the row lock
-    note = text(note, field="note", max_length=2000, min_length=1 if action is Action.REJECT else 0, multiline=True)
+    required = 1 if action is Action.REJECT else 0
+    note = text(note, field=note_field, max_length=2000, min_length=required, multiline=True)
     attached = await files.uploaded(viewer, storage, photos, field="photos")
     async with transaction():
         event = await _locked(event.id)
