@@ -15,7 +15,7 @@ from domain.files import models as fm
 from domain.files.service import DOWNLOAD_SECONDS
 from domain.files.storage import Storage
 from schema.enums import EventCategory, EventPriority, EventSource, EventStatus
-from schema.types import House
+from schema.types import House, visible_house
 
 
 def _when(value: str | None) -> datetime | None:
@@ -138,10 +138,7 @@ class Event:
 
     @strawberry.field(description="The house concerned, if any and if you may see it")
     async def house(self, info: Info) -> House | None:
-        if not self.house_id or info.context.authenticated_viewer.person_id is None:
-            return None  # an integration (eventIntake) sees no houses
-        row = await info.context.loaders.house.load(int(self.house_id))
-        return House.from_row(row) if row else None
+        return await visible_house(info, self.house_id)
 
 
 @strawberry.type(description="One message of the events subscription")

@@ -13,7 +13,7 @@ from domain.alarms.service import payload as alarm_payload
 from domain.devices import models as dm
 from domain.devices.telemetry import IngestReport
 from schema.enums import DeviceType, Severity
-from schema.types import House
+from schema.types import House, visible_house
 
 
 @strawberry.type(description="A device at a place in the community")
@@ -48,8 +48,7 @@ class Device:
 
     @strawberry.field(description="The house it is in, if any and if you may see it")
     async def house(self, info: Info) -> House | None:
-        row = await info.context.loaders.house.load(self.house_id) if self.house_id else None
-        return House.from_row(row) if row else None
+        return await visible_house(info, self.house_id)
 
 
 @strawberry.type(description="A device and its key. The key is shown only here, once: store it on the device")
@@ -93,8 +92,7 @@ class Alarm:
 
     @strawberry.field(description="The house concerned, if any and if you may see it")
     async def house(self, info: Info) -> House | None:
-        row = await info.context.loaders.house.load(self.house_id) if self.house_id else None
-        return House.from_row(row) if row else None
+        return await visible_house(info, self.house_id)
 
 
 @strawberry.type(description="One message of an alarm subscription")

@@ -301,3 +301,12 @@ class AuthPayload:
 class ActivationCode:
     code: str = strawberry.field(description="Eight digits, shown once")
     expires_in_days: int = strawberry.field(description="Days it stays valid")
+
+
+async def visible_house(info: Info, house_id: int | str | None) -> House | None:
+    """The house something is at, for a field `house`: null when there is none, or when the
+    viewer may not see it — or is no one (an integration or a device calling with its key)."""
+    if not house_id or info.context.authenticated_viewer.person_id is None:
+        return None
+    row = await info.context.loaders.house.load(int(house_id))
+    return House.from_row(row) if row else None
