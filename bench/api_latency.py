@@ -32,6 +32,13 @@ QUERIES = {
     "nested community tree": """{ communities { nodes { buildings { houses { number residents {
         kind person { name phone tags } } } } } } }""",
     "residents by tag": "{ residents(tag: ELDERLY_ALONE) { nodes { person { name phone } house { number } } } }",
+    "events page with timelines": """{ events(first: 20) { totalCount nodes { status category assigneeName
+        timeline { action actorName at } } } }""",
+    "event statistics": """{ eventStatistics(communityId: "1") { total overdue averageRating
+        byStatus { key count } byCategory { key count } byGrid { key count } } }""",
+    # A write: report + automatic dispatch + timeline + two outbox events, in one transaction.
+    "eventReport (write)": """mutation { eventReport(input: {communityId: "1", category: OTHER,
+        description: "bench", source: OPERATIONS_CENTER}) { id status } }""",
 }
 
 
