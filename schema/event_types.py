@@ -128,7 +128,9 @@ class Event:
             rating_comment=p["rating_comment"],
         )
 
-    @strawberry.field(description="Every step so far, oldest first")
+    @strawberry.field(
+        description="Every step so far, oldest first (read when asked: on a live message it can hold later steps)"
+    )
     async def timeline(self, info: Info) -> list[TimelineEntry]:
         return [TimelineEntry.from_row(e) for e in await info.context.loaders.entries_of_event.load(int(self.id))]
 
