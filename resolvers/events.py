@@ -28,6 +28,7 @@ from schema.event_types import (
     EventUpdate,
     IntegrationRegistration,
     MyRatings,
+    Rating,
     UploadSlot,
 )
 from schema.types import Connection, connection
@@ -175,7 +176,7 @@ async def event_statistics(
 
 async def my_ratings(info: Info[Context, None], first: int | None = 20, after: str | None = None) -> MyRatings:
     page, average = await events.my_ratings(info.context.viewer(), first=first, after=after)
-    return MyRatings(average=average, events=[Event.from_row(e) for e in page.items], total_count=page.total_count)
+    return MyRatings(average=average, ratings=[Rating.from_row(e) for e in page.items], total_count=page.total_count)
 
 
 async def event_deadlines(info: Info[Context, None], community_id: strawberry.ID) -> list[CategoryDeadline]:

@@ -201,11 +201,23 @@ class EventStatistics:
         )
 
 
+@strawberry.type(description="A rating a reporter gave, credited to whoever held the event then")
+class Rating:
+    event_id: strawberry.ID = strawberry.field(description="The event")
+    score: int = strawberry.field(description="1-5")
+    note: str = strawberry.field(description="As on the timeline, with the reporter's comment")
+    at: datetime = strawberry.field(description="When")
+
+    @classmethod
+    def from_row(cls, row: em.EventEntry) -> Rating:
+        return cls(event_id=strawberry.ID(str(row.event_id)), score=row.score or 0, note=row.note, at=row.at)
+
+
 @strawberry.type(description="The ratings of the events you handled")
 class MyRatings:
     average: float | None = strawberry.field(description="Your average rating")
-    events: list[Event] = strawberry.field(description="Rated events, oldest first (this page)")
-    total_count: int = strawberry.field(description="How many rated events in all")
+    ratings: list[Rating] = strawberry.field(description="Ratings, oldest first (this page)")
+    total_count: int = strawberry.field(description="How many ratings in all")
 
 
 @strawberry.type(description="An integration's key. Shown only here, once")

@@ -76,4 +76,4 @@ async def passed_a_gate(person_id: int, community_id: int) -> None:
     is in the community the alarm is about (a gate elsewhere says nothing of this home)."""
     active = await Alarm.get_or_none(active_key=care_key(person_id), community_id=community_id)
     if active is not None:
-        await alarm_service.clear_by_device(active)
+        await alarm_service.clear_automatically(active)

@@ -154,9 +154,9 @@ async def acknowledge(viewer: Viewer, alarm_id: int) -> Alarm:
         return alarm
 
 
-async def clear_by_device(alarm: Alarm, *, by: int | None = None) -> None:
-    """Cleared without a staff decision: the device says the cause is gone (an offline device
-    reporting again), or the device was moved (``by``: who moved it)."""
+async def clear_automatically(alarm: Alarm, *, by: int | None = None) -> None:
+    """Cleared without a staff decision, because the cause is gone: an offline device reports
+    again, a device was moved (``by``: who moved it), an overdue event is done."""
     alarm.cleared_at = datetime.now(UTC)
     alarm.cleared_by_id = by
     alarm.active_key = None

@@ -71,4 +71,4 @@ async def came_back(device: Device) -> None:
         ).active_key
     )
     if offline is not None:
-        await alarm_service.clear_by_device(offline)
+        await alarm_service.clear_automatically(offline)

@@ -92,7 +92,7 @@ async def move_device(viewer: Viewer, device_id: int, changes: dict[str, Any]) -
             # Its active alarms were about the old place and reach the old household: close them,
             # so the next trigger opens an alarm for the new place and its people.
             for alarm in await Alarm.filter(device_id=device.id, cleared_at=None):
-                await alarm_service.clear_by_device(alarm, by=viewer.person_id)
+                await alarm_service.clear_automatically(alarm, by=viewer.person_id)
         if "name" in changes:
             device.name = text(changes["name"], field="name", max_length=100)
         if "heartbeat_seconds" in changes:

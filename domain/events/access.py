@@ -1,5 +1,5 @@
 """Which events a viewer may see: their community's for dispatchers, their grids' and their own
-assignments for grid staff, the ones they reported for residents."""
+assignments for staff (while they are staff there), the ones they reported for everyone."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from tortoise.queryset import QuerySet
 
 from auth.viewer import Viewer
 from domain.events.models import Event
+from domain.events.workflow import STAFF
 
 
 def readable_events(viewer: Viewer) -> QuerySet[Event]:
@@ -19,7 +20,7 @@ def readable_events(viewer: Viewer) -> QuerySet[Event]:
     return Event.filter(
         Q(community_id__in=sorted(viewer.readable_community_ids))
         | Q(grid_id__in=sorted(viewer.grid_ids))
-        | Q(assignee_id=person)
+        | Q(assignee_id=person, community_id__in=sorted(viewer.communities_with(STAFF)))
         | Q(reporter_id=person)
     )
 
@@ -30,5 +31,10 @@ def may_see(viewer: Viewer, event: dict[str, Any]) -> bool:
         viewer.is_platform_admin
         or event.get("community_id") in viewer.readable_community_ids
         or event.get("grid_id") in viewer.grid_ids
-        or (viewer.person_id is not None and viewer.person_id in (event.get("assignee_id"), event.get("reporter_id")))
+        or (viewer.person_id is not None and viewer.person_id == event.get("reporter_id"))
+        or (
+            viewer.person_id is not None
+            and viewer.person_id == event.get("assignee_id")
+            and event.get("community_id") in viewer.communities_with(STAFF)
+        )
     )

@@ -153,6 +153,7 @@ class EventEntry(Model):
     actor_name = fields.CharField(max_length=100, description="Who, as shown on the timeline")
     assignee_id = fields.IntField(null=True, description="Who the event was assigned to by this entry")
     note = fields.TextField(default="")
+    score = fields.IntField(null=True, description="A rating given by this entry, credited to assignee_id")
     at = fields.DatetimeField()
 
     class Meta:

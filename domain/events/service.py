@@ -8,6 +8,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
+from tortoise.functions import Avg
 
 from auth.keys import key_hash, new_key
 from auth.roles import GRID_ROLES, Role
@@ -27,7 +28,7 @@ from domain.events.models import (
     Source,
     Status,
 )
-from domain.events.workflow import DISPATCHERS, Action, check
+from domain.events.workflow import DISPATCHERS, STAFF, Action, check
 from domain.files import service as files
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
@@ -40,8 +41,8 @@ from realtime import topics
 from realtime.outbox import record, transaction
 
 INTEGRATION_KEY_PREFIX = "ik_"
-STAFF = DISPATCHERS | GRID_ROLES
 LOW_RATING = 2  # at most this, the reporter may reopen instead of closing
+OVERDUE_ALARM = "EVENT_OVERDUE"
 
 # Sources by who reports: a resident through an app, staff through theirs, the centre for calls.
 RESIDENT_SOURCES = (Source.RESIDENT_APP, Source.WECHAT)
@@ -394,6 +395,8 @@ async def act(
     async with transaction():
         event = await _locked(event.id)
         target = check(action, viewer, event)
+        if target is Status.RESOLVED and event.reporter_id == event.assignee_id:
+            target = Status.CLOSED  # reported and resolved by one person: nobody else to rate it
         return await _move(event, action, target, actor=await _actor(viewer), note=note, photos=attached)
 
 
@@ -413,7 +416,7 @@ async def rate(viewer: Viewer, event_id: int, score: int, comment: str, *, reope
         action = Action.REOPEN if reopen else Action.RATE
         target = check(action, viewer, event)
         note = f"Rated {score}/5" + (f": {comment}" if comment else "")
-        return await _move(event, action, target, actor=await _actor(viewer), note=note, photos=[])
+        return await _move(event, action, target, actor=await _actor(viewer), note=note, photos=[], score=score)
 
 
 async def escalate_overdue(now: datetime | None = None) -> int:
@@ -431,29 +434,19 @@ async def escalate_overdue(now: datetime | None = None) -> int:
             await event.save(update_fields=["overdue_at"])
             if event.status is not Status.ESCALATED:
                 await _move(event, Action.ESCALATE, Status.ESCALATED, actor=None, note="Past its deadline", photos=[])
-            await alarm_service.trigger(
-                alarm_service.Trigger(
-                    community_id=event.community_id,
-                    type="EVENT_OVERDUE",
-                    severity=Severity.MAJOR,
-                    house_id=event.house_id,
-                    grid_id=event.grid_id,
-                    event_id=event.id,
-                    details={"event_id": event.id, "category": event.category.value},
-                ),
-                at=now,
-            )
+            await alarm_service.trigger(_overdue_trigger(event), at=now)
             escalated += 1
     return escalated
 
 
-async def my_ratings(viewer: Viewer, *, first: int | None, after: str | None) -> tuple[Page[Event], float | None]:
-    """Staff see the ratings of the events they handled, and their average."""
+async def my_ratings(viewer: Viewer, *, first: int | None, after: str | None) -> tuple[Page[EventEntry], float | None]:
+    """Staff see the ratings they were given: each credited to whoever held the event when it
+    was rated (a reassignment afterwards does not move it), and their average."""
     person = viewer.require_person()
-    qs = Event.filter(assignee_id=person, rating__isnull=False)
-    scores = [e.rating for e in await qs.only("id", "rating") if e.rating is not None]
-    average = round(sum(scores) / len(scores), 2) if scores else None
-    return await paginate(qs, first=first, after=after), average
+    qs = EventEntry.filter(assignee_id=person, score__isnull=False)
+    figures = await qs.annotate(average=Avg("score")).values("average")
+    average = figures[0]["average"] if figures else None
+    return await paginate(qs, first=first, after=after), None if average is None else round(float(average), 2)
 
 
 async def _locked(event_id: int) -> Event:
@@ -475,24 +468,54 @@ async def _assign(event: Event, assignee: Person, *, actor: Person | None, note:
 
 
 async def _move(
-    event: Event, action: Action, target: Status, *, actor: Person | None, note: str, photos: list[StoredFile]
+    event: Event,
+    action: Action,
+    target: Status,
+    *,
+    actor: Person | None,
+    note: str,
+    photos: list[StoredFile],
+    score: int | None = None,
 ) -> Event:
     now = datetime.now(UTC)
     previous = event.status
     event.status = target
-    if target is Status.RESOLVED:
+    if target is Status.RESOLVED or (target is Status.CLOSED and action is not Action.RATE):
         event.resolved_at = now
         event.resolve_seconds = int((now - event.reported_at).total_seconds())
     if target is Status.CLOSED:
         event.closed_at = now
     if target is Status.REOPENED:
-        event.resolved_at, event.resolve_seconds = None, None
+        # To be done again: a fresh deadline, not the one that may have passed meanwhile.
+        event.resolved_at, event.resolve_seconds, event.overdue_at = None, None, None
+        event.deadline_at = await deadlines.deadline(event.community_id, event.category, now)
     await event.save()
-    entry = await _entry(event, action, previous, actor=actor, at=now, note=note)
+    if target in FINISHED or target is Status.REOPENED:
+        await _clear_overdue_alarm(event)
+    entry = await _entry(event, action, previous, actor=actor, at=now, note=note, score=score)
     if photos:
         await files.attach(photos, event_id=event.id, entry_id=entry.id, field="photos")
     await record(topics.events(event.community_id), f"EVENT_{target.value}", payload(event))
     return event
+
+
+async def _clear_overdue_alarm(event: Event) -> None:
+    key = _overdue_trigger(event).active_key
+    alarm = await Alarm.get_or_none(active_key=key)
+    if alarm is not None:
+        await alarm_service.clear_automatically(alarm)
+
+
+def _overdue_trigger(event: Event) -> alarm_service.Trigger:
+    return alarm_service.Trigger(
+        community_id=event.community_id,
+        type=OVERDUE_ALARM,
+        severity=Severity.MAJOR,
+        # No house: the alarm is for staff, and the household may not see the event.
+        grid_id=event.grid_id,
+        event_id=event.id,
+        details={"event_id": event.id, "category": event.category.value},
+    )
 
 
 async def _entry(
@@ -504,6 +527,7 @@ async def _entry(
     at: datetime,
     note: str = "",
     actor_name: str | None = None,
+    score: int | None = None,
 ) -> EventEntry:
     return await EventEntry.create(
         event_id=event.id,
@@ -514,5 +538,6 @@ async def _entry(
         actor_name=actor_name if actor_name is not None else (actor.name if actor else "Lingli"),
         assignee_id=event.assignee_id,
         note=note,
+        score=score,
         at=at,
     )

@@ -10,8 +10,13 @@ from tortoise.functions import Avg, Count
 from tortoise.queryset import QuerySet
 
 from auth.viewer import Viewer
+from domain.errors import InvalidInput
 from domain.events.models import FINISHED, Event
 from domain.events.workflow import DISPATCHERS
+
+# Any period worth asking about; outside it the databases disagree on what a date is.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,9 @@ async def event_stats(
     """Events reported in [since, until) in one community; `overdue` counts open events past
     their deadline now."""
     viewer.require_role(community_id, DISPATCHERS, "Event statistics")
+    for name, bound in (("since", since), ("until", until)):
+        if bound is not None and not EARLIEST <= bound <= LATEST:
+            raise InvalidInput(f"{name} is between {EARLIEST:%Y} and {LATEST:%Y}", field=name)
     qs = Event.filter(community_id=community_id)
     if since is not None:
         qs = qs.filter(reported_at__gte=since)

@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from auth.roles import Role
+from auth.roles import GRID_ROLES, Role
 from auth.viewer import Viewer
 from domain.errors import Conflict, Forbidden
 from domain.events.models import Event, Status
 
 # Who dispatches a community's events: assign, reassign, reject, escalate.
 DISPATCHERS = frozenset({Role.OPERATOR, Role.PROPERTY_STAFF})
+# Who can be assigned one. An assignee whose staff role is revoked no longer works (or sees) it.
+STAFF = DISPATCHERS | GRID_ROLES
 
 
 class Action(StrEnum):
@@ -75,7 +77,8 @@ def parties(viewer: Viewer | None, event: Event) -> set[Party]:
     found = set()
     if viewer.person_id is not None and viewer.person_id == event.reporter_id:
         found.add(Party.REPORTER)
-    if viewer.person_id is not None and viewer.person_id == event.assignee_id:
+    assignee = viewer.person_id is not None and viewer.person_id == event.assignee_id
+    if assignee and viewer.has_role(event.community_id, STAFF):
         found.add(Party.ASSIGNEE)
     if viewer.has_role(event.community_id, DISPATCHERS):
         found.add(Party.DISPATCHER)
@@ -87,6 +90,8 @@ def check(action: Action, viewer: Viewer | None, event: Event) -> Status:
     person, CONFLICT (field `status`) for the wrong state. Who is asked first: a stranger learns
     nothing about the event's state."""
     rule = RULES[action]
+    if action is Action.RATE and event.reporter_id is not None and event.reporter_id == event.assignee_id:
+        raise Forbidden("Nobody rates their own work: this event was reported and handled by you", field="id")
     if not parties(viewer, event) & rule.parties:
         who = " or ".join(sorted(p.value.lower() for p in rule.parties if p is not Party.SYSTEM))
         raise Forbidden(f"Only the event's {who} may {action.value.lower()} it", field="id")

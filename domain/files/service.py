@@ -10,16 +10,20 @@ from __future__ import annotations
 import mimetypes
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from auth.viewer import Viewer
 from domain.errors import Conflict, InvalidInput
 from domain.files.models import FileKind, StoredFile
-from domain.files.storage import Storage, UploadSlot
+from domain.files.storage import Storage, UploadSlot, validate_key
 
 UPLOAD_SECONDS = 300
 DOWNLOAD_SECONDS = 300
 MAX_FILES_PER_ENTRY = 9
+KEY_LENGTH = 200  # StoredFile.key
+# Slots handed out but never attached, per person per day: enough for any report, and a
+# ceiling on what one account can make the store hold.
+MAX_OPEN_UPLOADS = 50
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,14 @@ async def request_upload(
     if not 0 < size <= rules.max_size:
         raise InvalidInput(f"A {kind.value} is 1 byte to {rules.max_size // (1024 * 1024)} MiB", field="size")
     now = datetime.now(UTC)
+    waiting = await StoredFile.filter(
+        uploader_id=person, event_id__isnull=True, created_at__gte=now - timedelta(days=1)
+    )
+    if len(waiting) >= MAX_OPEN_UPLOADS:
+        raise Conflict(
+            f"You have {MAX_OPEN_UPLOADS} uploads not attached to anything in the last day: attach or wait",
+            field="kind",
+        )
     extension = mimetypes.guess_extension(content_type) or ""
     key = f"{kind.value.lower()}/{now:%Y/%m/%d}/{uuid.uuid4().hex}{extension}"
     slot = await storage.upload_slot(key, content_type=content_type, size=size, expires_in=UPLOAD_SECONDS)
@@ -62,6 +74,9 @@ async def uploaded(viewer: Viewer, storage: Storage, keys: list[str], *, field: 
         raise InvalidInput(f"At most {MAX_FILES_PER_ENTRY} files at a time", field=field)
     if len(set(keys)) != len(keys):
         raise InvalidInput("The same file twice", field=field)
+    for key in keys:
+        if not _well_formed(key):
+            raise InvalidInput(f"{key[:40]!r}… is not a file key from requestUpload", field=field)
     files = {f.key: f for f in await StoredFile.filter(key__in=keys, uploader_id=person)}
     checked = []
     for key in keys:
@@ -80,6 +95,16 @@ async def uploaded(viewer: Viewer, storage: Storage, keys: list[str], *, field: 
             )
         checked.append(stored)
     return checked
+
+
+def _well_formed(key: str) -> bool:
+    if len(key) > KEY_LENGTH:
+        return False
+    try:
+        validate_key(key)
+    except ValueError:
+        return False
+    return True
 
 
 async def attach(files: list[StoredFile], *, event_id: int, entry_id: int, field: str) -> None:

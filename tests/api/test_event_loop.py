@@ -126,8 +126,8 @@ async def test_resident_reports_housekeeper_resolves_resident_rates_and_sees_eac
     assert first.headers["content-type"].startswith("image/jpeg")
     assert tampered.status_code == 403
 
-    ratings = data(await api("{ myRatings { average totalCount events { id } } }", as_=keeper))["myRatings"]
-    assert ratings == {"average": 5.0, "totalCount": 1, "events": [{"id": event_id}]}
+    ratings = data(await api("{ myRatings { average totalCount ratings { eventId score } } }", as_=keeper))["myRatings"]
+    assert ratings == {"average": 5.0, "totalCount": 1, "ratings": [{"eventId": event_id, "score": 5}]}
 
 
 async def test_a_low_rating_can_reopen_the_event_for_its_assignee(api: Api, world: World) -> None:

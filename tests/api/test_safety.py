@@ -50,6 +50,15 @@ async def test_mutations_are_refused_over_get(server: RunningServer, world: Worl
     assert "mutation" in response.text.lower()
 
 
+async def test_subscriptions_over_http_are_refused_with_a_reason_not_an_internal_error(
+    server: RunningServer, world: World
+) -> None:
+    async with httpx.AsyncClient() as http:
+        response = await http.post(server.url, json={"query": "subscription { eventUpdates { cursor } }"})
+    assert response.status_code == 400
+    assert "subscriptions are not allowed" in response.text
+
+
 async def test_queries_over_get_still_work(server: RunningServer, world: World) -> None:
     async with httpx.AsyncClient() as http:
         response = await http.get(server.url, params={"query": "{ __typename }"})
