@@ -205,3 +205,20 @@ async def test_an_event_in_a_grid_without_staff_waits_for_the_dispatchers(api: A
     assign = 'mutation A($id: ID!, $to: ID!) { eventAssign(id: $id, assigneeId: $to, note: "Please") { status assigneeName } }'
     assigned = await api(assign, {"id": waiting["id"], "to": str(world.staff_a.id)}, as_=world.operator_a)
     assert data(assigned)["eventAssign"] == {"status": "ASSIGNED", "assigneeName": "Staff A"}
+
+
+async def test_one_person_cannot_pile_up_unattached_uploads(api: Api, world: World) -> None:
+    for n in range(50):
+        await StoredFile.create(
+            key=f"event_photo/x/{n}.jpg",
+            kind="EVENT_PHOTO",
+            content_type="image/jpeg",
+            size=1,
+            uploader=world.owner_a101,
+        )
+    refused = await api(UPLOAD, {"kind": "EVENT_PHOTO", "type": "image/jpeg", "size": 10}, as_=world.owner_a101)
+    others = await api(UPLOAD, {"kind": "EVENT_PHOTO", "type": "image/jpeg", "size": 10}, as_=world.owner_b101)
+
+    assert (error(refused)["code"], error(refused)["field"]) == ("CONFLICT", "kind")
+    assert "requestUpload" in data(others)
+    assert await StoredFile.filter(uploader=world.owner_a101).count() == 50
