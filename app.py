@@ -24,6 +24,7 @@ from db import tortoise_config
 from domain.alarms.care import check_elderly_alone
 from domain.devices.heartbeat import mark_silent_devices
 from domain.events.service import escalate_overdue
+from domain.files.service import prune_unattached
 from domain.files.storage import LocalStorage, make_storage
 from files_http import file_routes
 from gateway import post_telemetry
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     )
                 ),
                 asyncio.create_task(every(settings.event_overdue_sweep_seconds, escalate_overdue)),
+                asyncio.create_task(every(3600, lambda: prune_unattached(storage, older_than=timedelta(days=1)))),
             ]
             try:
                 yield

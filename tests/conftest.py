@@ -28,6 +28,7 @@ from domain.alarms.models import Alarm
 from domain.devices.models import Device, Reading
 from domain.events.models import CategoryDeadline, Event, EventEntry, Integration
 from domain.files.models import StoredFile
+from domain.files.storage import Storage
 from domain.people.models import Membership, Person, PersonTag, Residency
 from domain.space.models import Building, Community, Grid, House, Unit
 from realtime.models import OutboxEvent
@@ -85,6 +86,7 @@ class RunningServer:
     ws_url: str
     issuer: TokenIssuer
     settings: Settings
+    storage: Storage
 
 
 def test_settings(database_url: str, **overrides: object) -> Settings:
@@ -115,6 +117,7 @@ async def server(database_url: str) -> AsyncIterator[RunningServer]:
         url=f"http://127.0.0.1:{port}/graphql",
         ws_url=f"ws://127.0.0.1:{port}/graphql",
         issuer=app.state.issuer,
+        storage=app.state.storage,
         settings=settings,
     )
     uv.should_exit = True

@@ -116,3 +116,18 @@ async def attach(files: list[StoredFile], *, event_id: int, entry_id: int, field
         )
         if changed != 1:
             raise Conflict(f"The file {stored.key} is attached already", field=field)
+
+
+async def prune_unattached(storage: Storage, *, older_than: timedelta, now: datetime | None = None) -> int:
+    """The periodic clean-up: slots handed out and never attached are deleted, object and row.
+    Attached files stay as long as their event."""
+    cutoff = (now or datetime.now(UTC)) - older_than
+    stale = await StoredFile.filter(event_id__isnull=True, created_at__lt=cutoff).order_by("id").limit(500)
+    pruned = 0
+    for stored in stale:
+        # The row first, and only while unattached: an attach racing this one either wins (the
+        # file stays, object and all) or finds no row and fails with nothing written.
+        if await StoredFile.filter(id=stored.id, event_id__isnull=True).delete():
+            await storage.delete(stored.key)
+            pruned += 1
+    return pruned

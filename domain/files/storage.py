@@ -69,6 +69,7 @@ class Storage(Protocol):
     async def download_url(self, key: str, *, expires_in: int) -> str: ...
 
     async def stat(self, key: str) -> StoredObject | None: ...  # None when nothing was uploaded
+    async def delete(self, key: str) -> None: ...  # nothing there is fine
 
     async def close(self) -> None: ...
 
@@ -216,6 +217,12 @@ class LocalStorage:
 
     async def stat(self, key: str) -> StoredObject | None:
         return await asyncio.to_thread(self._stat, self.path_for(key))
+
+    async def delete(self, key: str) -> None:
+        path = self.path_for(key)
+        # The sidecar first: without it the object counts as not uploaded (see _stat).
+        await asyncio.to_thread(self._meta_path(path).unlink, missing_ok=True)
+        await asyncio.to_thread(path.unlink, missing_ok=True)
 
     async def close(self) -> None:
         return None
@@ -416,6 +423,11 @@ class S3Storage:
         return StoredObject(
             size=int(head["ContentLength"]), content_type=str(head.get("ContentType") or "application/octet-stream")
         )
+
+    async def delete(self, key: str) -> None:
+        validate_key(key)
+        client = await self._s3()
+        await client.delete_object(Bucket=self.bucket, Key=key)  # S3 answers 204 for a missing key too
 
     async def close(self) -> None:
         async with self._lock:

@@ -8,6 +8,7 @@ photo of their own, the resident rates it — and sees every step arrive on a re
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from gql import GraphQLRequest, gql
 
 from domain.events.models import Event
 from domain.files.models import StoredFile
+from domain.files.service import prune_unattached
 from domain.people.models import Person
 from tests.api.test_alarm_subscriptions import socket, take
 from tests.conftest import RunningServer
@@ -222,3 +224,14 @@ async def test_one_person_cannot_pile_up_unattached_uploads(api: Api, world: Wor
     assert (error(refused)["code"], error(refused)["field"]) == ("CONFLICT", "kind")
     assert "requestUpload" in data(others)
     assert await StoredFile.filter(uploader=world.owner_a101).count() == 50
+
+
+async def test_the_local_store_prunes_unattached_uploads_too(api: Api, world: World, server: RunningServer) -> None:
+    key = await upload(api, world.owner_a101)
+    storage = server.storage
+    assert await storage.stat(key) is not None
+
+    later = datetime.now(UTC) + timedelta(days=1, minutes=1)
+    assert await prune_unattached(storage, older_than=timedelta(days=1), now=later) == 1
+    assert await storage.stat(key) is None
+    assert await StoredFile.all().count() == 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -88,3 +89,30 @@ async def test_a_file_of_another_size_than_promised_is_refused(world: World, s3:
             events.Place(community_id=world.a.id),
         )
     assert await Event.all().count() == 0
+
+
+async def test_uploads_never_attached_are_pruned_after_a_day_object_and_row(world: World, s3: S3Storage) -> None:
+    resident = await load_viewer(world.owner_a101.id)
+    kept_file, kept_slot = await files.request_upload(
+        resident, s3, kind=FileKind.EVENT_PHOTO, content_type="image/png", size=len(PNG)
+    )
+    stale_file, stale_slot = await files.request_upload(
+        resident, s3, kind=FileKind.EVENT_PHOTO, content_type="image/png", size=len(PNG)
+    )
+    async with httpx.AsyncClient() as http:
+        for slot in (kept_slot, stale_slot):
+            assert (await http.put(slot.url, content=PNG, headers=slot.headers)).status_code == 200
+    await events.report(
+        resident,
+        s3,
+        events.NewEvent(category=Category.REPAIR, description="Broken step", photos=[kept_file.key]),
+        events.Place(community_id=world.a.id),
+    )
+    later = datetime.now(UTC) + timedelta(days=1, minutes=1)
+
+    assert await files.prune_unattached(s3, older_than=timedelta(days=1), now=later) == 1
+    assert await files.prune_unattached(s3, older_than=timedelta(days=1), now=later) == 0
+    assert await s3.stat(stale_file.key) is None
+    assert not await StoredFile.exists(key=stale_file.key)
+    assert await s3.stat(kept_file.key) is not None  # attached: kept
+    assert await StoredFile.exists(key=kept_file.key)
