@@ -129,21 +129,6 @@ async def list_events(
     return await paginate(qs, first=first, after=after)
 
 
-async def timelines(event_ids: list[int]) -> dict[int, list[EventEntry]]:
-    entries: dict[int, list[EventEntry]] = {i: [] for i in event_ids}
-    for entry in await EventEntry.filter(event_id__in=event_ids).order_by("id"):
-        entries[entry.event_id].append(entry)
-    return entries
-
-
-async def photos(event_ids: list[int]) -> dict[int, list[StoredFile]]:
-    found: dict[int, list[StoredFile]] = {i: [] for i in event_ids}
-    for stored in await StoredFile.filter(event_id__in=event_ids).order_by("id"):
-        if stored.event_id is not None:
-            found[stored.event_id].append(stored)
-    return found
-
-
 async def check_subscription(viewer: Viewer, community_id: int) -> None:
     viewer.require_person()
     if not (viewer.is_platform_admin or community_id in viewer.member_community_ids):
@@ -192,7 +177,7 @@ async def intake(integration_key: str, reference: str, new: NewEvent, place: Pla
 
 
 # What an alarm usually calls for, unless the staff member says otherwise.
-ALARM_CATEGORIES = {"CARE": Category.CARE_VISIT, "OFFLINE": Category.REPAIR, "EVENT_OVERDUE": Category.OTHER}
+ALARM_CATEGORIES = {"CARE": Category.CARE_VISIT, "OFFLINE": Category.REPAIR, OVERDUE_ALARM: Category.OTHER}
 
 
 async def from_alarm(
