@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         audience=settings.jwt_audience,
         access_ttl_seconds=settings.access_token_ttl_seconds,
         refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
+        session_ttl_seconds=settings.session_max_days * 24 * 3600,
     )
     schema = build_schema(
         production=settings.production,

@@ -45,6 +45,7 @@ class Settings:
     jwt_audience: str = "lingli-api"
     access_token_ttl_seconds: int = 900
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    session_max_days: int = 90
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
@@ -98,6 +99,7 @@ class Settings:
             jwt_secret=Secret(env.get("JWT_SECRET", "")),
             access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 900),
             refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
+            session_max_days=_int(env, "SESSION_MAX_DAYS", 90),
             host=env.get("HOST", "127.0.0.1"),
             port=_int(env, "PORT", 8000),
             workers=_int(env, "WEB_CONCURRENCY", 1),

@@ -155,6 +155,8 @@ async def refresh(issuer: TokenIssuer, *, refresh_token: str) -> TokenPair:
             failure = "The refresh token is not valid: log in again"
         elif token.expires_at < _now():
             failure = "The refresh token has expired: log in again"
+        elif session.created_at + timedelta(seconds=issuer.session_ttl_seconds) < _now():
+            failure = f"This login is older than {issuer.session_ttl_seconds // 86400} days: log in again"
         elif await RefreshToken.filter(id=token.id, used_at=None).update(used_at=_now()) != 1:
             await AuthSession.filter(id=session.id).update(revoked_at=_now())
             failure = "This refresh token was already used: the session is revoked, log in again"

@@ -28,6 +28,9 @@ class TokenIssuer:
     audience: str
     access_ttl_seconds: int
     refresh_ttl_seconds: int
+    # However often it is refreshed, a login ends this long after it began: a stolen refresh
+    # token kept fresh by its thief stops too.
+    session_ttl_seconds: int = 90 * 24 * 3600
 
     def access_token(self, person_id: int, session: str) -> str:
         now = int(time.time())

@@ -10,7 +10,7 @@ from typing import Any
 import jwt
 import pytest
 
-from auth.models import RefreshToken
+from auth.models import AuthSession, RefreshToken
 from auth.passwords import verify_password
 from domain.people.models import Person
 from tests.conftest import TEST_SECRET, RunningServer
@@ -209,6 +209,19 @@ async def test_replay_revokes_only_that_session(api: Api, world: World) -> None:
 
     assert data(await me(api, other_device["accessToken"]))["me"]["id"] == str(world.owner_a101.id)
     data(await api(REFRESH, {"refreshToken": other_device["refreshToken"]}))
+
+
+async def test_a_login_ends_after_its_maximum_age_however_often_it_is_refreshed(api: Api, world: World) -> None:
+    fresh = await login(api, world.owner_a101.phone)
+    aged = await login(api, world.owner_a101.phone)
+    # The second login began 91 days ago (the default maximum is 90), refreshed all along.
+    session = jwt.decode(aged["accessToken"], options={"verify_signature": False})["sid"]
+    await AuthSession.filter(id=session).update(created_at=datetime.now(UTC) - timedelta(days=91))
+
+    refused = await api(REFRESH, {"refreshToken": aged["refreshToken"]})
+
+    assert error(refused)["code"] == "UNAUTHENTICATED" and "90 days" in error(refused)["message"]
+    assert data(await api(REFRESH, {"refreshToken": fresh["refreshToken"]}))["authRefresh"]["accessToken"]
 
 
 async def test_an_unknown_refresh_token_is_refused(api: Api) -> None:
