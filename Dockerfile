@@ -9,7 +9,9 @@
 #   docker run -d -p 8000:8000 -e DATABASE_URL=postgres://… -e BROADCAST_URL=redis://… -e JWT_SECRET=… lingli
 #
 # LINGLI_ENV=production: the server refuses to start without a JWT_SECRET of at least
-# 32 bytes and a PostgreSQL DATABASE_URL. GraphiQL and introspection are off.
+# 32 bytes and a PostgreSQL DATABASE_URL, or with the local file store but no PUBLIC_URL
+# (its signed URLs must name the address clients use). GraphiQL and introspection are off.
+# Files: STORAGE_URL=s3://bucket?endpoint=…&region=… for several hosts.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -34,6 +36,9 @@ RUN pip install --no-deps . \
     && cd / && rm -rf /src
 
 WORKDIR /app
+# The local file store (STORAGE_URL=local) writes under ./data: mount a volume there, or use S3.
+RUN mkdir -p /app/data && chown lingli:lingli /app/data
+VOLUME ["/app/data"]
 USER lingli
 
 ENV LINGLI_ENV=production \

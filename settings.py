@@ -131,6 +131,11 @@ class Settings:
             )
         if self.uses_sqlite:
             raise SettingsError("LINGLI_ENV=production needs DATABASE_URL pointing at PostgreSQL, not SQLite")
+        if self.storage_url in ("", "local") and not self.public_url:
+            raise SettingsError(
+                "LINGLI_ENV=production with the local file store needs PUBLIC_URL (e.g. https://api.example.com): "
+                "its signed URLs must name the address clients use. Or set STORAGE_URL=s3://…"
+            )
 
     def with_dev_secret(self) -> Settings:
         """Outside production, fill a missing JWT secret from ./data/ (generated once)."""

@@ -31,11 +31,25 @@ def test_production_refuses_sqlite() -> None:
 
 def test_production_with_real_settings_starts_without_graphiql() -> None:
     settings = Settings.from_env(
-        {"LINGLI_ENV": "production", "JWT_SECRET": STRONG, "DATABASE_URL": "postgres://db/lingli", "PORT": "9000"}
+        {
+            "LINGLI_ENV": "production",
+            "JWT_SECRET": STRONG,
+            "DATABASE_URL": "postgres://db/lingli",
+            "PORT": "9000",
+            "PUBLIC_URL": "https://api.example.com/",
+        }
     )
+    assert settings.base_url == "https://api.example.com"
     assert settings.port == 9000
     assert not settings.graphiql_enabled
     assert STRONG not in repr(settings)
+
+
+def test_production_with_the_local_file_store_needs_its_public_address() -> None:
+    env = {"LINGLI_ENV": "production", "JWT_SECRET": STRONG, "DATABASE_URL": "postgres://db/lingli"}
+    with pytest.raises(SettingsError, match="PUBLIC_URL"):
+        Settings.from_env(env)
+    assert Settings.from_env({**env, "STORAGE_URL": "s3://files?endpoint=https://s3.example.com"}).production
 
 
 def test_bad_numbers_and_environments_are_refused_by_name() -> None:

@@ -120,7 +120,11 @@ async def test_introspection_is_off_in_production_and_on_in_development() -> Non
 async def test_graphiql_is_served_in_development_but_not_in_production() -> None:
     secret = Secret("p" * 48)
     dev = create_app(Settings(env="development", jwt_secret=secret))
-    prod = create_app(Settings(env="production", jwt_secret=secret, database_url="postgres://u@127.0.0.1:1/none"))
+    prod = create_app(
+        Settings(
+            env="production", jwt_secret=secret, database_url="postgres://u@127.0.0.1:1/none", public_url="https://x"
+        )
+    )
     headers = {"Accept": "text/html"}
     # No lifespan is needed to render the IDE page: ASGITransport does not start one.
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=dev), base_url="http://t") as http:
