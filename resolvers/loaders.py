@@ -35,14 +35,14 @@ def _by_id(queryset: Callable[[], QuerySet[M]]) -> DataLoader[int, M | None]:
     return DataLoader(load_fn=load)
 
 
-def _grouped(queryset: Callable[[], QuerySet[M]], key: str) -> DataLoader[int, list[M]]:
+def _grouped(queryset: Callable[[], QuerySet[M]], key: str, *, cache: bool = True) -> DataLoader[int, list[M]]:
     async def load(keys: Sequence[int]) -> list[list[M]]:
         groups: dict[int, list[M]] = defaultdict(list)
         for row in await queryset().filter(**{f"{key}__in": list(keys)}).order_by("id"):
             groups[getattr(row, key)].append(row)
         return [groups.get(k, []) for k in keys]
 
-    return DataLoader(load_fn=load)
+    return DataLoader(load_fn=load, cache=cache)
 
 
 def _batch(fetch: Callable[[Sequence[int]], Awaitable[dict[int, V]]]) -> DataLoader[int, V]:
@@ -133,11 +133,12 @@ class Loaders:
         return _batch(lambda ids: people_access.personal_data_visibility(self.viewer, ids))
 
     # An event's timeline and photos: the event itself was loaded through the viewer's access
-    # query, so what hangs off it needs no second check.
+    # query, so what hangs off it needs no second check. Batched but never cached: a
+    # subscription keeps its loaders for its whole life, and these change with every message.
     @cached_property
     def entries_of_event(self) -> DataLoader[int, list[EventEntry]]:
-        return _grouped(lambda: EventEntry.all(), "event_id")
+        return _grouped(lambda: EventEntry.all(), "event_id", cache=False)
 
     @cached_property
     def files_of_event(self) -> DataLoader[int, list[StoredFile]]:
-        return _grouped(lambda: StoredFile.filter(event_id__isnull=False), "event_id")
+        return _grouped(lambda: StoredFile.filter(event_id__isnull=False), "event_id", cache=False)

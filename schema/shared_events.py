@@ -38,14 +38,6 @@ _BUILT_IN_DIRECTIVES = {"skip", "include"}  # depend on variables only, which ar
 
 
 class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
-    def build_per_event_executor(self, payload: Any) -> Any:
-        # Each event reads the database as of now: DataLoader caches made for an earlier event
-        # of the same subscription (an event's timeline, say) would be stale.
-        reset = getattr(self.context_value, "reset_loaders", None)
-        if reset is not None:
-            reset()
-        return super().build_per_event_executor(payload)
-
     def execute_operation(self, serially: bool | None = None) -> Any:
         # An event shares when it says how: `share_key()`, the same for the same content.
         share_key: Callable[[], str] | None = getattr(self.root_value, "share_key", None)

@@ -235,3 +235,18 @@ async def test_the_local_store_prunes_unattached_uploads_too(api: Api, world: Wo
     assert await prune_unattached(storage, older_than=timedelta(days=1), now=later) == 1
     assert await storage.stat(key) is None
     assert await StoredFile.all().count() == 0
+
+
+async def test_each_live_message_reads_the_timeline_afresh(api: Api, world: World, server: RunningServer) -> None:
+    """A subscription keeps its loaders for its life: the timeline must not be one cached at the first message."""
+    updates = gql(
+        "subscription S($after: String) { eventUpdates(after: $after) { kind event { timeline { action } } } }"
+    )
+    async with socket(server, world.owner_a101) as session:
+        live = asyncio.create_task(take(session, GraphQLRequest(updates, variable_values={"after": "0"}), 3))
+        event_id = (await report(api, world, world.owner_a101))["id"]
+        await api("mutation A($id: ID!) { eventAccept(id: $id) { status } }", {"id": event_id}, as_=world.keeper_g1)
+        messages = await live
+
+    assert [m["kind"] for m in messages] == ["EVENT_REPORTED", "EVENT_ASSIGNED", "EVENT_IN_PROGRESS"]
+    assert [e["action"] for e in messages[-1]["event"]["timeline"]] == ["REPORT", "ASSIGN", "ACCEPT"]
