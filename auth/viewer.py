@@ -64,6 +64,13 @@ class Viewer:
             or house_id in self.house_ids
         )
 
+    @property
+    def scope(self) -> str:
+        """Everything but who the person is: two viewers with one scope see the same places
+        (used to share per-viewer answers between them, see schema.shared_events)."""
+        grants = sorted((g.role.value, g.community_id or 0, g.grid_id or 0) for g in self.grants)
+        return repr((self.person_id is None, grants, sorted(self.house_ids), sorted(self.resident_community_ids)))
+
     def has_role(self, community_id: int, roles: Iterable[Role]) -> bool:
         return self.is_platform_admin or community_id in self.communities_with(roles)
 

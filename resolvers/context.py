@@ -41,6 +41,11 @@ class Context:
             raise Unauthenticated("The access token has expired: reconnect with a fresh one")
         return self.authenticated_viewer
 
+    def sharing_scope(self) -> str | None:
+        """The viewer's scope, for results shared between viewers who see the same places; None
+        while the credentials are refused (nothing is shared then)."""
+        return None if self.auth_error is not None else self.authenticated_viewer.scope
+
     def authenticate(self, viewer: Viewer, claims: AccessClaims, token: str) -> None:
         self.authenticated_viewer = viewer
         self.token_expires_at = claims.expires_at

@@ -15,6 +15,7 @@ from domain.files import models as fm
 from domain.files.service import DOWNLOAD_SECONDS
 from domain.files.storage import Storage
 from schema.enums import EventCategory, EventPriority, EventSource, EventStatus
+from schema.shared_events import SHARED_BY_SCOPE
 from schema.types import House, visible_house
 
 
@@ -138,7 +139,7 @@ class Event:
     async def photos(self, info: Info) -> list[Photo]:
         return [Photo.from_row(f) for f in await info.context.loaders.files_of_event.load(int(self.id))]
 
-    @strawberry.field(description="The house concerned, if any and if you may see it")
+    @strawberry.field(description="The house concerned, if any and if you may see it", metadata=SHARED_BY_SCOPE)
     async def house(self, info: Info) -> House | None:
         return await visible_house(info, self.house_id)
 

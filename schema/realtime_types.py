@@ -13,6 +13,7 @@ from domain.alarms.service import payload as alarm_payload
 from domain.devices import models as dm
 from domain.devices.telemetry import IngestReport
 from schema.enums import DeviceType, Severity
+from schema.shared_events import SHARED_BY_SCOPE
 from schema.types import House, visible_house
 
 
@@ -46,7 +47,7 @@ class Device:
             house_id=row.house_id,
         )
 
-    @strawberry.field(description="The house it is in, if any and if you may see it")
+    @strawberry.field(description="The house it is in, if any and if you may see it", metadata=SHARED_BY_SCOPE)
     async def house(self, info: Info) -> House | None:
         return await visible_house(info, self.house_id)
 
@@ -90,7 +91,7 @@ class Alarm:
             house_id=payload.get("house_id"),
         )
 
-    @strawberry.field(description="The house concerned, if any and if you may see it")
+    @strawberry.field(description="The house concerned, if any and if you may see it", metadata=SHARED_BY_SCOPE)
     async def house(self, info: Info) -> House | None:
         return await visible_house(info, self.house_id)
 

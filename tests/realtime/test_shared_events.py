@@ -15,7 +15,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from schema.shared_events import SharedEventExecutor
+from schema.shared_events import SHARED_BY_SCOPE, SharedEventExecutor
 
 
 @dataclass
@@ -32,6 +32,12 @@ class Ping:
     @strawberry.field
     def viewer(self, info: Info) -> str:
         return str(info.context["viewer"])
+
+    @strawberry.field(description="What the viewer may see here", metadata=SHARED_BY_SCOPE)  # type: ignore[untyped-decorator]  # see pyproject: schema.*
+    def place(self, info: Info) -> str:
+        """What the viewer's scope lets them see here; counted, to tell shared runs from own ones."""
+        info.context["runs"].count += 1
+        return f"seen from {info.context.sharing_scope()}"
 
     def share_key(self) -> str:
         return f"Ping:{self.cursor}"
@@ -79,6 +85,17 @@ class Subscription:
 schema = strawberry.Schema(query=Query, subscription=Subscription, execution_context_class=SharedEventExecutor)
 
 
+class ScopedContext(dict[str, Any]):
+    """A context that says the viewer's scope, as the app's Context does."""
+
+    def __init__(self, viewer: str, scope: str, runs: Reads) -> None:
+        super().__init__(viewer=viewer, runs=runs)
+        self.scope = scope
+
+    def sharing_scope(self) -> str:
+        return self.scope
+
+
 async def _collect(query: str, viewer: str) -> list[dict[str, Any]]:
     results = []
     stream = await schema.subscribe(query, context_value={"viewer": viewer})
@@ -124,3 +141,41 @@ async def test_different_variables_are_not_shared() -> None:
 
     assert len(got_one) == 1 and len(got_two) == 2
     assert reads.count == 3  # c0 once per variables, c1 once
+
+
+async def test_fields_shared_by_scope_run_once_per_scope_and_never_cross_scopes() -> None:
+    runs = Reads()
+    query = "subscription { personal { cursor place } }"
+    contexts = [ScopedContext(f"operator{i}", "operators of A", runs) for i in range(5)] + [
+        ScopedContext("household 101", "house 101", runs),
+        ScopedContext("household 102", "house 102", runs),
+    ]
+
+    async def answers(context: ScopedContext) -> list[Any]:
+        stream = await schema.subscribe(query, context_value=context)
+        assert not isinstance(stream, strawberry.types.ExecutionResult)
+        return [r.data async for r in stream]
+
+    results = await asyncio.gather(*(answers(c) for c in contexts))
+
+    assert runs.count == 3  # one per scope: the five operators share
+    assert results[0] == [{"personal": {"cursor": "1", "place": "seen from operators of A"}}]
+    assert all(r == results[0] for r in results[:5])
+    assert results[5] == [{"personal": {"cursor": "1", "place": "seen from house 101"}}]
+    assert results[6] == [{"personal": {"cursor": "1", "place": "seen from house 102"}}]
+
+
+async def test_a_field_shared_by_scope_beside_a_per_viewer_field_runs_per_viewer() -> None:
+    runs = Reads()
+    query = "subscription { personal { place viewer } }"
+    contexts = [ScopedContext(name, "operators of A", runs) for name in ("alice", "bob")]
+
+    async def answers(context: ScopedContext) -> list[Any]:
+        stream = await schema.subscribe(query, context_value=context)
+        assert not isinstance(stream, strawberry.types.ExecutionResult)
+        return [r.data async for r in stream]
+
+    alice, bob = await asyncio.gather(*(answers(c) for c in contexts))
+
+    assert runs.count == 2
+    assert alice[0]["personal"]["viewer"] == "alice" and bob[0]["personal"]["viewer"] == "bob"
