@@ -26,6 +26,7 @@ from domain.devices.heartbeat import mark_silent_devices
 from domain.events.service import escalate_overdue
 from domain.files.service import prune_unattached
 from domain.files.storage import LocalStorage, make_storage
+from domain.people.lookups import prune_phone_lookups
 from files_http import file_routes
 from gateway import post_telemetry
 from graphql_view import LingliGraphQL
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 ),
                 asyncio.create_task(every(settings.event_overdue_sweep_seconds, escalate_overdue)),
                 asyncio.create_task(every(3600, lambda: prune_unattached(storage, older_than=timedelta(days=1)))),
+                asyncio.create_task(every(3600, prune_phone_lookups)),
             ]
             try:
                 yield

@@ -11,6 +11,7 @@ class ErrorCode(StrEnum):
     INVALID_INPUT = "INVALID_INPUT"
     CONFLICT = "CONFLICT"
     UNAUTHENTICATED = "UNAUTHENTICATED"
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 class DomainError(Exception):
@@ -53,3 +54,9 @@ class Conflict(DomainError):
 
 class Unauthenticated(DomainError):
     code = ErrorCode.UNAUTHENTICATED
+
+
+class RateLimited(DomainError):
+    """Too many of something in too short a time: try again later."""
+
+    code = ErrorCode.RATE_LIMITED

@@ -29,7 +29,7 @@ from domain.devices.models import Device, Reading
 from domain.events.models import CategoryDeadline, Event, EventEntry, Integration
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
-from domain.people.models import Membership, Person, PersonTag, Residency
+from domain.people.models import Membership, Person, PersonTag, PhoneLookup, Residency
 from domain.space.models import Building, Community, Grid, House, Unit
 from realtime.models import OutboxEvent
 from settings import Secret, Settings
@@ -138,6 +138,7 @@ _TABLES = [
     OutboxEvent,
     RefreshToken,
     AuthSession,
+    PhoneLookup,
     Membership,
     PersonTag,
     Residency,

@@ -108,3 +108,15 @@ class Membership(Model):
     class Meta:
         table = "membership"
         unique_together = (("person", "community", "role", "grid"),)
+
+
+class PhoneLookup(Model):
+    """Staff finding a person by phone number: each try counts, found or not, so that nobody can
+    sweep phone numbers to learn who is registered (see domain.people.lookups)."""
+
+    id = fields.IntField(primary_key=True)
+    viewer_id = fields.IntField(db_index=True)
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "phone_lookup"

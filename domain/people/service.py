@@ -17,6 +17,7 @@ from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.lookup import create_or_conflict, get_visible, given, lock, only_known, save_or_conflict
 from domain.pagination import Page, paginate
 from domain.people import access, validation
+from domain.people.lookups import spend_phone_lookup
 from domain.people.models import CareTag, Membership, Person, PersonTag, Residency, ResidencyKind
 from domain.space.access import readable_houses
 from domain.space.models import Grid, House
@@ -101,6 +102,7 @@ async def create_person(
     if (residency is None) == (staff_role is None):
         raise InvalidInput("Give a residency for a resident, or a staffRole for staff: exactly one", field="residency")
     phone = validation.phone(phone)
+    await spend_phone_lookup(viewer)  # the answer says whether the phone is registered
     async with in_transaction():
         # Everything else is checked before the phone: an error about the house or the role
         # must not tell whether a phone number is registered.
@@ -208,6 +210,8 @@ async def create_residency(
     viewer: Viewer, *, person_id: int | None, phone: str | None, residency: NewResidency
 ) -> Residency:
     """Move a known person into a house, found by id (if visible) or by phone."""
+    if phone is not None:
+        await spend_phone_lookup(viewer)
     async with in_transaction():
         house = await get_visible(readable_houses(viewer), residency.house_id, what="house", field="houseId")
         viewer.require_role(house.community_id, PEOPLE_MANAGERS, "Moving a person in")
@@ -216,6 +220,7 @@ async def create_residency(
 
 
 async def _person_by_id_or_phone(viewer: Viewer, person_id: int | None, phone: str | None) -> Person:
+    """By phone only after the caller spent a lookup (spend_phone_lookup, before its transaction)."""
     if (person_id is None) == (phone is None):
         raise InvalidInput("Give exactly one of personId and phone", field="personId")
     if person_id is not None:
@@ -318,6 +323,8 @@ async def grant_membership(
 ) -> Membership:
     """Give a person a role. The person is one the viewer can see (by id) or the one with
     this phone (a new colleague gives theirs): an id alone must not reach into strangers."""
+    if phone is not None:
+        await spend_phone_lookup(viewer)
     async with in_transaction():
         await _check_grant(viewer, role=role, community_id=community_id, grid_id=grid_id)
         person = await _person_by_id_or_phone(viewer, person_id, phone)

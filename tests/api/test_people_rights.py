@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from auth.roles import Role
-from domain.people.models import Membership, Person, Residency
+from domain.people.lookups import LIMIT
+from domain.people.models import Membership, Person, PhoneLookup, Residency
 from tests.support import Api, World, data, error, make_person, make_resident
 
 PERSON = "query P($id: ID!) { person(id: $id) { id name phone idNumber tags } }"
@@ -124,3 +125,25 @@ async def test_a_refused_house_does_not_tell_whether_a_phone_is_registered(api: 
         }
         result = await api(PERSON_CREATE, {"input": probe}, as_=world.staff_a)
         assert (error(result)["code"], error(result)["field"]) == ("NOT_FOUND", "houseId")
+
+
+async def test_finding_people_by_phone_has_an_hourly_budget_per_staff_member(api: Api, world: World) -> None:
+    """Each try counts, found or not: a sweep of phone numbers stops at the budget."""
+    probe = {"input": {"houseId": str(world.a201.id), "kind": "TENANT", "movedIn": "2026-01-01"}}
+    for n in range(LIMIT):
+        result = await api(
+            RESIDENCY_CREATE, {"input": {**probe["input"], "phone": f"1390000{n:04d}"}}, as_=world.operator_a
+        )
+        assert error(result)["code"] == "NOT_FOUND"
+
+    over = await api(
+        RESIDENCY_CREATE, {"input": {**probe["input"], "phone": world.owner_b101.phone}}, as_=world.operator_a
+    )
+    other_staff = await api(
+        RESIDENCY_CREATE, {"input": {**probe["input"], "phone": world.owner_b101.phone}}, as_=world.staff_a
+    )
+
+    assert (error(over)["code"], error(over)["field"]) == ("RATE_LIMITED", "phone")
+    assert "id" in data(other_staff)["residencyCreate"]  # another staff member has their own budget
+    assert await Residency.filter(person_id=world.owner_b101.id, house_id=world.a201.id).count() == 1
+    assert await PhoneLookup.filter(viewer_id=world.operator_a.id).count() == LIMIT + 1
