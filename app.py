@@ -24,8 +24,9 @@ from db import tortoise_config
 from domain.alarms.care import check_elderly_alone
 from domain.devices.heartbeat import mark_silent_devices
 from domain.events.service import escalate_overdue
+from domain.files.local_store import LocalStorage
 from domain.files.service import prune_unattached
-from domain.files.storage import LocalStorage, make_storage
+from domain.files.storage import make_storage
 from domain.people.lookups import prune_phone_lookups
 from files_http import file_routes
 from gateway import post_telemetry

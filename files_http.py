@@ -16,14 +16,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from domain.files.storage import (
-    KeyConflict,
-    LocalStorage,
-    SignedRequest,
-    UploadIncomplete,
-    UploadTooLarge,
-    validate_key,
-)
+from domain.files.local_store import KeyConflict, LocalStorage, SignedRequest, UploadIncomplete, UploadTooLarge
+from domain.files.storage import validate_key
 
 # What is uploaded is served from the app's own origin: never let a browser run it as a page.
 SERVE_HEADERS = {

@@ -20,7 +20,8 @@ from domain.events import service as events
 from domain.events.models import Category, Event
 from domain.files import service as files
 from domain.files.models import FileKind, StoredFile
-from domain.files.storage import S3Storage, make_storage
+from domain.files.s3_store import S3Storage
+from domain.files.storage import make_storage
 from tests.support import World
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8

@@ -18,13 +18,9 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
-from domain.files.storage import (
-    LocalStorage,
-    S3Storage,
-    StoredObject,
-    UploadTooLarge,
-    make_storage,
-)
+from domain.files.local_store import LocalStorage, UploadTooLarge
+from domain.files.s3_store import S3Storage
+from domain.files.storage import StoredObject, make_storage
 from files_http import file_routes
 from tests.support import free_port
 
