@@ -23,7 +23,7 @@ from auth.tokens import TokenIssuer
 from db import tortoise_config
 from domain.alarms.care import check_elderly_alone
 from domain.devices.heartbeat import mark_silent_devices
-from domain.events.service import escalate_overdue
+from domain.events.loop import escalate_overdue
 from domain.files.local_store import LocalStorage
 from domain.files.service import prune_unattached
 from domain.files.storage import make_storage

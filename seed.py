@@ -15,6 +15,7 @@ from auth.service import load_viewer
 from auth.viewer import Viewer
 from domain.devices.models import Device, DeviceType
 from domain.devices.service import device_key_hash
+from domain.events import loop
 from domain.events import service as events
 from domain.events.models import Category, Event, Source
 from domain.events.workflow import Action
@@ -141,11 +142,11 @@ async def seed_events(*, wang: Person, keeper: Person, operator: Person, houses:
         return await events.report(viewer, storage, new, place)
 
     light = await report(resident, Category.REPAIR, "楼道灯不亮 The stairwell light is out", "1-1-101")
-    await events.act(housekeeper, storage, light.id, Action.ACCEPT, "马上到 On my way", [])
-    await events.act(housekeeper, storage, light.id, Action.RESOLVE, "换了灯泡 New bulb", [])
-    await events.rate(resident, light.id, 5, "很快 Quick, thanks")
+    await loop.act(housekeeper, storage, light.id, Action.ACCEPT, "马上到 On my way", [])
+    await loop.act(housekeeper, storage, light.id, Action.RESOLVE, "换了灯泡 New bulb", [])
+    await loop.rate(resident, light.id, 5, "很快 Quick, thanks")
     tap = await report(resident, Category.REPAIR, "厨房水龙头漏水 The kitchen tap leaks", "1-1-101")
-    await events.act(housekeeper, storage, tap.id, Action.ACCEPT, "", [])
+    await loop.act(housekeeper, storage, tap.id, Action.ACCEPT, "", [])
     await report(resident, Category.NOISE, "晚上广场舞太吵 Square dancing too loud at night")
     await report(
         centre,

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import InvalidInput
-from domain.events import access, deadlines, stats
+from domain.events import access, deadlines, loop, stats
 from domain.events import service as events
 from domain.events.models import Category, Priority, Source, Status
 from domain.events.workflow import Action
@@ -113,7 +113,7 @@ async def event_from_alarm(
 async def event_assign(
     info: Info[Context, None], id: strawberry.ID, assignee_id: strawberry.ID, note: str = ""
 ) -> Event:
-    row = await events.assign(info.context.viewer(), parse_id(id, "id"), parse_id(assignee_id, "assigneeId"), note)
+    row = await loop.assign(info.context.viewer(), parse_id(id, "id"), parse_id(assignee_id, "assigneeId"), note)
     return Event.from_row(row)
 
 
@@ -125,7 +125,7 @@ async def _act(
     photos: list[str],
     note_field: str = "note",
 ) -> Event:
-    row = await events.act(
+    row = await loop.act(
         info.context.viewer(), info.context.storage, parse_id(id, "id"), action, note, photos, note_field=note_field
     )
     return Event.from_row(row)
@@ -158,7 +158,7 @@ async def event_reopen(
 async def event_rate(
     info: Info[Context, None], id: strawberry.ID, score: int, comment: str = "", reopen: bool = False
 ) -> Event:
-    row = await events.rate(info.context.viewer(), parse_id(id, "id"), score, comment, reopen=reopen)
+    row = await loop.rate(info.context.viewer(), parse_id(id, "id"), score, comment, reopen=reopen)
     return Event.from_row(row)
 
 
@@ -175,7 +175,7 @@ async def event_statistics(
 
 
 async def my_ratings(info: Info[Context, None], first: int | None = 20, after: str | None = None) -> MyRatings:
-    page, average = await events.my_ratings(info.context.viewer(), first=first, after=after)
+    page, average = await loop.my_ratings(info.context.viewer(), first=first, after=after)
     return MyRatings(average=average, ratings=[Rating.from_row(e) for e in page.items], total_count=page.total_count)
 
 

@@ -9,8 +9,8 @@ import strawberry
 from strawberry.types import Info
 
 from domain.events import models as em
-from domain.events import service as event_service
 from domain.events import stats as event_stats
+from domain.events.changes import payload as event_payload
 from domain.files import models as fm
 from domain.files.service import DOWNLOAD_SECONDS
 from domain.files.storage import Storage
@@ -94,7 +94,7 @@ class Event:
 
     @classmethod
     def from_row(cls, row: em.Event) -> Event:
-        return cls.from_payload(event_service.payload(row))
+        return cls.from_payload(event_payload(row))
 
     @classmethod
     def from_payload(cls, p: dict[str, Any]) -> Event:

@@ -1,38 +1,34 @@
-"""Events: report, dispatch, the loop's transitions, each one a timeline entry and a live message."""
+"""Events: reading them, and reporting them (by people, integrations and alarms), with dispatch."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
-from tortoise.functions import Avg
 
 from auth.keys import key_hash, new_key
 from auth.roles import GRID_ROLES, Role
 from auth.viewer import Viewer
-from domain.alarms import service as alarm_service
 from domain.alarms.access import readable_alarms
 from domain.alarms.models import Alarm, Severity
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from domain.events import access, deadlines
+from domain.events.changes import OVERDUE_ALARM, payload, write_assignment, write_entry
 from domain.events.models import (
-    FINISHED,
     Category,
     Event,
-    EventEntry,
     Integration,
     Priority,
     Source,
     Status,
 )
-from domain.events.workflow import DISPATCHERS, STAFF, Action, check
+from domain.events.workflow import DISPATCHERS, STAFF, Action
 from domain.files import service as files
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
-from domain.lookup import get_visible, given, lock
+from domain.lookup import get_visible, given
 from domain.pagination import Page, paginate
 from domain.people.models import Membership, Person
 from domain.space.models import Building, House
@@ -41,8 +37,6 @@ from realtime import topics
 from realtime.outbox import record, transaction
 
 INTEGRATION_KEY_PREFIX = "ik_"
-LOW_RATING = 2  # at most this, the reporter may reopen instead of closing
-OVERDUE_ALARM = "EVENT_OVERDUE"
 
 # Sources by who reports: a resident through an app, staff through theirs, the centre for calls.
 RESIDENT_SOURCES = (Source.RESIDENT_APP, Source.WECHAT)
@@ -67,38 +61,6 @@ class NewEvent:
     priority: Priority = Priority.NORMAL
     source: Source | None = None
     photos: list[str] = field(default_factory=list)
-
-
-def payload(event: Event) -> dict[str, Any]:
-    """An event as every live message carries it (and as the API shows it)."""
-    return {
-        "id": event.id,
-        "community_id": event.community_id,
-        "building_id": event.building_id,
-        "house_id": event.house_id,
-        "grid_id": event.grid_id,
-        "latitude": event.latitude,
-        "longitude": event.longitude,
-        "category": event.category.value,
-        "priority": event.priority.value,
-        "source": event.source.value,
-        "status": event.status.value,
-        "description": event.description,
-        "reporter_id": event.reporter_id,
-        "reporter_name": event.reporter_name,
-        "contact": event.contact,
-        "assignee_id": event.assignee_id,
-        "assignee_name": event.assignee_name,
-        "alarm_id": event.alarm_id,
-        "external_ref": event.external_ref,
-        "reported_at": event.reported_at.isoformat(),
-        "deadline_at": event.deadline_at.isoformat(),
-        "overdue": event.overdue_at is not None,
-        "resolved_at": event.resolved_at.isoformat() if event.resolved_at else None,
-        "closed_at": event.closed_at.isoformat() if event.closed_at else None,
-        "rating": event.rating,
-        "rating_comment": event.rating_comment,
-    }
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -264,13 +226,15 @@ async def _create(
         reported_at=now,
         deadline_at=await deadlines.deadline(place.community_id, new.category, now),
     )
-    entry = await _entry(event, Action.REPORT, None, actor=reporter, at=now, actor_name=event.reporter_name)
+    entry = await write_entry(event, Action.REPORT, None, actor=reporter, at=now, actor_name=event.reporter_name)
     if photos:
         await files.attach(photos, event_id=event.id, entry_id=entry.id, field="photos")
     await record(topics.events(event.community_id), "EVENT_REPORTED", payload(event))
     housekeeper = await _grid_staff(place)
     if housekeeper is not None:
-        await _assign(event, housekeeper, actor=None, note="Assigned to the grid's staff automatically", at=now)
+        await write_assignment(
+            event, housekeeper, actor=None, note="Assigned to the grid's staff automatically", at=now
+        )
     return event
 
 
@@ -334,195 +298,4 @@ async def _place_in_community(place: Place) -> Place:
         grid_id=grid_id or place.grid_id,
         latitude=place.latitude,
         longitude=place.longitude,
-    )
-
-
-# --- the loop ----------------------------------------------------------------------------------
-
-
-async def assign(viewer: Viewer, event_id: int, assignee_id: int, note: str = "") -> Event:
-    """Dispatchers (re)assign to any staff member of the community."""
-    event = await get_event(viewer, event_id)
-    check(Action.ASSIGN, viewer, event)  # who and when first; again below, under the row lock
-    staff = await Membership.filter(community_id=event.community_id, person_id=assignee_id, role__in=list(STAFF))
-    if not staff:
-        raise InvalidInput("Assign to a staff member of this community", field="assigneeId")
-    assignee = await Person.get(id=assignee_id)
-    async with transaction():
-        event = await _locked(event.id)
-        check(Action.ASSIGN, viewer, event)
-        return await _assign(
-            event,
-            assignee,
-            actor=await _actor(viewer),
-            note=text(note, field="note", max_length=2000, min_length=0, multiline=True),
-            at=datetime.now(UTC),
-        )
-
-
-async def act(
-    viewer: Viewer,
-    storage: Storage,
-    event_id: int,
-    action: Action,
-    note: str,
-    photos: list[str],
-    *,
-    note_field: str = "note",
-) -> Event:
-    """ACCEPT, RESOLVE, REJECT (a reason is required), ESCALATE, REOPEN: one transition each.
-    ``note_field``: what the client called the note (a rejection's ``reason``), for errors."""
-    event = await get_event(viewer, event_id)
-    check(action, viewer, event)  # who and when first; again below, under the row lock
-    required = 1 if action is Action.REJECT else 0
-    note = text(note, field=note_field, max_length=2000, min_length=required, multiline=True)
-    attached = await files.uploaded(viewer, storage, photos, field="photos")
-    async with transaction():
-        event = await _locked(event.id)
-        target = check(action, viewer, event)
-        if target is Status.RESOLVED and event.reporter_id == event.assignee_id:
-            target = Status.CLOSED  # reported and resolved by one person: nobody else to rate it
-        return await _move(event, action, target, actor=await _actor(viewer), note=note, photos=attached)
-
-
-async def rate(viewer: Viewer, event_id: int, score: int, comment: str, *, reopen: bool = False) -> Event:
-    """The reporter rates a resolved event 1–5: closed; with a low score they may reopen it instead."""
-    event = await get_event(viewer, event_id)
-    check(Action.RATE, viewer, event)
-    if not 1 <= score <= 5:
-        raise InvalidInput("A rating is 1 to 5", field="score")
-    if reopen and score > LOW_RATING:
-        raise InvalidInput(f"Reopen with a rating of {LOW_RATING} or less", field="reopen")
-    comment = text(comment, field="comment", max_length=1000, min_length=0, multiline=True)
-    async with transaction():
-        event = await _locked(event.id)
-        check(Action.RATE, viewer, event)
-        event.rating, event.rating_comment = score, comment
-        action = Action.REOPEN if reopen else Action.RATE
-        target = check(action, viewer, event)
-        note = f"Rated {score}/5" + (f": {comment}" if comment else "")
-        return await _move(event, action, target, actor=await _actor(viewer), note=note, photos=[], score=score)
-
-
-async def escalate_overdue(now: datetime | None = None) -> int:
-    """The periodic job: each open event past its deadline is escalated and raises one alarm.
-    Marking it overdue in the same transaction makes the next sweep skip it: exactly once."""
-    now = now or datetime.now(UTC)
-    late = await Event.filter(deadline_at__lt=now, overdue_at__isnull=True, status__not_in=list(FINISHED)).only("id")
-    escalated = 0
-    for found in late:
-        async with transaction():
-            event = await _locked(found.id)
-            if event.overdue_at is not None or event.status in FINISHED:
-                continue  # resolved, or found by another sweep, meanwhile
-            event.overdue_at = now
-            await event.save(update_fields=["overdue_at"])
-            if event.status is not Status.ESCALATED:
-                await _move(event, Action.ESCALATE, Status.ESCALATED, actor=None, note="Past its deadline", photos=[])
-            await alarm_service.trigger(_overdue_trigger(event), at=now)
-            escalated += 1
-    return escalated
-
-
-async def my_ratings(viewer: Viewer, *, first: int | None, after: str | None) -> tuple[Page[EventEntry], float | None]:
-    """Staff see the ratings they were given: each credited to whoever held the event when it
-    was rated (a reassignment afterwards does not move it), and their average."""
-    person = viewer.require_person()
-    qs = EventEntry.filter(assignee_id=person, score__isnull=False)
-    figures = await qs.annotate(average=Avg("score")).values("average")
-    average = figures[0]["average"] if figures else None
-    return await paginate(qs, first=first, after=after), None if average is None else round(float(average), 2)
-
-
-async def _locked(event_id: int) -> Event:
-    await lock(Event, event_id)
-    return await Event.get(id=event_id)
-
-
-async def _actor(viewer: Viewer) -> Person:
-    return await Person.get(id=viewer.require_person())
-
-
-async def _assign(event: Event, assignee: Person, *, actor: Person | None, note: str, at: datetime) -> Event:
-    previous = event.status
-    event.assignee_id, event.assignee_name, event.status = assignee.id, assignee.name, Status.ASSIGNED
-    await event.save(update_fields=["assignee_id", "assignee_name", "status", "updated_at"])
-    await _entry(event, Action.ASSIGN, previous, actor=actor, at=at, note=note or f"To {assignee.name}")
-    await record(topics.events(event.community_id), "EVENT_ASSIGNED", payload(event))
-    return event
-
-
-async def _move(
-    event: Event,
-    action: Action,
-    target: Status,
-    *,
-    actor: Person | None,
-    note: str,
-    photos: list[StoredFile],
-    score: int | None = None,
-) -> Event:
-    now = datetime.now(UTC)
-    previous = event.status
-    event.status = target
-    if target is Status.RESOLVED or (target is Status.CLOSED and action is not Action.RATE):
-        event.resolved_at = now
-        event.resolve_seconds = int((now - event.reported_at).total_seconds())
-    if target is Status.CLOSED:
-        event.closed_at = now
-    if target is Status.REOPENED:
-        # To be done again: a fresh deadline, not the one that may have passed meanwhile.
-        event.resolved_at, event.resolve_seconds, event.overdue_at = None, None, None
-        event.deadline_at = await deadlines.deadline(event.community_id, event.category, now)
-    await event.save()
-    if target in FINISHED or target is Status.REOPENED:
-        await _clear_overdue_alarm(event)
-    entry = await _entry(event, action, previous, actor=actor, at=now, note=note, score=score)
-    if photos:
-        await files.attach(photos, event_id=event.id, entry_id=entry.id, field="photos")
-    await record(topics.events(event.community_id), f"EVENT_{target.value}", payload(event))
-    return event
-
-
-async def _clear_overdue_alarm(event: Event) -> None:
-    key = _overdue_trigger(event).active_key
-    alarm = await Alarm.get_or_none(active_key=key)
-    if alarm is not None:
-        await alarm_service.clear_automatically(alarm)
-
-
-def _overdue_trigger(event: Event) -> alarm_service.Trigger:
-    return alarm_service.Trigger(
-        community_id=event.community_id,
-        type=OVERDUE_ALARM,
-        severity=Severity.MAJOR,
-        # No house: the alarm is for staff, and the household may not see the event.
-        grid_id=event.grid_id,
-        event_id=event.id,
-        details={"event_id": event.id, "category": event.category.value},
-    )
-
-
-async def _entry(
-    event: Event,
-    action: Action,
-    previous: Status | None,
-    *,
-    actor: Person | None,
-    at: datetime,
-    note: str = "",
-    actor_name: str | None = None,
-    score: int | None = None,
-) -> EventEntry:
-    return await EventEntry.create(
-        event_id=event.id,
-        action=action.value,
-        from_status=previous,
-        to_status=event.status,
-        actor_id=actor.id if actor else None,
-        actor_name=actor_name if actor_name is not None else (actor.name if actor else "Lingli"),
-        assignee_id=event.assignee_id,
-        note=note,
-        score=score,
-        at=at,
     )
