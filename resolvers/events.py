@@ -41,6 +41,9 @@ async def event(info: Info[Context, None], id: strawberry.ID) -> Event:
 async def events_list(
     info: Info[Context, None],
     community_id: strawberry.ID | None = None,
+    grid_id: strawberry.ID | None = None,
+    building_id: strawberry.ID | None = None,
+    house_id: strawberry.ID | None = None,
     status: EventStatus | None = None,
     category: EventCategory | None = None,
     mine: bool = False,
@@ -51,6 +54,9 @@ async def events_list(
     page = await events.list_events(
         info.context.viewer(),
         community_id=parse_optional_id(community_id, "communityId"),
+        grid_id=parse_optional_id(grid_id, "gridId"),
+        building_id=parse_optional_id(building_id, "buildingId"),
+        house_id=parse_optional_id(house_id, "houseId"),
         status=Status(status) if status else None,
         category=Category(category) if category else None,
         mine=mine,

@@ -98,7 +98,8 @@ class Query:
     events: Connection[Event] = strawberry.field(
         resolver=event_resolvers.events_list,
         description="Events you may see: dispatchers their community's, grid staff their grids' and assignments, "
-        f"residents the ones they reported. `mine`: reported by or assigned to you. {_PAGE}",
+        "residents the ones they reported; filter by community, grid, building, house, status, category, "
+        f"overdue. `mine`: reported by or assigned to you. {_PAGE}",
     )
     event_statistics: EventStatistics = strawberry.field(
         resolver=event_resolvers.event_statistics,

@@ -74,6 +74,9 @@ async def list_events(
     viewer: Viewer,
     *,
     community_id: int | None = None,
+    grid_id: int | None = None,
+    building_id: int | None = None,
+    house_id: int | None = None,
     status: Status | None = None,
     category: Category | None = None,
     mine: bool = False,
@@ -82,7 +85,16 @@ async def list_events(
     after: str | None = None,
 ) -> Page[Event]:
     """``mine``: reported by or assigned to the viewer."""
-    qs = access.readable_events(viewer).filter(**given(community_id=community_id, status=status, category=category))
+    qs = access.readable_events(viewer).filter(
+        **given(
+            community_id=community_id,
+            grid_id=grid_id,
+            building_id=building_id,
+            house_id=house_id,
+            status=status,
+            category=category,
+        )
+    )
     if mine:
         person = viewer.require_person()
         qs = qs.filter(Q(assignee_id=person) | Q(reporter_id=person))
