@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from auth.roles import COMMUNITY_READERS, GRID_ROLES, Role
 from domain.errors import Forbidden, Unauthenticated
@@ -64,7 +65,7 @@ class Viewer:
             or house_id in self.house_ids
         )
 
-    @property
+    @cached_property  # asked once per live message per subscriber: computed once per viewer
     def scope(self) -> str:
         """Everything but who the person is: two viewers with one scope see the same places
         (used to share per-viewer answers between them, see schema.shared_events)."""
