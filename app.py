@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         graphiql=settings.graphiql_enabled,
         allowed_origins=settings.allowed_origins,
         ws_init_timeout=settings.ws_connection_init_timeout_seconds,
+        scope_refresh_seconds=settings.subscription_scope_refresh_seconds,
     )
 
     @contextlib.asynccontextmanager

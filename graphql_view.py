@@ -48,6 +48,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         graphiql: bool,
         allowed_origins: tuple[str, ...],
         ws_init_timeout: int,
+        scope_refresh_seconds: float = 60,
     ) -> None:
         super().__init__(
             schema,
@@ -60,12 +61,14 @@ class LingliGraphQL(GraphQL[Context, None]):
         self.issuer = issuer
         self.broadcast = broadcast
         self.storage = storage
+        self.scope_refresh_seconds = scope_refresh_seconds
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         context = Context(
             issuer=self.issuer,
             broadcast=self.broadcast,
             storage=self.storage,
+            scope_refresh_seconds=self.scope_refresh_seconds,
             request_id=current_request_id.get(),
             request=request,
             response=response,

@@ -63,6 +63,7 @@ class Settings:
     data_dir: str = str(DATA_DIR)
     public_url: str = ""
     event_overdue_sweep_seconds: int = 60
+    subscription_scope_refresh_seconds: int = 60
 
     @property
     def production(self) -> bool:
@@ -116,6 +117,7 @@ class Settings:
             data_dir=env.get("LINGLI_DATA_DIR", str(DATA_DIR)),
             public_url=env.get("PUBLIC_URL", "").rstrip("/"),
             event_overdue_sweep_seconds=_int(env, "EVENT_OVERDUE_SWEEP_SECONDS", 60),
+            subscription_scope_refresh_seconds=_int(env, "SUBSCRIPTION_SCOPE_REFRESH_SECONDS", 60),
         )
         settings.check()
         return settings

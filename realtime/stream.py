@@ -10,7 +10,7 @@ already delivered is dropped.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 
 from broadcaster import Broadcast
 from broadcaster._base import Unsubscribed
@@ -28,7 +28,10 @@ async def events(
     *,
     after: int | None,
     visible: Callable[[Envelope], bool],
+    refresh: Callable[[], Awaitable[None]] | None = None,
 ) -> AsyncGenerator[Envelope, None]:
+    """``visible`` decides, per message, whether this subscriber gets it; ``refresh`` (awaited
+    before each message) lets the subscriber's side bring what ``visible`` reads up to date."""
     async with broadcast.subscribe(channel=topic) as subscriber:
         if after is None:
             newest = await OutboxEvent.filter(topic=topic).order_by("-seq").first()
@@ -42,6 +45,8 @@ async def events(
                 # Catch up from the outbox: the backlog, or a hole the live feed showed.
                 async for envelope in _stored_after(topic, last_seq):
                     last_seq = envelope.seq
+                    if refresh is not None:
+                        await refresh()
                     if visible(envelope):
                         yield envelope
                 behind = False
@@ -59,6 +64,8 @@ async def events(
                 behind = True  # a hole before it: fetch the missing ones and this one, in order
                 continue
             last_seq = live.seq
+            if refresh is not None:
+                await refresh()
             if visible(live):
                 yield live
 

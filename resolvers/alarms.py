@@ -56,18 +56,22 @@ async def alarm_events(
     after: str | None = None,
     min_severity: Severity | None = None,
 ) -> AsyncGenerator[AlarmEvent, None]:
-    viewer = info.context.viewer()
+    live = info.context.live_viewer()
     community = parse_id(community_id, "communityId")
-    await service.check_subscription(viewer, community)
+    await service.check_subscription(live.viewer, community)
     floor = SEVERITY_RANK[SeverityValue(min_severity)] if min_severity else 0
 
     def visible(envelope: Envelope) -> bool:
-        # Each message, for this subscriber: their scope, and the severity they asked for.
+        # Each message, for this subscriber as they are now: their scope, and the severity they asked for.
         payload = envelope.payload
-        return may_see(viewer, payload) and SEVERITY_RANK[SeverityValue(payload["severity"])] >= floor
+        return may_see(live.viewer, payload) and SEVERITY_RANK[SeverityValue(payload["severity"])] >= floor
 
     async for envelope in stream.events(
-        info.context.broadcast, topics.alarms(community), after=parse_cursor(after), visible=visible
+        info.context.broadcast,
+        topics.alarms(community),
+        after=parse_cursor(after),
+        visible=visible,
+        refresh=live.refresh,
     ):
         yield AlarmEvent(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_payload(envelope.payload))
 
@@ -77,7 +81,8 @@ async def my_alarms(
 ) -> AsyncGenerator[AlarmEvent, None]:
     """Alarms of the houses the resident lives in. One stream per community: a resident of
     several communities names the one to watch."""
-    viewer = info.context.viewer()
+    live = info.context.live_viewer()
+    viewer = live.viewer
     viewer.require_person()
     communities = sorted(viewer.resident_community_ids)
     chosen = parse_optional_id(community_id, "communityId")
@@ -87,10 +92,10 @@ async def my_alarms(
         raise InvalidInput("Name the community you live in to watch (communityId)", field="communityId")
 
     def mine(envelope: Envelope) -> bool:
-        return envelope.payload.get("house_id") in viewer.house_ids
+        return envelope.payload.get("house_id") in live.viewer.house_ids
 
     async for envelope in stream.events(
-        info.context.broadcast, topics.alarms(chosen), after=parse_cursor(after), visible=mine
+        info.context.broadcast, topics.alarms(chosen), after=parse_cursor(after), visible=mine, refresh=live.refresh
     ):
         yield AlarmEvent(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_payload(envelope.payload))
 

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from auth.live_viewer import LiveViewer
 from auth.service import viewer_for_token
 from auth.tokens import AccessClaims, TokenIssuer
 from auth.viewer import ANONYMOUS, Viewer
@@ -19,6 +20,7 @@ class Context:
     request_id: str
     broadcast: Any = None
     storage: Any = None
+    scope_refresh_seconds: float = 60
     request: Any = None
     response: Any = None
     authenticated_viewer: Viewer = ANONYMOUS
@@ -40,6 +42,10 @@ class Context:
         if self.token_expires_at is not None and time.time() >= self.token_expires_at:
             raise Unauthenticated("The access token has expired: reconnect with a fresh one")
         return self.authenticated_viewer
+
+    def live_viewer(self) -> LiveViewer:
+        """The viewer for a subscription about to start, re-read while it runs."""
+        return LiveViewer(self.viewer(), every=self.scope_refresh_seconds)
 
     def sharing_scope(self) -> str | None:
         """The viewer's scope, for results shared between viewers who see the same places; None

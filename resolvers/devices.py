@@ -97,7 +97,8 @@ async def telemetry_report(
 async def device_status(
     info: Info[Context, None], community_id: strawberry.ID, after: str | None = None
 ) -> AsyncGenerator[DeviceStatusEvent, None]:
-    viewer = info.context.viewer()
+    live = info.context.live_viewer()
+    viewer = live.viewer
     community = parse_id(community_id, "communityId")
     viewer.require_person()
     if not (viewer.is_platform_admin or community in viewer.member_community_ids):
@@ -105,10 +106,16 @@ async def device_status(
 
     def visible(envelope: Envelope) -> bool:
         p = envelope.payload
-        return viewer.sees_place(community_id=p["community_id"], grid_id=p.get("grid_id"), house_id=p.get("house_id"))
+        return live.viewer.sees_place(
+            community_id=p["community_id"], grid_id=p.get("grid_id"), house_id=p.get("house_id")
+        )
 
     feed = stream.events(
-        info.context.broadcast, topics.device_status(community), after=parse_cursor(after), visible=visible
+        info.context.broadcast,
+        topics.device_status(community),
+        after=parse_cursor(after),
+        visible=visible,
+        refresh=live.refresh,
     )
     async for envelope in feed:
         yield DeviceStatusEvent.from_envelope(envelope.cursor, envelope.kind, envelope.payload)

@@ -223,7 +223,8 @@ async def event_updates(
     info: Info[Context, None], community_id: strawberry.ID | None = None, after: str | None = None
 ) -> AsyncGenerator[EventUpdate, None]:
     """Reporters: their own events; assignees: their assignments; dispatchers: the community's."""
-    viewer = info.context.viewer()
+    live = info.context.live_viewer()
+    viewer = live.viewer
     viewer.require_person()
     chosen = parse_optional_id(community_id, "communityId")
     communities = sorted(viewer.member_community_ids)
@@ -234,9 +235,9 @@ async def event_updates(
     await events.check_subscription(viewer, chosen)
 
     def visible(envelope: Envelope) -> bool:
-        return access.may_see(viewer, envelope.payload)
+        return access.may_see(live.viewer, envelope.payload)
 
     async for envelope in stream.events(
-        info.context.broadcast, topics.events(chosen), after=parse_cursor(after), visible=visible
+        info.context.broadcast, topics.events(chosen), after=parse_cursor(after), visible=visible, refresh=live.refresh
     ):
         yield EventUpdate(cursor=str(envelope.cursor), kind=envelope.kind, event=Event.from_payload(envelope.payload))

@@ -104,7 +104,14 @@ async def server(database_url: str) -> AsyncIterator[RunningServer]:
     await apply_migrations(database_url)
     # A known port: the local file store signs URLs with the server's own address.
     port = free_port()
-    settings = test_settings(database_url, port=port, data_dir=tempfile.mkdtemp(prefix="lingli-test-data-"))
+    settings = test_settings(
+        database_url,
+        port=port,
+        data_dir=tempfile.mkdtemp(prefix="lingli-test-data-"),
+        # Running subscriptions re-read their viewer before every message here, so a revoked role
+        # shows at the next message (production: at most every 60 s).
+        subscription_scope_refresh_seconds=0,
+    )
     app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False)
     uv = uvicorn.Server(config)

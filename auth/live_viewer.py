@@ -1,0 +1,33 @@
+"""The viewer of a running subscription, kept current.
+
+A subscription can run for as long as its access token lives (15 minutes). Its viewer is read
+when it starts; a role revoked or a household left meanwhile must not keep the messages coming
+for that long. So the stream asks `refresh()` before each message, and the viewer is read again
+from the database when it is older than `every` seconds (60 by default: a bound, not a query
+per message per subscriber). A session logged out meanwhile ends the subscription.
+"""
+
+from __future__ import annotations
+
+import time
+
+from auth.models import AuthSession
+from auth.service import load_viewer
+from auth.viewer import Viewer
+from domain.errors import Unauthenticated
+
+
+class LiveViewer:
+    def __init__(self, viewer: Viewer, *, every: float) -> None:
+        self.viewer = viewer
+        self._every = every
+        self._read_at = time.monotonic()
+
+    async def refresh(self) -> None:
+        if self.viewer.person_id is None or time.monotonic() - self._read_at < self._every:
+            return
+        self._read_at = time.monotonic()
+        session = self.viewer.session
+        if session is not None and not await AuthSession.filter(id=session, revoked_at=None).exists():
+            raise Unauthenticated("This session has ended: log in again")
+        self.viewer = await load_viewer(self.viewer.person_id, session=session)
