@@ -16,7 +16,14 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from domain.files.local_store import KeyConflict, LocalStorage, SignedRequest, UploadIncomplete, UploadTooLarge
+from domain.files.local_store import (
+    AlreadyStored,
+    KeyConflict,
+    LocalStorage,
+    SignedRequest,
+    UploadIncomplete,
+    UploadTooLarge,
+)
 from domain.files.storage import validate_key
 
 # What is uploaded is served from the app's own origin: never let a browser run it as a page.
@@ -74,6 +81,8 @@ def file_routes(storage: LocalStorage) -> list[Route]:
             return error(400, "INVALID_INPUT", str(short))
         except ClientDisconnect:
             return error(400, "INVALID_INPUT", "the upload was interrupted")
+        except AlreadyStored:
+            return error(412, "ALREADY_UPLOADED", "an object is stored under this key already: it is never replaced")
         except KeyConflict:
             return error(409, "CONFLICT", "this key's path is taken by another file")
         return JSONResponse({"key": key, "size": stored.size, "contentType": stored.content_type})

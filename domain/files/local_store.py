@@ -38,6 +38,10 @@ class UploadIncomplete(Exception):
     """The body ended before the signed size."""
 
 
+class AlreadyStored(Exception):
+    """An object is stored under this key already: objects are written once, never replaced."""
+
+
 class KeyConflict(Exception):
     """The key's path collides with another key's (a file where a folder is needed, or the reverse)."""
 
@@ -117,7 +121,7 @@ class LocalStorage:
         return UploadSlot(
             url=url,
             method="PUT",
-            headers={"Content-Type": content_type},
+            headers={"Content-Type": content_type, "If-None-Match": "*"},
             expires_at=datetime.fromtimestamp(expires, UTC),
         )
 
@@ -160,8 +164,10 @@ class LocalStorage:
         """Store exactly ``size`` bytes from ``body``, or nothing.
 
         Raises ``UploadTooLarge`` as soon as the body goes past ``size`` (nothing more is read),
-        ``UploadIncomplete`` if it ends short, ``KeyConflict`` if the key's path is taken by a
-        folder or a file on the way. Whatever happens, no partial file is left behind.
+        ``UploadIncomplete`` if it ends short, ``AlreadyStored`` if the key has an object (write
+        once: an attached photo cannot be swapped with the URL that uploaded it), ``KeyConflict``
+        if the key's path is taken by a folder or a file on the way. Whatever happens, no
+        partial file is left behind.
         """
         path = self.path_for(key)
         validate_content_type(content_type)
@@ -180,6 +186,8 @@ class LocalStorage:
             raise KeyConflict(str(error)) from error
         if await asyncio.to_thread(path.is_dir):
             raise KeyConflict(f"{path.name} is a folder of other files")
+        if await asyncio.to_thread(path.exists):
+            raise AlreadyStored(f"{path.name} is uploaded already")  # before reading any of the body
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         meta_tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.meta.tmp")
         handle = await asyncio.to_thread(open, tmp, "xb")
@@ -215,12 +223,14 @@ def _finish(handle: BinaryIO, data: bytes) -> None:
 
 
 def _publish(path: Path, tmp: Path, meta_tmp: Path, meta: bytes, meta_path: Path) -> None:
-    """Data first, sidecar last: a reader sees the old object, no object, or the new one."""
+    """Data first, sidecar last: a reader sees no object or the whole one. `link` fails if the
+    path exists, so of two uploads racing to one key (in any process) exactly one lands."""
     with open(meta_tmp, "xb") as handle:
         _finish(handle, meta)
-    with contextlib.suppress(FileNotFoundError):
-        meta_path.unlink()  # an overwrite: until the new sidecar lands, the object does not exist
-    os.replace(tmp, path)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise AlreadyStored(f"{path.name} is uploaded already") from None
     os.replace(meta_tmp, meta_path)
 
 

@@ -95,14 +95,22 @@ class S3Storage:
         now = datetime.now(UTC)
         url: str = await client.generate_presigned_url(
             "put_object",
-            Params={"Bucket": self.bucket, "Key": key, "ContentType": content_type, "ContentLength": size},
+            # If-None-Match is signed too: the store refuses to replace an object (write once, so an
+            # attached photo cannot be swapped with the URL that uploaded it).
+            Params={
+                "Bucket": self.bucket,
+                "Key": key,
+                "ContentType": content_type,
+                "ContentLength": size,
+                "IfNoneMatch": "*",
+            },
             ExpiresIn=expires_in,
             HttpMethod="PUT",
         )
         return UploadSlot(
             url=url,
             method="PUT",
-            headers={"Content-Type": content_type},
+            headers={"Content-Type": content_type, "If-None-Match": "*"},
             expires_at=now.replace(microsecond=0) + timedelta(seconds=expires_in),
         )
 

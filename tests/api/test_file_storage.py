@@ -60,7 +60,7 @@ async def test_s3_upload_stat_download(s3: S3Storage, http: httpx.AsyncClient) -
     key = new_key()
     slot = await s3.upload_slot(key, content_type="image/jpeg", size=len(JPEG), expires_in=300)
     assert slot.method == "PUT"
-    assert slot.headers == {"Content-Type": "image/jpeg"}
+    assert slot.headers == {"Content-Type": "image/jpeg", "If-None-Match": "*"}
     assert 290 <= slot.expires_at.timestamp() - time.time() <= 301
     signed_headers = parse_qs(urlsplit(slot.url).query)["X-Amz-SignedHeaders"][0].split(";")
     assert {"content-type", "content-length"} <= set(signed_headers)  # a real S3 refuses another type or size
@@ -73,6 +73,20 @@ async def test_s3_upload_stat_download(s3: S3Storage, http: httpx.AsyncClient) -
     assert got.status_code == 200
     assert got.content == JPEG
     assert got.headers["content-type"] == "image/jpeg"
+
+
+async def test_s3_objects_are_written_once_never_replaced(s3: S3Storage, http: httpx.AsyncClient) -> None:
+    key = new_key()
+    slot = await s3.upload_slot(key, content_type="image/jpeg", size=len(JPEG), expires_in=60)
+    assert (await http.put(slot.url, headers=slot.headers, content=JPEG)).status_code == 200
+
+    again = await http.put(slot.url, headers=slot.headers, content=JPEG[::-1])
+
+    assert again.status_code == 412  # PreconditionFailed: If-None-Match: *
+    # The header is signed, so a real S3 refuses the URL without it (moto checks no signatures).
+    assert "if-none-match" in parse_qs(urlsplit(slot.url).query)["X-Amz-SignedHeaders"][0].split(";")
+    got = await http.get(await s3.download_url(key, expires_in=60))
+    assert got.content == JPEG
 
 
 async def test_s3_stat_of_nothing_is_none(s3: S3Storage) -> None:
@@ -162,14 +176,20 @@ async def test_local_upload_then_download(local: LocalServer, http: httpx.AsyncC
     assert got.headers["x-content-type-options"] == "nosniff"
 
 
-async def test_local_overwrite_replaces_the_object(local: LocalServer, http: httpx.AsyncClient) -> None:
+async def test_local_objects_are_written_once_never_replaced(local: LocalServer, http: httpx.AsyncClient) -> None:
+    """The URL that uploaded a photo cannot swap it afterwards (it stays valid for minutes)."""
     key = new_key("png")
-    for body, content_type in ((b"first", "image/jpeg"), (b"second!", "image/png")):
-        slot = await local.storage.upload_slot(key, content_type=content_type, size=len(body), expires_in=60)
-        assert (await http.put(slot.url, headers=slot.headers, content=body)).status_code == 200
-    assert await local.storage.stat(key) == StoredObject(size=7, content_type="image/png")
+    first = await local.storage.upload_slot(key, content_type="image/jpeg", size=5, expires_in=60)
+    assert (await http.put(first.url, headers=first.headers, content=b"first")).status_code == 200
+    again = await http.put(first.url, headers=first.headers, content=b"other")
+    other_slot = await local.storage.upload_slot(key, content_type="image/png", size=7, expires_in=60)
+    replaced = await http.put(other_slot.url, headers=other_slot.headers, content=b"second!")
+
+    assert_error(again, 412, "ALREADY_UPLOADED")
+    assert_error(replaced, 412, "ALREADY_UPLOADED")
+    assert await local.storage.stat(key) == StoredObject(size=5, content_type="image/jpeg")
     got = await http.get(await local.storage.download_url(key, expires_in=60))
-    assert (got.content, got.headers["content-type"]) == (b"second!", "image/png")
+    assert got.content == b"first"
 
 
 async def test_local_wrong_content_type_is_415(local: LocalServer, http: httpx.AsyncClient) -> None:
