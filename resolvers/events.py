@@ -161,6 +161,12 @@ async def event_reopen(
     return await _act(info, id, Action.REOPEN, note, photos or [])
 
 
+async def event_comment(
+    info: Info[Context, None], id: strawberry.ID, note: str = "", photos: list[str] | None = None
+) -> Event:
+    return await _act(info, id, Action.COMMENT, note, photos or [])
+
+
 async def event_rate(
     info: Info[Context, None], id: strawberry.ID, score: int, comment: str = "", reopen: bool = False
 ) -> Event:

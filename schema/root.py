@@ -208,6 +208,10 @@ class Mutation:
     event_reopen: Event = strawberry.field(
         resolver=event_resolvers.event_reopen, description="The reporter: a resolved event is not done"
     )
+    event_comment: Event = strawberry.field(
+        resolver=event_resolvers.event_comment,
+        description="The reporter, the assignee or dispatchers: a note or photos on the timeline, the status unchanged",
+    )
     event_rate: Event = strawberry.field(
         resolver=event_resolvers.event_rate,
         description="The reporter: rate a resolved event 1-5 (closes it); a rating of 2 or less may reopen it",

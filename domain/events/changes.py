@@ -84,22 +84,24 @@ async def move(
     now = datetime.now(UTC)
     previous = event.status
     event.status = target
-    if target is Status.RESOLVED or (target is Status.CLOSED and action is not Action.RATE):
+    moved = target is not previous  # a comment leaves the event where it is
+    if moved and (target is Status.RESOLVED or (target is Status.CLOSED and action is not Action.RATE)):
         event.resolved_at = now
         event.resolve_seconds = int((now - event.reported_at).total_seconds())
-    if target is Status.CLOSED:
+    if moved and target is Status.CLOSED:
         event.closed_at = now
-    if target is Status.REOPENED:
+    if moved and target is Status.REOPENED:
         # To be done again: a fresh deadline, not the one that may have passed meanwhile.
         event.resolved_at, event.resolve_seconds, event.overdue_at = None, None, None
         event.deadline_at = await deadlines.deadline(event.community_id, event.category, now)
     await event.save()
-    if target in FINISHED or target is Status.REOPENED:
+    if moved and (target in FINISHED or target is Status.REOPENED):
         await clear_overdue_alarm(event)
     entry = await write_entry(event, action, previous, actor=actor, at=now, note=note, score=score)
     if photos:
         await files.attach(photos, event_id=event.id, entry_id=entry.id, field="photos")
-    await record(topics.events(event.community_id), f"EVENT_{target.value}", payload(event))
+    kind = f"EVENT_{target.value}" if moved else f"EVENT_{action.value}ED"
+    await record(topics.events(event.community_id), kind, payload(event))
     return event
 
 

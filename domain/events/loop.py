@@ -63,12 +63,15 @@ async def act(
     *,
     note_field: str = "note",
 ) -> Event:
-    """ACCEPT, RESOLVE, REJECT (a reason is required), ESCALATE, REOPEN: one transition each.
+    """ACCEPT, RESOLVE, REJECT (a reason is required), ESCALATE, REOPEN: one transition each;
+    COMMENT: a note or photos on the timeline, the status unchanged.
     ``note_field``: what the client called the note (a rejection's ``reason``), for errors."""
     event = await get_event(viewer, event_id)
     check(action, viewer, event)  # who and when first; again below, under the row lock
     required = 1 if action is Action.REJECT else 0
     note = text(note, field=note_field, max_length=2000, min_length=required, multiline=True)
+    if action is Action.COMMENT and not note and not photos:
+        raise InvalidInput("A comment is a note, photos, or both", field="note")
     attached = await files.uploaded(viewer, storage, photos, field="photos")
     async with transaction():
         event = await locked(event.id)

@@ -31,6 +31,7 @@ class Action(StrEnum):
     REOPEN = "REOPEN"
     ESCALATE = "ESCALATE"
     RATE = "RATE"
+    COMMENT = "COMMENT"  # a note or photos on the timeline, the status unchanged
 
 
 class Party(StrEnum):
@@ -45,7 +46,7 @@ class Party(StrEnum):
 @dataclass(frozen=True)
 class Rule:
     sources: frozenset[Status]
-    target: Status
+    target: Status | None  # None: the event stays where it is
     parties: frozenset[Party]
 
 
@@ -67,6 +68,7 @@ RULES: dict[Action, Rule] = {
     ),
     Action.REOPEN: Rule(frozenset({Status.RESOLVED}), Status.REOPENED, frozenset({Party.REPORTER})),
     Action.RATE: Rule(frozenset({Status.RESOLVED}), Status.CLOSED, frozenset({Party.REPORTER})),
+    Action.COMMENT: Rule(OPEN | {Status.RESOLVED}, None, frozenset({Party.REPORTER, Party.ASSIGNEE, Party.DISPATCHER})),
 }
 
 
@@ -101,7 +103,7 @@ def check(action: Action, viewer: Viewer | None, event: Event) -> Status:
             f"An event that is {event.status.value} cannot be {_past(action)} (only when {allowed})",
             field="status",
         )
-    return rule.target
+    return rule.target or event.status
 
 
 def _past(action: Action) -> str:
@@ -113,5 +115,6 @@ def _past(action: Action) -> str:
         Action.REOPEN: "reopened",
         Action.ESCALATE: "escalated",
         Action.RATE: "rated",
+        Action.COMMENT: "commented on",
         Action.REPORT: "reported",
     }[action]

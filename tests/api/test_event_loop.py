@@ -267,3 +267,43 @@ async def test_events_can_be_listed_by_grid_building_and_house_within_what_you_m
     # A filter narrows what you may see; it never widens it.
     assert ids_of(await api(query, {"g": str(world.g2.id)}, as_=world.keeper_g1)) == []
     assert ids_of(await api(query, {"h": str(world.a102.id)}, as_=world.owner_a101)) == []
+
+
+async def test_comments_add_notes_and_photos_to_the_timeline_without_moving_the_event(
+    api: Api, world: World, server: RunningServer
+) -> None:
+    comment = "mutation C($id: ID!, $note: String!, $p: [String!]) { eventComment(id: $id, note: $note, photos: $p) { status resolvedAt } }"
+    event_id = (await report(api, world, world.owner_a101))["id"]
+    for step in ("eventAccept", "eventResolve"):
+        await api(f"mutation M($id: ID!) {{ {step}(id: $id) {{ status }} }}", {"id": event_id}, as_=world.keeper_g1)
+    resolved_at = data(await api(EVENT, {"id": event_id}, as_=world.owner_a101))["event"]["resolvedAt"]
+    updates = gql("subscription S($after: String) { eventUpdates(after: $after) { kind event { status } } }")
+
+    async with socket(server, world.owner_a101) as session:
+        live = asyncio.create_task(take(session, GraphQLRequest(updates, variable_values={"after": "0"}), 5))
+        photo = await upload(api, world.owner_a101)
+        commented = await api(
+            comment, {"id": event_id, "note": "It drips at night", "p": [photo]}, as_=world.owner_a101
+        )
+        messages = await live
+
+    assert data(commented)["eventComment"] == {"status": "RESOLVED", "resolvedAt": resolved_at}
+    assert messages[-1] == {"kind": "EVENT_COMMENTED", "event": {"status": "RESOLVED"}}
+    event = data(await api(EVENT, {"id": event_id}, as_=world.keeper_g1))["event"]
+    last = event["timeline"][-1]
+    assert (last["action"], last["fromStatus"], last["toStatus"], last["note"]) == (
+        "COMMENT",
+        "RESOLVED",
+        "RESOLVED",
+        "It drips at night",
+    )
+    assert [p["key"] for p in event["photos"]] == [photo]
+
+    empty = await api(comment, {"id": event_id, "note": " "}, as_=world.owner_a101)
+    stranger = await api(comment, {"id": event_id, "note": "hi"}, as_=world.owner_b101)
+    assert (error(empty)["code"], error(empty)["field"]) == ("INVALID_INPUT", "note")
+    assert error(stranger)["code"] == "NOT_FOUND"
+    rate = "mutation T($id: ID!) { eventRate(id: $id, score: 4) { status } }"
+    data(await api(rate, {"id": event_id}, as_=world.owner_a101))
+    closed = await api(comment, {"id": event_id, "note": "one more thing"}, as_=world.owner_a101)
+    assert (error(closed)["code"], error(closed)["field"]) == ("CONFLICT", "status")
