@@ -10,6 +10,7 @@ per message per subscriber). A session logged out meanwhile ends the subscriptio
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from auth.models import AuthSession
 from auth.service import load_viewer
@@ -18,9 +19,12 @@ from domain.errors import Unauthenticated
 
 
 class LiveViewer:
-    def __init__(self, viewer: Viewer, *, every: float) -> None:
+    def __init__(self, viewer: Viewer, *, every: float, on_change: Callable[[Viewer], None] | None = None) -> None:
+        """``on_change``: told of a viewer that changed, so what else reads it (the connection's
+        context: nested fields, loaders, the sharing scope) follows too."""
         self.viewer = viewer
         self._every = every
+        self._on_change = on_change
         self._read_at = time.monotonic()
 
     async def refresh(self) -> None:
@@ -30,4 +34,8 @@ class LiveViewer:
         session = self.viewer.session
         if session is not None and not await AuthSession.filter(id=session, revoked_at=None).exists():
             raise Unauthenticated("This session has ended: log in again")
-        self.viewer = await load_viewer(self.viewer.person_id, session=session)
+        fresh = await load_viewer(self.viewer.person_id, session=session)
+        if fresh != self.viewer:
+            self.viewer = fresh
+            if self._on_change is not None:
+                self._on_change(fresh)

@@ -45,7 +45,14 @@ class Context:
 
     def live_viewer(self) -> LiveViewer:
         """The viewer for a subscription about to start, re-read while it runs."""
-        return LiveViewer(self.viewer(), every=self.scope_refresh_seconds)
+        return LiveViewer(self.viewer(), every=self.scope_refresh_seconds, on_change=self.follow)
+
+    def follow(self, viewer: Viewer) -> None:
+        """A running subscription found this connection's viewer changed: every operation on the
+        socket now answers as the viewer is (their nested fields read through fresh loaders)."""
+        if self.auth_error is None:
+            self.authenticated_viewer = viewer
+            self.reset_loaders()
 
     def sharing_scope(self) -> str | None:
         """The viewer's scope, for results shared between viewers who see the same places; None

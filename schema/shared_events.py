@@ -117,7 +117,12 @@ def _forget_failed(key: Key, done: asyncio.Future[ExecutionResult]) -> None:
 
 async def _await_shared(future: Awaitable[ExecutionResult]) -> ExecutionResult:
     # Shielded: a subscriber leaving mid-execution must not cancel the others' result.
-    return await asyncio.shield(future)
+    result = await asyncio.shield(future)
+    if result.errors:
+        # Each subscriber's own list: error processing (masking, with that subscriber's request
+        # id) replaces entries in it, and must not do so for the others waiting on this result.
+        return ExecutionResult(data=result.data, errors=list(result.errors), extensions=result.extensions)
+    return result
 
 
 def _classify(schema: GraphQLSchema, document: DocumentNode) -> str | None:

@@ -76,7 +76,7 @@ async def act(
     async with transaction():
         event = await locked(event.id)
         target = check(action, viewer, event)
-        if target is Status.RESOLVED and event.reporter_id == event.assignee_id:
+        if action is Action.RESOLVE and event.reporter_id == event.assignee_id:
             target = Status.CLOSED  # reported and resolved by one person: nobody else to rate it
         return await move(event, action, target, actor=await _actor(viewer), note=note, photos=attached)
 

@@ -231,7 +231,11 @@ def _publish(path: Path, tmp: Path, meta_tmp: Path, meta: bytes, meta_path: Path
         os.link(tmp, path)
     except FileExistsError:
         raise AlreadyStored(f"{path.name} is uploaded already") from None
-    os.replace(meta_tmp, meta_path)
+    try:
+        os.replace(meta_tmp, meta_path)
+    except BaseException:
+        path.unlink()  # no sidecar, no object: leave the key free for a retry
+        raise
 
 
 # --- S3 -----------------------------------------------------------------------------------
