@@ -38,7 +38,7 @@ serve: $(STAMP)  ## serve without migrating or seeding
 	$(BIN)/lingli serve
 
 schema: $(STAMP)  ## rewrite schema.graphql from the code
-	$(BIN)/python -m schema.export > schema.graphql
+	$(BIN)/python -m server.schema_export > schema.graphql
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -7,26 +7,22 @@ import hashlib
 import hmac
 import secrets
 
-from domain.errors import InvalidInput
-
 # 16 MiB of memory and ~50 ms a hash on this class of machine: slow for an attacker, fine for a login.
 _N, _R, _P = 2**14, 8, 1
 _DKLEN = 32
-MIN_PASSWORD_LENGTH = 8
 
 
-def hash_password(password: str, *, field: str = "password") -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"The password needs at least {MIN_PASSWORD_LENGTH} characters", field=field)
+def hash_password(password: str) -> str:
+    """Callers check the password is acceptable first (domain.people.validation.password)."""
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(_utf8(password, field), salt=salt, n=_N, r=_R, p=_P, dklen=_DKLEN)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=_DKLEN)
     return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(digest)}"
 
 
 def verify_password(password: str, encoded: str | None) -> bool:
     try:
-        secret = _utf8(password, "password")
-    except InvalidInput:
+        secret = password.encode()
+    except UnicodeEncodeError:  # a lone surrogate (possible in JSON) is no text anybody typed
         secret, encoded = b"", None  # cannot match anything: fall through to the same time cost
     if not encoded:
         # Burn the same time as a real check so unknown phones cannot be told apart by timing.
@@ -40,14 +36,6 @@ def verify_password(password: str, encoded: str | None) -> bool:
         return False
     candidate = hashlib.scrypt(secret, salt=_unb64(salt), n=int(n), r=int(r), p=int(p), dklen=len(_unb64(digest)))
     return hmac.compare_digest(candidate, _unb64(digest))
-
-
-def _utf8(text: str, field: str) -> bytes:
-    try:
-        return text.encode()
-    except UnicodeEncodeError:
-        # A lone surrogate (possible in JSON) is no text anybody typed.
-        raise InvalidInput("The text is not valid Unicode", field=field) from None
 
 
 def _b64(raw: bytes) -> str:

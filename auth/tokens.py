@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 import jwt
 
-from domain.errors import Unauthenticated
-
 ALGORITHM = "HS256"
+
+
+class TokenRejected(Exception):
+    """An access token that is expired, altered or not ours; the message says which, for the client."""
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,9 @@ class TokenIssuer:
             )
             return AccessClaims(person_id=int(claims["sub"]), session=str(claims["sid"]), expires_at=int(claims["exp"]))
         except jwt.ExpiredSignatureError:
-            raise Unauthenticated("The access token has expired: refresh it") from None
+            raise TokenRejected("The access token has expired: refresh it") from None
         except (jwt.InvalidTokenError, ValueError):
-            raise Unauthenticated("The access token is not valid") from None
+            raise TokenRejected("The access token is not valid") from None
 
 
 def new_refresh_token() -> str:

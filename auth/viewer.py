@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from auth.roles import COMMUNITY_READERS, GRID_ROLES, Role
-from domain.errors import Forbidden, Unauthenticated
 
 
 @dataclass(frozen=True)
@@ -31,11 +30,6 @@ class Viewer:
     @property
     def is_platform_admin(self) -> bool:
         return any(g.role is Role.PLATFORM_ADMIN for g in self.grants)
-
-    def require_person(self) -> int:
-        if self.person_id is None:
-            raise Unauthenticated("Log in first: send 'Authorization: Bearer <access token>'")
-        return self.person_id
 
     def communities_with(self, roles: Iterable[Role]) -> set[int]:
         wanted = set(roles)
@@ -74,17 +68,6 @@ class Viewer:
 
     def has_role(self, community_id: int, roles: Iterable[Role]) -> bool:
         return self.is_platform_admin or community_id in self.communities_with(roles)
-
-    def require_role(self, community_id: int, roles: Iterable[Role], action: str) -> None:
-        self.require_person()
-        if not self.has_role(community_id, roles):
-            names = ", ".join(sorted(r.value for r in roles))
-            raise Forbidden(f"{action} needs one of these roles in this community: {names}")
-
-    def require_platform_admin(self, action: str) -> None:
-        self.require_person()
-        if not self.is_platform_admin:
-            raise Forbidden(f"{action} needs the PLATFORM_ADMIN role")
 
 
 ANONYMOUS = Viewer()

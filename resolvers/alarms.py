@@ -7,20 +7,18 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
-from domain.alarms import service, thresholds
+from domain.alarms import service
 from domain.alarms.access import may_see
-from domain.alarms.models import SEVERITY_RANK
+from domain.alarms.models import SEVERITY_RANK, Severity
 from domain.alarms.models import Severity as SeverityValue
-from domain.devices.models import DeviceType as DeviceTypeValue
-from domain.errors import InvalidInput
+from domain.common.errors import InvalidInput
+from domain.common.guards import require_person
 from realtime import stream, topics
 from realtime.envelope import Envelope
 from resolvers.context import Context
 from resolvers.ids import parse_cursor, parse_id, parse_optional_id
-from schema import inputs
-from schema.enums import DeviceType, Severity
-from schema.realtime_types import Alarm, AlarmEvent, AlarmRule
-from schema.types import Connection, connection
+from schema.alarms import Alarm, AlarmEvent
+from schema.common import PAGE_HELP, Connection, connection
 
 
 async def alarms(
@@ -83,7 +81,7 @@ async def my_alarms(
     several communities names the one to watch."""
     live = info.context.live_viewer()
     viewer = live.viewer
-    viewer.require_person()
+    require_person(viewer)
     communities = sorted(viewer.resident_community_ids)
     chosen = parse_optional_id(community_id, "communityId")
     if chosen is None and len(communities) == 1:
@@ -100,42 +98,26 @@ async def my_alarms(
         yield AlarmEvent(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_payload(envelope.payload))
 
 
-async def alarm_rules(info: Info[Context, None], community_id: strawberry.ID) -> list[AlarmRule]:
-    rules = await thresholds.rules_in_force(info.context.viewer(), parse_id(community_id, "communityId"))
-    return [
-        AlarmRule(
-            device_type=device_type,
-            metric=metric,
-            alarm_type=rule.alarm_type,
-            severity=rule.severity,
-            description=rule.description,
-            overridden=rule.overridden,
-        )
-        for (device_type, metric), rule in sorted(rules.items())
-    ]
-
-
-async def alarm_threshold_set(info: Info[Context, None], input: inputs.AlarmThresholdInput) -> list[AlarmRule]:
-    community_id = parse_id(input.community_id, "communityId")
-    await thresholds.set_threshold(
-        info.context.viewer(),
-        community_id=community_id,
-        device_type=DeviceTypeValue(input.device_type),
-        metric=input.metric,
-        severity=SeverityValue(input.severity),
-        above=input.above,
-        below=input.below,
+@strawberry.type
+class Query:
+    alarms: Connection[Alarm] = strawberry.field(
+        resolver=alarms,
+        description=f"Alarms you may see: active (default), cleared (false) or all (null), at least minSeverity. {PAGE_HELP}",
     )
-    return await alarm_rules(info, input.community_id)
 
 
-async def alarm_threshold_remove(
-    info: Info[Context, None], community_id: strawberry.ID, device_type: DeviceType, metric: str
-) -> list[AlarmRule]:
-    await thresholds.remove_threshold(
-        info.context.viewer(),
-        community_id=parse_id(community_id, "communityId"),
-        device_type=DeviceTypeValue(device_type),
-        metric=metric,
+@strawberry.type
+class Mutation:
+    alarm_acknowledge: Alarm = strawberry.field(resolver=alarm_acknowledge, description="Staff: I am on it")
+    alarm_clear: Alarm = strawberry.field(resolver=alarm_clear, description="Staff: the cause is gone")
+
+
+@strawberry.type
+class Subscription:
+    alarm_events: AsyncGenerator[AlarmEvent, None] = strawberry.subscription(
+        resolver=alarm_events,
+        description="A community's alarms, for its staff (grid staff: their grids), at least minSeverity",
     )
-    return await alarm_rules(info, community_id)
+    my_alarms: AsyncGenerator[AlarmEvent, None] = strawberry.subscription(
+        resolver=my_alarms, description="Residents: alarms of the houses you live in"
+    )

@@ -6,11 +6,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from auth.live_viewer import LiveViewer
-from auth.service import viewer_for_token
 from auth.tokens import AccessClaims, TokenIssuer
 from auth.viewer import ANONYMOUS, Viewer
-from domain.errors import Unauthenticated
+from domain.common.errors import Unauthenticated
+from domain.people.accounts import viewer_for_token
+from domain.people.live_viewer import LiveViewer
 from resolvers.loaders import Loaders
 
 

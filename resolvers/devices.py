@@ -7,18 +7,29 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
-from domain.devices import service, telemetry
+from domain.alarms.models import Severity as SeverityValue
+from domain.common.errors import Forbidden
+from domain.common.guards import require_person
+from domain.devices import service, telemetry, thresholds
 from domain.devices.models import DeviceType as DeviceTypeValue
-from domain.errors import Forbidden
 from realtime import stream, topics
 from realtime.envelope import Envelope
-from resolvers.changes import id_field, provided
 from resolvers.context import Context
 from resolvers.ids import parse_cursor, parse_id, parse_optional_id
-from schema import inputs
-from schema.enums import DeviceType
-from schema.realtime_types import Device, DeviceRegistration, DeviceStatusEvent, TelemetryReport
-from schema.types import Connection, connection
+from resolvers.updates import id_field, provided
+from schema.common import PAGE_HELP, Connection, connection
+from schema.devices import (
+    AlarmRule,
+    AlarmThresholdInput,
+    Device,
+    DeviceMoveInput,
+    DeviceRegisterInput,
+    DeviceRegistration,
+    DeviceStatusEvent,
+    DeviceType,
+    ReadingInput,
+    TelemetryReport,
+)
 
 
 async def devices(
@@ -44,7 +55,7 @@ async def device(info: Info[Context, None], id: strawberry.ID) -> Device:
     return Device.from_row(await service.get_device(info.context.viewer(), parse_id(id, "id")))
 
 
-async def device_register(info: Info[Context, None], input: inputs.DeviceRegisterInput) -> DeviceRegistration:
+async def device_register(info: Info[Context, None], input: DeviceRegisterInput) -> DeviceRegistration:
     registration = await service.register_device(
         info.context.viewer(),
         community_id=parse_id(input.community_id, "communityId"),
@@ -59,7 +70,7 @@ async def device_register(info: Info[Context, None], input: inputs.DeviceRegiste
     return DeviceRegistration(device=Device.from_row(registration.device), key=registration.key)
 
 
-async def device_move(info: Info[Context, None], input: inputs.DeviceMoveInput) -> Device:
+async def device_move(info: Info[Context, None], input: DeviceMoveInput) -> Device:
     changes = provided(
         input,
         {
@@ -84,9 +95,7 @@ async def device_rotate_key(info: Info[Context, None], id: strawberry.ID) -> Dev
     return DeviceRegistration(device=Device.from_row(registration.device), key=registration.key)
 
 
-async def telemetry_report(
-    info: Info[Context, None], device_key: str, readings: list[inputs.ReadingInput]
-) -> TelemetryReport:
+async def telemetry_report(info: Info[Context, None], device_key: str, readings: list[ReadingInput]) -> TelemetryReport:
     report = await telemetry.ingest(
         device_key,
         [telemetry.ReadingIn(metric=r.metric, value=r.value, recorded_at=r.recorded_at) for r in readings],
@@ -100,7 +109,7 @@ async def device_status(
     live = info.context.live_viewer()
     viewer = live.viewer
     community = parse_id(community_id, "communityId")
-    viewer.require_person()
+    require_person(viewer)
     if not (viewer.is_platform_admin or community in viewer.member_community_ids):
         raise Forbidden("Watching devices is for the community's people", field="communityId")
 
@@ -119,3 +128,87 @@ async def device_status(
     )
     async for envelope in feed:
         yield DeviceStatusEvent.from_envelope(envelope.cursor, envelope.kind, envelope.payload)
+
+
+async def alarm_rules(info: Info[Context, None], community_id: strawberry.ID) -> list[AlarmRule]:
+    rules = await thresholds.rules_in_force(info.context.viewer(), parse_id(community_id, "communityId"))
+    return [
+        AlarmRule(
+            device_type=device_type,
+            metric=metric,
+            alarm_type=rule.alarm_type,
+            severity=rule.severity,
+            description=rule.description,
+            overridden=rule.overridden,
+        )
+        for (device_type, metric), rule in sorted(rules.items())
+    ]
+
+
+async def alarm_threshold_set(info: Info[Context, None], input: AlarmThresholdInput) -> list[AlarmRule]:
+    community_id = parse_id(input.community_id, "communityId")
+    await thresholds.set_threshold(
+        info.context.viewer(),
+        community_id=community_id,
+        device_type=DeviceTypeValue(input.device_type),
+        metric=input.metric,
+        severity=SeverityValue(input.severity),
+        above=input.above,
+        below=input.below,
+    )
+    return await alarm_rules(info, input.community_id)
+
+
+async def alarm_threshold_remove(
+    info: Info[Context, None], community_id: strawberry.ID, device_type: DeviceType, metric: str
+) -> list[AlarmRule]:
+    await thresholds.remove_threshold(
+        info.context.viewer(),
+        community_id=parse_id(community_id, "communityId"),
+        device_type=DeviceTypeValue(device_type),
+        metric=metric,
+    )
+    return await alarm_rules(info, community_id)
+
+
+@strawberry.type
+class Query:
+    devices: Connection[Device] = strawberry.field(
+        resolver=devices, description=f"Devices in service that you may see. {PAGE_HELP}"
+    )
+    device: Device = strawberry.field(resolver=device, description="One device")
+    alarm_rules: list[AlarmRule] = strawberry.field(
+        resolver=alarm_rules, description="Community staff: the alarm rules in force"
+    )
+
+
+@strawberry.type
+class Mutation:
+    device_register: DeviceRegistration = strawberry.field(
+        resolver=device_register, description="Operators: a new device and its key, shown once"
+    )
+    device_move: Device = strawberry.field(resolver=device_move, description="Operators: place or rename")
+    device_retire: Device = strawberry.field(resolver=device_retire, description="Operators: out of service")
+    device_rotate_key: DeviceRegistration = strawberry.field(
+        resolver=device_rotate_key, description="Operators: a new key, the old one stops at once"
+    )
+    telemetry_report: TelemetryReport = strawberry.field(
+        resolver=telemetry_report,
+        description="Devices and gateways: up to 1000 readings, authenticated by the device key (no login)",
+    )
+    alarm_threshold_set: list[AlarmRule] = strawberry.field(
+        resolver=alarm_threshold_set,
+        description="Operators: the community's own threshold for a metric; returns the rules in force",
+    )
+    alarm_threshold_remove: list[AlarmRule] = strawberry.field(
+        resolver=alarm_threshold_remove,
+        description="Operators: back to the default rule; returns the rules in force",
+    )
+
+
+@strawberry.type
+class Subscription:
+    device_status: AsyncGenerator[DeviceStatusEvent, None] = strawberry.subscription(
+        resolver=device_status,
+        description="Devices going online and offline, as far as you may see them",
+    )

@@ -8,30 +8,31 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from domain.errors import InvalidInput
-from domain.events import access, deadlines, loop, stats
+from domain.common.errors import InvalidInput
+from domain.common.guards import require_person
+from domain.events import access, deadlines, stats, transitions
 from domain.events import service as events
 from domain.events.models import Category, Priority, Source, Status
+from domain.events.models import Category as EventCategory
+from domain.events.models import Priority as EventPriority
+from domain.events.models import Status as EventStatus
 from domain.events.workflow import Action
-from domain.files import service as files
-from domain.files.models import FileKind as FileKindValue
 from realtime import stream, topics
 from realtime.envelope import Envelope
 from resolvers.context import Context
 from resolvers.ids import parse_cursor, parse_id, parse_optional_id
-from schema import inputs
-from schema.enums import EventCategory, EventPriority, EventStatus, FileKind
-from schema.event_types import (
+from schema.common import PAGE_HELP, Connection, connection
+from schema.events import (
     CategoryDeadline,
     Event,
+    EventIntakeInput,
+    EventReportInput,
     EventStatistics,
     EventUpdate,
     IntegrationRegistration,
     MyRatings,
     Rating,
-    UploadSlot,
 )
-from schema.types import Connection, connection
 
 
 async def event(info: Info[Context, None], id: strawberry.ID) -> Event:
@@ -67,7 +68,7 @@ async def events_list(
     return connection(page, Event)
 
 
-async def event_report(info: Info[Context, None], input: inputs.EventReportInput) -> Event:
+async def event_report(info: Info[Context, None], input: EventReportInput) -> Event:
     new = events.NewEvent(
         category=Category(input.category),
         description=input.description,
@@ -85,7 +86,7 @@ async def event_report(info: Info[Context, None], input: inputs.EventReportInput
     return Event.from_row(await events.report(info.context.viewer(), info.context.storage, new, place))
 
 
-async def event_intake(info: Info[Context, None], integration_key: str, input: inputs.EventIntakeInput) -> Event:
+async def event_intake(info: Info[Context, None], integration_key: str, input: EventIntakeInput) -> Event:
     new = events.NewEvent(
         category=Category(input.category), description=input.description, priority=Priority(input.priority)
     )
@@ -119,7 +120,7 @@ async def event_from_alarm(
 async def event_assign(
     info: Info[Context, None], id: strawberry.ID, assignee_id: strawberry.ID, note: str = ""
 ) -> Event:
-    row = await loop.assign(info.context.viewer(), parse_id(id, "id"), parse_id(assignee_id, "assigneeId"), note)
+    row = await transitions.assign(info.context.viewer(), parse_id(id, "id"), parse_id(assignee_id, "assigneeId"), note)
     return Event.from_row(row)
 
 
@@ -131,7 +132,7 @@ async def _act(
     photos: list[str],
     note_field: str = "note",
 ) -> Event:
-    row = await loop.act(
+    row = await transitions.act(
         info.context.viewer(), info.context.storage, parse_id(id, "id"), action, note, photos, note_field=note_field
     )
     return Event.from_row(row)
@@ -170,7 +171,7 @@ async def event_comment(
 async def event_rate(
     info: Info[Context, None], id: strawberry.ID, score: int, comment: str = "", reopen: bool = False
 ) -> Event:
-    row = await loop.rate(info.context.viewer(), parse_id(id, "id"), score, comment, reopen=reopen)
+    row = await transitions.rate(info.context.viewer(), parse_id(id, "id"), score, comment, reopen=reopen)
     return Event.from_row(row)
 
 
@@ -187,7 +188,7 @@ async def event_statistics(
 
 
 async def my_ratings(info: Info[Context, None], first: int | None = 20, after: str | None = None) -> MyRatings:
-    page, average = await loop.my_ratings(info.context.viewer(), first=first, after=after)
+    page, average = await transitions.my_ratings(info.context.viewer(), first=first, after=after)
     return MyRatings(average=average, ratings=[Rating.from_row(e) for e in page.items], total_count=page.total_count)
 
 
@@ -212,26 +213,13 @@ async def integration_register(
     return IntegrationRegistration(id=strawberry.ID(str(integration.id)), name=integration.name, key=key)
 
 
-async def request_upload(info: Info[Context, None], kind: FileKind, content_type: str, size: int) -> UploadSlot:
-    stored, slot = await files.request_upload(
-        info.context.viewer(), info.context.storage, kind=FileKindValue(kind), content_type=content_type, size=size
-    )
-    return UploadSlot(
-        key=stored.key,
-        url=slot.url,
-        method=slot.method,
-        headers=slot.headers,  # type: ignore[arg-type]  # JSON is a NewType over object
-        expires_at=slot.expires_at,
-    )
-
-
 async def event_updates(
     info: Info[Context, None], community_id: strawberry.ID | None = None, after: str | None = None
 ) -> AsyncGenerator[EventUpdate, None]:
     """Reporters: their own events; assignees: their assignments; dispatchers: the community's."""
     live = info.context.live_viewer()
     viewer = live.viewer
-    viewer.require_person()
+    require_person(viewer)
     chosen = parse_optional_id(community_id, "communityId")
     communities = sorted(viewer.member_community_ids)
     if chosen is None and len(communities) == 1:
@@ -247,3 +235,79 @@ async def event_updates(
         info.context.broadcast, topics.events(chosen), after=parse_cursor(after), visible=visible, refresh=live.refresh
     ):
         yield EventUpdate(cursor=str(envelope.cursor), kind=envelope.kind, event=Event.from_payload(envelope.payload))
+
+
+@strawberry.type
+class Query:
+    event: Event = strawberry.field(resolver=event, description="One event you may see")
+    events: Connection[Event] = strawberry.field(
+        resolver=events_list,
+        description="Events you may see: dispatchers their community's, grid staff their grids' and assignments, "
+        "residents the ones they reported; filter by community, grid, building, house, status, category, "
+        f"overdue. `mine`: reported by or assigned to you. {PAGE_HELP}",
+    )
+    event_statistics: EventStatistics = strawberry.field(
+        resolver=event_statistics,
+        description="Dispatchers: counts by status, category, grid, building; overdue; averages (reported in [since, until))",
+    )
+    event_deadlines: list[CategoryDeadline] = strawberry.field(
+        resolver=event_deadlines, description="Dispatchers: hours allowed per category"
+    )
+    my_ratings: MyRatings = strawberry.field(
+        resolver=my_ratings, description="Staff: how reporters rated the events you handled"
+    )
+
+
+@strawberry.type
+class Mutation:
+    event_report: Event = strawberry.field(
+        resolver=event_report,
+        description="Residents and staff: report something that needs doing; assigned to the grid's staff at once",
+    )
+    event_intake: Event = strawberry.field(
+        resolver=event_intake,
+        description="Integrations (no login; their key): submit an event; the same reference twice is one event",
+    )
+    event_from_alarm: Event = strawberry.field(
+        resolver=event_from_alarm, description="Staff: make an event of an alarm, linked to it"
+    )
+    event_assign: Event = strawberry.field(
+        resolver=event_assign, description="Dispatchers: assign or reassign to a staff member"
+    )
+    event_accept: Event = strawberry.field(resolver=event_accept, description="The assignee: I am on it (IN_PROGRESS)")
+    event_resolve: Event = strawberry.field(
+        resolver=event_resolve, description="The assignee: done, with a note and photos"
+    )
+    event_reject: Event = strawberry.field(
+        resolver=event_reject, description="The assignee or dispatchers: not ours to do, with a reason"
+    )
+    event_escalate: Event = strawberry.field(
+        resolver=event_escalate, description="The assignee or dispatchers: needs the centre"
+    )
+    event_reopen: Event = strawberry.field(
+        resolver=event_reopen, description="The reporter: a resolved event is not done"
+    )
+    event_comment: Event = strawberry.field(
+        resolver=event_comment,
+        description="The reporter, the assignee or dispatchers: a note or photos on the timeline, the status unchanged",
+    )
+    event_rate: Event = strawberry.field(
+        resolver=event_rate,
+        description="The reporter: rate a resolved event 1-5 (closes it); a rating of 2 or less may reopen it",
+    )
+    event_deadline_set: list[CategoryDeadline] = strawberry.field(
+        resolver=event_deadline_set,
+        description="Dispatchers: the community's own deadline for a category (hours null: the default)",
+    )
+    integration_register: IntegrationRegistration = strawberry.field(
+        resolver=integration_register,
+        description="Operators: a key for an outside system (the 12345 hotline) to submit events",
+    )
+
+
+@strawberry.type
+class Subscription:
+    event_updates: AsyncGenerator[EventUpdate, None] = strawberry.subscription(
+        resolver=event_updates,
+        description="Events changing: reporters their own, assignees their assignments, dispatchers the community's",
+    )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.errors import InvalidInput
-from domain.pagination import MAX_ID
+from domain.common.errors import InvalidInput
+from domain.common.pagination import MAX_ID
 
 
 def parse_id(value: str | int, field: str) -> int:

@@ -6,20 +6,36 @@ import strawberry
 from strawberry.types import Info
 
 from auth.roles import Role as RoleValue
-from domain.people import service
+from domain.common.guards import require_person
+from domain.people import accounts, service
+from domain.people.accounts import TokenPair, load_viewer
 from domain.people.models import CareTag as CareTagValue
 from domain.people.service import ACTIVATION_CODE_TTL, NewResidency
-from resolvers.changes import provided
 from resolvers.context import Context
 from resolvers.ids import parse_id, parse_optional_id
-from schema import inputs
-from schema.enums import CareTag
-from schema.types import ActivationCode, Connection, Membership, Person, Residency, connection
+from resolvers.updates import provided
+from schema.common import PAGE_HELP, Connection, connection
+from schema.people import (
+    ActivationCode,
+    AuthPayload,
+    AuthRegisterInput,
+    CareTag,
+    Membership,
+    MembershipGrantInput,
+    MoveInInput,
+    Person,
+    PersonCreateInput,
+    PersonUpdateInput,
+    Residency,
+    ResidencyCreateInput,
+    ResidencyEndInput,
+    ResidencyUpdateInput,
+)
 
 
 async def me(info: Info[Context, None]) -> Person:
     viewer = info.context.viewer()
-    return Person.from_row(await service.get_person(viewer, viewer.require_person()))
+    return Person.from_row(await service.get_person(viewer, require_person(viewer)))
 
 
 async def person(info: Info[Context, None], id: strawberry.ID) -> Person:
@@ -63,11 +79,11 @@ async def memberships(
     return connection(page, Membership)
 
 
-def _move_in(inp: inputs.MoveInInput) -> NewResidency:
+def _move_in(inp: MoveInInput) -> NewResidency:
     return NewResidency(house_id=parse_id(inp.house_id, "houseId"), kind=inp.kind, moved_in=inp.moved_in)
 
 
-async def person_create(info: Info[Context, None], input: inputs.PersonCreateInput) -> Person:
+async def person_create(info: Info[Context, None], input: PersonCreateInput) -> Person:
     row = await service.create_person(
         info.context.viewer(),
         community_id=parse_id(input.community_id, "communityId"),
@@ -82,7 +98,7 @@ async def person_create(info: Info[Context, None], input: inputs.PersonCreateInp
     return Person.from_row(row)
 
 
-async def person_update(info: Info[Context, None], input: inputs.PersonUpdateInput) -> Person:
+async def person_update(info: Info[Context, None], input: PersonUpdateInput) -> Person:
     changes = provided(
         input, {"name": None, "phone": None, "id_number": None, "tags": None}, nullable=frozenset({"id_number"})
     )
@@ -94,7 +110,7 @@ async def person_issue_activation_code(info: Info[Context, None], person_id: str
     return ActivationCode(code=code, expires_in_days=ACTIVATION_CODE_TTL.days)
 
 
-async def residency_create(info: Info[Context, None], input: inputs.ResidencyCreateInput) -> Residency:
+async def residency_create(info: Info[Context, None], input: ResidencyCreateInput) -> Residency:
     row = await service.create_residency(
         info.context.viewer(),
         person_id=parse_optional_id(input.person_id, "personId"),
@@ -104,17 +120,17 @@ async def residency_create(info: Info[Context, None], input: inputs.ResidencyCre
     return Residency.from_row(row)
 
 
-async def residency_end(info: Info[Context, None], input: inputs.ResidencyEndInput) -> Residency:
+async def residency_end(info: Info[Context, None], input: ResidencyEndInput) -> Residency:
     row = await service.end_residency(info.context.viewer(), parse_id(input.id, "id"), moved_out=input.moved_out)
     return Residency.from_row(row)
 
 
-async def residency_update(info: Info[Context, None], input: inputs.ResidencyUpdateInput) -> Residency:
+async def residency_update(info: Info[Context, None], input: ResidencyUpdateInput) -> Residency:
     changes = provided(input, {"kind": None, "moved_in": None})
     return Residency.from_row(await service.update_residency(info.context.viewer(), parse_id(input.id, "id"), changes))
 
 
-async def membership_grant(info: Info[Context, None], input: inputs.MembershipGrantInput) -> Membership:
+async def membership_grant(info: Info[Context, None], input: MembershipGrantInput) -> Membership:
     row = await service.grant_membership(
         info.context.viewer(),
         person_id=parse_optional_id(input.person_id, "personId"),
@@ -128,3 +144,77 @@ async def membership_grant(info: Info[Context, None], input: inputs.MembershipGr
 
 async def membership_revoke(info: Info[Context, None], id: strawberry.ID) -> Membership:
     return Membership.from_row(await service.revoke_membership(info.context.viewer(), parse_id(id, "id")))
+
+
+async def _payload(info: Info[Context, None], pair: TokenPair) -> AuthPayload:
+    # The rest of this operation (the payload's nested fields included) runs as the new session.
+    info.context.become(await load_viewer(pair.person.id, session=pair.session))
+    return AuthPayload(
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        expires_in=pair.expires_in,
+        token_type="Bearer",
+        person=Person.from_row(pair.person),
+    )
+
+
+async def auth_register(info: Info[Context, None], input: AuthRegisterInput) -> AuthPayload:
+    pair = await accounts.register(
+        info.context.issuer,
+        phone=input.phone,
+        password=input.password,
+        name=input.name,
+        activation_code=input.activation_code,
+    )
+    return await _payload(info, pair)
+
+
+async def auth_login(info: Info[Context, None], phone: str, password: str) -> AuthPayload:
+    return await _payload(info, await accounts.login(info.context.issuer, phone=phone, password=password))
+
+
+async def auth_refresh(info: Info[Context, None], refresh_token: str) -> AuthPayload:
+    return await _payload(info, await accounts.refresh(info.context.issuer, refresh_token=refresh_token))
+
+
+async def auth_logout(info: Info[Context, None]) -> bool:
+    await accounts.logout(info.context.viewer())
+    return True
+
+
+@strawberry.type
+class Query:
+    me: Person = strawberry.field(resolver=me, description="Who you are logged in as")
+    residents: Connection[Residency] = strawberry.field(
+        resolver=residents,
+        description="Who lives where, as far as you may see: filter by community, house, building, grid, care tag; "
+        f"movedOut false (default) = current, true = past, null = both. {PAGE_HELP}",
+    )
+    person: Person = strawberry.field(resolver=person, description="One person you may see")
+    memberships: Connection[Membership] = strawberry.field(
+        resolver=memberships, description=f"Roles in communities you manage, and your own. {PAGE_HELP}"
+    )
+
+
+@strawberry.type
+class Mutation:
+    auth_register: AuthPayload = strawberry.field(resolver=auth_register, description="Create or claim an account")
+    auth_login: AuthPayload = strawberry.field(resolver=auth_login, description="Log in with phone and password")
+    auth_refresh: AuthPayload = strawberry.field(
+        resolver=auth_refresh, description="Spend a refresh token for a new token pair"
+    )
+    auth_logout: bool = strawberry.field(resolver=auth_logout, description="End this session everywhere")
+    person_create: Person = strawberry.field(
+        resolver=person_create, description="Operators and property staff; optionally moves them in"
+    )
+    person_update: Person = strawberry.field(
+        resolver=person_update, description="Operators and property staff; anyone may change their own name"
+    )
+    person_issue_activation_code: ActivationCode = strawberry.field(
+        resolver=person_issue_activation_code, description="A code the person registers with"
+    )
+    residency_create: Residency = strawberry.field(resolver=residency_create, description="Move a person in")
+    residency_end: Residency = strawberry.field(resolver=residency_end, description="Move a person out")
+    residency_update: Residency = strawberry.field(resolver=residency_update, description="Correct a residency")
+    membership_grant: Membership = strawberry.field(resolver=membership_grant, description="Give a role")
+    membership_revoke: Membership = strawberry.field(resolver=membership_revoke, description="Take a role away")

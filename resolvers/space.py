@@ -6,11 +6,26 @@ import strawberry
 from strawberry.types import Info
 
 from domain.space import service
-from resolvers.changes import id_field, provided
 from resolvers.context import Context
 from resolvers.ids import parse_id, parse_optional_id
-from schema import inputs
-from schema.types import Building, Community, Connection, Grid, House, Unit, connection
+from resolvers.updates import id_field, provided
+from schema.common import PAGE_HELP, Connection, connection
+from schema.space import (
+    Building,
+    BuildingCreateInput,
+    BuildingUpdateInput,
+    Community,
+    CommunityCreateInput,
+    CommunityUpdateInput,
+    Grid,
+    GridCreateInput,
+    GridUpdateInput,
+    House,
+    HouseCreateInput,
+    HouseUpdateInput,
+    Unit,
+    UnitCreateInput,
+)
 
 
 async def communities(
@@ -81,17 +96,17 @@ async def grid(info: Info[Context, None], id: strawberry.ID) -> Grid:
     return Grid.from_row(await service.get_grid(info.context.viewer(), parse_id(id, "id")))
 
 
-async def community_create(info: Info[Context, None], input: inputs.CommunityCreateInput) -> Community:
+async def community_create(info: Info[Context, None], input: CommunityCreateInput) -> Community:
     row = await service.create_community(info.context.viewer(), name=input.name, code=input.code, address=input.address)
     return Community.from_row(row)
 
 
-async def community_update(info: Info[Context, None], input: inputs.CommunityUpdateInput) -> Community:
+async def community_update(info: Info[Context, None], input: CommunityUpdateInput) -> Community:
     changes = provided(input, {"name": None, "address": None})
     return Community.from_row(await service.update_community(info.context.viewer(), parse_id(input.id, "id"), changes))
 
 
-async def building_create(info: Info[Context, None], input: inputs.BuildingCreateInput) -> Building:
+async def building_create(info: Info[Context, None], input: BuildingCreateInput) -> Building:
     row = await service.create_building(
         info.context.viewer(),
         community_id=parse_id(input.community_id, "communityId"),
@@ -101,31 +116,31 @@ async def building_create(info: Info[Context, None], input: inputs.BuildingCreat
     return Building.from_row(row)
 
 
-async def building_update(info: Info[Context, None], input: inputs.BuildingUpdateInput) -> Building:
+async def building_update(info: Info[Context, None], input: BuildingUpdateInput) -> Building:
     changes = provided(input, {"name": None, "floors": None}, nullable=frozenset({"floors"}))
     return Building.from_row(await service.update_building(info.context.viewer(), parse_id(input.id, "id"), changes))
 
 
-async def unit_create(info: Info[Context, None], input: inputs.UnitCreateInput) -> Unit:
+async def unit_create(info: Info[Context, None], input: UnitCreateInput) -> Unit:
     row = await service.create_unit(
         info.context.viewer(), building_id=parse_id(input.building_id, "buildingId"), name=input.name
     )
     return Unit.from_row(row)
 
 
-async def grid_create(info: Info[Context, None], input: inputs.GridCreateInput) -> Grid:
+async def grid_create(info: Info[Context, None], input: GridCreateInput) -> Grid:
     row = await service.create_grid(
         info.context.viewer(), community_id=parse_id(input.community_id, "communityId"), name=input.name
     )
     return Grid.from_row(row)
 
 
-async def grid_update(info: Info[Context, None], input: inputs.GridUpdateInput) -> Grid:
+async def grid_update(info: Info[Context, None], input: GridUpdateInput) -> Grid:
     changes = provided(input, {"name": None})
     return Grid.from_row(await service.update_grid(info.context.viewer(), parse_id(input.id, "id"), changes))
 
 
-async def house_create(info: Info[Context, None], input: inputs.HouseCreateInput) -> House:
+async def house_create(info: Info[Context, None], input: HouseCreateInput) -> House:
     row = await service.create_house(
         info.context.viewer(),
         building_id=parse_id(input.building_id, "buildingId"),
@@ -138,10 +153,41 @@ async def house_create(info: Info[Context, None], input: inputs.HouseCreateInput
     return House.from_row(row)
 
 
-async def house_update(info: Info[Context, None], input: inputs.HouseUpdateInput) -> House:
+async def house_update(info: Info[Context, None], input: HouseUpdateInput) -> House:
     changes = provided(
         input,
         {"number": None, "unit_id": id_field("unitId"), "grid_id": id_field("gridId"), "floor": None, "area_m2": None},
         nullable=frozenset({"unit_id", "grid_id", "floor", "area_m2"}),
     )
     return House.from_row(await service.update_house(info.context.viewer(), parse_id(input.id, "id"), changes))
+
+
+@strawberry.type
+class Query:
+    communities: Connection[Community] = strawberry.field(
+        resolver=communities, description=f"Communities you belong to. {PAGE_HELP}"
+    )
+    community: Community = strawberry.field(resolver=community, description="One community")
+    buildings: Connection[Building] = strawberry.field(
+        resolver=buildings, description=f"Buildings you may see. {PAGE_HELP}"
+    )
+    building: Building = strawberry.field(resolver=building, description="One building")
+    houses: Connection[House] = strawberry.field(
+        resolver=houses, description=f"Houses you may see, filtered by community, building, unit or grid. {PAGE_HELP}"
+    )
+    house: House = strawberry.field(resolver=house, description="One house")
+    grids: Connection[Grid] = strawberry.field(resolver=grids, description=f"Grids you may see. {PAGE_HELP}")
+    grid: Grid = strawberry.field(resolver=grid, description="One grid")
+
+
+@strawberry.type
+class Mutation:
+    community_create: Community = strawberry.field(resolver=community_create, description="Platform admins")
+    community_update: Community = strawberry.field(resolver=community_update, description="Operators")
+    building_create: Building = strawberry.field(resolver=building_create, description="Operators")
+    building_update: Building = strawberry.field(resolver=building_update, description="Operators")
+    unit_create: Unit = strawberry.field(resolver=unit_create, description="Operators")
+    grid_create: Grid = strawberry.field(resolver=grid_create, description="Operators")
+    grid_update: Grid = strawberry.field(resolver=grid_update, description="Operators")
+    house_create: House = strawberry.field(resolver=house_create, description="Operators")
+    house_update: House = strawberry.field(resolver=house_update, description="Operators")

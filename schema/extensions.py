@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 
-from domain.errors import DomainError
+from domain.common.errors import DomainError
 
 log = logging.getLogger("lingli.errors")
 

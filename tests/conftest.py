@@ -21,18 +21,17 @@ import pytest
 import uvicorn
 from moto.server import ThreadedMotoServer
 
-from auth.models import AuthSession, RefreshToken
 from auth.tokens import TokenIssuer
-from db import apply_migrations
 from domain.alarms.models import Alarm
 from domain.devices.models import Device, Reading
 from domain.events.models import CategoryDeadline, Event, EventEntry, Integration
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
-from domain.people.models import Membership, Person, PersonTag, PhoneLookup, Residency
+from domain.people.models import AuthSession, Membership, Person, PersonTag, PhoneLookup, RefreshToken, Residency
 from domain.space.models import Building, Community, Grid, House, Unit
 from realtime.models import OutboxEvent
-from settings import Secret, Settings
+from server.db import apply_migrations
+from server.settings import Secret, Settings
 from tests.support import free_port
 
 PG_ADMIN_URL = os.environ.get("LINGLI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -99,7 +98,7 @@ def test_settings(database_url: str, **overrides: object) -> Settings:
 @pytest.fixture(scope="session")
 async def server(database_url: str) -> AsyncIterator[RunningServer]:
     """The real app on a real socket, in the test's own event loop (so factories share its database)."""
-    from app import create_app
+    from server.app import create_app
 
     await apply_migrations(database_url)
     # A known port: the local file store signs URLs with the server's own address.

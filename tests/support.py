@@ -12,8 +12,8 @@ import httpx
 
 from auth.passwords import hash_password
 from auth.roles import Role
-from auth.service import start_session
 from auth.tokens import TokenIssuer
+from domain.people.accounts import start_session
 from domain.people.models import CareTag, Membership, Person, PersonTag, Residency, ResidencyKind
 from domain.space.models import Building, Community, Grid, House, Unit
 

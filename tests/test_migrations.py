@@ -9,7 +9,7 @@ from __future__ import annotations
 from tortoise import Tortoise, connections
 from tortoise.migrations.autodetector import MigrationAutodetector
 
-from db import MODEL_MODULES, tortoise_config
+from server.db import MODEL_MODULES, tortoise_config
 from tests.conftest import RunningServer
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from graphql import GraphQLInputObjectType, GraphQLObjectType
 
-from schema.export import sdl
-from schema.root import build_schema
+from resolvers.root import build_schema
+from server.schema_export import sdl
 
 COMMITTED = Path(__file__).resolve().parent.parent / "schema.graphql"
 

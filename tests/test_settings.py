@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from settings import Settings, SettingsError
+from server.settings import Settings, SettingsError
 
 STRONG = "k" * 48
 

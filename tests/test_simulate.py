@@ -6,7 +6,7 @@ import random
 
 from domain.alarms.models import Alarm
 from domain.devices.models import DeviceType, Reading
-from simulate import simulate
+from server.simulate import simulate
 from tests.api.test_devices import register
 from tests.conftest import RunningServer
 from tests.support import Api, World

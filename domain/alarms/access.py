@@ -9,12 +9,13 @@ from tortoise.queryset import QuerySet
 
 from auth.viewer import Viewer
 from domain.alarms.models import Alarm
+from domain.common.guards import require_person
 
 
 def readable_alarms(viewer: Viewer) -> QuerySet[Alarm]:
     """Community staff: all of their community's. Housekeepers and grid workers: their grids'.
     Residents: their own houses'."""
-    viewer.require_person()
+    require_person(viewer)
     if viewer.is_platform_admin:
         return Alarm.all()
     return Alarm.filter(

@@ -8,7 +8,6 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from domain.devices.models import Device
 from domain.space.models import Community, Grid, House
 
 
@@ -41,7 +40,7 @@ class Alarm(Model):
         "lingli.Community", related_name="alarms", on_delete=fields.RESTRICT
     )
     community_id: int
-    device: fields.ForeignKeyNullableRelation[Device] = fields.ForeignKeyField(
+    device: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
         "lingli.Device", related_name="alarms", null=True, on_delete=fields.RESTRICT
     )
     device_id: int | None
@@ -67,23 +66,3 @@ class Alarm(Model):
 
     class Meta:
         table = "alarm"
-
-
-class AlarmThreshold(Model):
-    """A community's own threshold for one metric of one device type, replacing the default rule:
-    fires at ``value >= above`` or ``value <= below``."""
-
-    id = fields.IntField(primary_key=True)
-    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
-        "lingli.Community", related_name="alarm_thresholds", on_delete=fields.CASCADE
-    )
-    community_id: int
-    device_type = fields.CharField(max_length=30)
-    metric = fields.CharField(max_length=30)
-    above = fields.FloatField(null=True)
-    below = fields.FloatField(null=True)
-    severity = fields.CharEnumField(Severity, max_length=15)
-
-    class Meta:
-        table = "alarm_threshold"
-        unique_together = (("community", "device_type", "metric"),)

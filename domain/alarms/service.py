@@ -8,15 +8,15 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from auth.roles import COMMUNITY_READERS
 from auth.viewer import Viewer
 from domain.alarms import access
 from domain.alarms.models import SEVERITY_RANK, Alarm, Severity
-from domain.errors import Conflict, Forbidden
-from domain.lookup import get_visible, given
-from domain.pagination import Page, paginate
+from domain.common.errors import Conflict, Forbidden
+from domain.common.guards import require_person
+from domain.common.pagination import Page, paginate
+from domain.common.rows import get_visible, given
 from realtime import topics
 from realtime.outbox import record, transaction
 
@@ -81,7 +81,7 @@ async def trigger(found: Trigger, *, at: datetime | None = None) -> Alarm:
             await record(topics.alarms(alarm.community_id), "ALARM_UPDATED", payload(alarm))
             return alarm
         try:
-            async with in_transaction():  # a savepoint
+            async with transaction():  # nested: a savepoint
                 alarm = await Alarm.create(
                     community_id=found.community_id,
                     device_id=found.device_id,
@@ -124,7 +124,7 @@ async def get_alarm(viewer: Viewer, alarm_id: int) -> Alarm:
 
 async def check_subscription(viewer: Viewer, community_id: int) -> None:
     """Staff watch a community's alarms (grid staff: their grids' share of it)."""
-    viewer.require_person()
+    require_person(viewer)
     if viewer.is_platform_admin or community_id in viewer.readable_community_ids:
         return
     if any(g.community_id == community_id and g.grid_id is not None for g in viewer.grants):

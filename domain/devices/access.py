@@ -6,13 +6,14 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from auth.viewer import Viewer
+from domain.common.guards import require_person
 from domain.devices.models import Device
 
 
 def readable_devices(viewer: Viewer) -> QuerySet[Device]:
     """Community staff: every device of their community. Housekeepers and grid workers: devices
     in their grids' houses. Residents: devices in their own houses."""
-    viewer.require_person()
+    require_person(viewer)
     if viewer.is_platform_admin:
         return Device.all()
     return Device.filter(

@@ -8,6 +8,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from domain.alarms.models import Severity
 from domain.space.models import Building, Community, House
 
 
@@ -83,3 +84,23 @@ class Reading(Model):
     class Meta:
         table = "reading"
         indexes = (("device_id", "recorded_at"),)
+
+
+class AlarmThreshold(Model):
+    """A community's own threshold for one metric of one device type, replacing the default rule:
+    fires at ``value >= above`` or ``value <= below``."""
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "lingli.Community", related_name="alarm_thresholds", on_delete=fields.CASCADE
+    )
+    community_id: int
+    device_type = fields.CharField(max_length=30)
+    metric = fields.CharField(max_length=30)
+    above = fields.FloatField(null=True)
+    below = fields.FloatField(null=True)
+    severity = fields.CharEnumField(Severity, max_length=15)
+
+    class Meta:
+        table = "alarm_threshold"
+        unique_together = (("community", "device_type", "metric"),)

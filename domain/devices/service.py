@@ -6,21 +6,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from auth.keys import key_hash, new_key
 from auth.roles import SPACE_MANAGERS
 from auth.viewer import Viewer
 from domain.alarms import service as alarm_service
 from domain.alarms.models import Alarm
+from domain.common.errors import Conflict, InvalidInput
+from domain.common.guards import require_role
+from domain.common.pagination import Page, paginate
+from domain.common.rows import get_visible, given, lock, only_known
+from domain.common.text import text
 from domain.devices import access
 from domain.devices.models import Device, DeviceType
-from domain.errors import Conflict, InvalidInput
-from domain.lookup import get_visible, given, lock, only_known
-from domain.pagination import Page, paginate
 from domain.space.models import Building, House
 from domain.space.service import get_community
-from domain.text import text
 from realtime.outbox import transaction
 
 KEY_PREFIX = "dk_"
@@ -69,7 +68,7 @@ async def register_device(
     heartbeat_seconds: int = 300,
 ) -> Registration:
     community = await get_community(viewer, community_id)
-    viewer.require_role(community.id, SPACE_MANAGERS, "Registering a device")
+    require_role(viewer, community.id, SPACE_MANAGERS, "Registering a device")
     device = Device(community_id=community.id, type=type, name=text(name, field="name", max_length=100))
     await _place(
         device, {"building_id": building_id, "house_id": house_id, "latitude": latitude, "longitude": longitude}
@@ -103,7 +102,7 @@ async def move_device(viewer: Viewer, device_id: int, changes: dict[str, Any]) -
 
 async def retire_device(viewer: Viewer, device_id: int) -> Device:
     """Out of service: its key stops working, its history stays."""
-    async with in_transaction():
+    async with transaction():
         device = await _managed(viewer, device_id, "Retiring a device")
         if device.retired_at is not None:
             raise Conflict("This device is retired already", field="id")
@@ -115,7 +114,7 @@ async def retire_device(viewer: Viewer, device_id: int) -> Device:
 
 async def rotate_key(viewer: Viewer, device_id: int) -> Registration:
     """A new key; the old one stops working at once."""
-    async with in_transaction():
+    async with transaction():
         device = await _managed(viewer, device_id, "Rotating a device key")
         if device.retired_at is not None:
             raise Conflict("A retired device has no key", field="id")
@@ -127,7 +126,7 @@ async def rotate_key(viewer: Viewer, device_id: int) -> Registration:
 
 async def _managed(viewer: Viewer, device_id: int, action: str) -> Device:
     device = await get_device(viewer, device_id)
-    viewer.require_role(device.community_id, SPACE_MANAGERS, action)
+    require_role(viewer, device.community_id, SPACE_MANAGERS, action)
     await lock(Device, device.id)
     return await Device.get(id=device.id)
 

@@ -6,16 +6,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from domain.alarms import care
 from domain.alarms import service as alarm_service
-from domain.alarms.models import AlarmThreshold
-from domain.alarms.rules import rules_for
-from domain.devices import heartbeat
+from domain.common.errors import InvalidInput, Unauthenticated
+from domain.common.rows import lock
+from domain.devices import care, heartbeat
 from domain.devices.metrics import METRICS
-from domain.devices.models import Device, Reading
+from domain.devices.models import AlarmThreshold, Device, Reading
+from domain.devices.rules import rules_for
 from domain.devices.service import device_key_hash
-from domain.errors import InvalidInput, Unauthenticated
-from domain.lookup import lock
 from domain.space.models import House
 from realtime.outbox import transaction
 

@@ -9,12 +9,13 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from auth.viewer import Viewer
+from domain.common.guards import require_person
 from domain.events.models import Event
 from domain.events.workflow import STAFF
 
 
 def readable_events(viewer: Viewer) -> QuerySet[Event]:
-    person = viewer.require_person()
+    person = require_person(viewer)
     if viewer.is_platform_admin:
         return Event.all()
     return Event.filter(

@@ -13,9 +13,12 @@ from auth.roles import GRID_ROLES, Role
 from auth.viewer import Viewer
 from domain.alarms.access import readable_alarms
 from domain.alarms.models import Alarm, Severity
-from domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from domain.common.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from domain.common.guards import require_person, require_role
+from domain.common.pagination import Page, paginate
+from domain.common.rows import get_visible, given
+from domain.common.text import text
 from domain.events import access, deadlines
-from domain.events.changes import OVERDUE_ALARM, payload, write_assignment, write_entry
 from domain.events.models import (
     Category,
     Event,
@@ -24,15 +27,13 @@ from domain.events.models import (
     Source,
     Status,
 )
+from domain.events.timeline import OVERDUE_ALARM, payload, write_assignment, write_entry
 from domain.events.workflow import DISPATCHERS, STAFF, Action
 from domain.files import service as files
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
-from domain.lookup import get_visible, given
-from domain.pagination import Page, paginate
 from domain.people.models import Membership, Person
 from domain.space.models import Building, House
-from domain.text import text
 from realtime import topics
 from realtime.outbox import record, transaction
 
@@ -96,7 +97,7 @@ async def list_events(
         )
     )
     if mine:
-        person = viewer.require_person()
+        person = require_person(viewer)
         qs = qs.filter(Q(assignee_id=person) | Q(reporter_id=person))
     if overdue is not None:
         qs = qs.filter(overdue_at__isnull=not overdue)
@@ -104,7 +105,7 @@ async def list_events(
 
 
 async def check_subscription(viewer: Viewer, community_id: int) -> None:
-    viewer.require_person()
+    require_person(viewer)
     if not (viewer.is_platform_admin or community_id in viewer.member_community_ids):
         raise Forbidden("Watching events is for the community's people", field="communityId")
 
@@ -114,7 +115,7 @@ async def check_subscription(viewer: Viewer, community_id: int) -> None:
 
 async def report(viewer: Viewer, storage: Storage, new: NewEvent, place: Place) -> Event:
     """A resident, a grid worker or the centre reports something that needs doing."""
-    person_id = viewer.require_person()
+    person_id = require_person(viewer)
     source = _source_for(viewer, place.community_id, new.source)
     place = await _checked_place(viewer, place)
     attached = await files.uploaded(viewer, storage, new.photos, field="photos")
@@ -163,7 +164,7 @@ async def from_alarm(
     priority: Priority | None = None,
 ) -> Event:
     """Turn an alarm into an event in one step: same place, linked (event.alarmId)."""
-    person_id = viewer.require_person()
+    person_id = require_person(viewer)
     alarm = await get_visible(readable_alarms(viewer), alarm_id, what="alarm", field="alarmId")
     if not (viewer.has_role(alarm.community_id, DISPATCHERS) or alarm.grid_id in viewer.grid_ids):
         raise Forbidden("Turning an alarm into an event is for the staff responsible for it", field="alarmId")
@@ -193,7 +194,7 @@ async def from_alarm(
 
 async def register_integration(viewer: Viewer, community_id: int, name: str) -> tuple[Integration, str]:
     """A key for an outside system (shown once)."""
-    viewer.require_role(community_id, {Role.OPERATOR}, "Registering an integration")
+    require_role(viewer, community_id, {Role.OPERATOR}, "Registering an integration")
     key = new_key(INTEGRATION_KEY_PREFIX)
     integration = await Integration.create(
         community_id=community_id,

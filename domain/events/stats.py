@@ -10,7 +10,8 @@ from tortoise.functions import Avg, Count
 from tortoise.queryset import QuerySet
 
 from auth.viewer import Viewer
-from domain.errors import InvalidInput
+from domain.common.errors import InvalidInput
+from domain.common.guards import require_role
 from domain.events.models import FINISHED, Event
 from domain.events.workflow import DISPATCHERS
 
@@ -37,7 +38,7 @@ async def event_stats(
 ) -> EventStats:
     """Events reported in [since, until) in one community; `overdue` counts open events past
     their deadline now."""
-    viewer.require_role(community_id, DISPATCHERS, "Event statistics")
+    require_role(viewer, community_id, DISPATCHERS, "Event statistics")
     for name, bound in (("since", since), ("until", until)):
         if bound is not None and not EARLIEST <= bound <= LATEST:
             raise InvalidInput(f"{name} is between {EARLIEST:%Y} and {LATEST:%Y}", field=name)

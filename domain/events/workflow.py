@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from auth.roles import GRID_ROLES, Role
 from auth.viewer import Viewer
-from domain.errors import Conflict, Forbidden
+from domain.common.errors import Conflict, Forbidden
 from domain.events.models import Event, Status
 
 # Who dispatches a community's events: assign, reassign, reject, escalate.

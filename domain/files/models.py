@@ -7,7 +7,6 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
-from domain.events.models import Event, EventEntry
 from domain.people.models import Person
 
 
@@ -28,11 +27,11 @@ class StoredFile(Model):
         "lingli.Person", related_name="files", on_delete=fields.RESTRICT
     )
     uploader_id: int
-    event: fields.ForeignKeyNullableRelation[Event] = fields.ForeignKeyField(
+    event: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
         "lingli.Event", related_name="files", null=True, on_delete=fields.CASCADE
     )
     event_id: int | None
-    entry: fields.ForeignKeyNullableRelation[EventEntry] = fields.ForeignKeyField(
+    entry: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
         "lingli.EventEntry", related_name="files", null=True, on_delete=fields.CASCADE
     )
     entry_id: int | None

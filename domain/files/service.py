@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from auth.viewer import Viewer
-from domain.errors import Conflict, InvalidInput
+from domain.common.errors import Conflict, InvalidInput
+from domain.common.guards import require_person
 from domain.files.models import FileKind, StoredFile
 from domain.files.storage import Storage, UploadSlot, validate_key
 
@@ -42,7 +43,7 @@ RULES: dict[FileKind, KindRules] = {
 async def request_upload(
     viewer: Viewer, storage: Storage, *, kind: FileKind, content_type: str, size: int
 ) -> tuple[StoredFile, UploadSlot]:
-    person = viewer.require_person()
+    person = require_person(viewer)
     rules = RULES[kind]
     if content_type not in rules.content_types:
         allowed = ", ".join(sorted(rules.content_types))
@@ -69,7 +70,7 @@ async def uploaded(viewer: Viewer, storage: Storage, keys: list[str], *, field: 
     """The files behind these keys, checked: the viewer's own slots, not attached yet, and in
     storage with the size and type that were promised. Call before the transaction that
     attaches them (storage is a network call)."""
-    person = viewer.require_person()
+    person = require_person(viewer)
     if len(keys) > MAX_FILES_PER_ENTRY:
         raise InvalidInput(f"At most {MAX_FILES_PER_ENTRY} files at a time", field=field)
     if len(set(keys)) != len(keys):

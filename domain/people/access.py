@@ -10,6 +10,7 @@ from tortoise.queryset import QuerySet
 
 from auth.roles import ID_NUMBER_READERS, Role
 from auth.viewer import Viewer
+from domain.common.guards import require_person
 from domain.people.models import Membership, Person, Residency
 from domain.space.access import staff_houses
 from domain.space.models import House
@@ -17,7 +18,7 @@ from domain.space.models import House
 
 def readable_residencies(viewer: Viewer) -> QuerySet[Residency]:
     """A resident sees who lives in their house now; staff also see who lived there before."""
-    viewer.require_person()
+    require_person(viewer)
     if viewer.is_platform_admin:
         return Residency.all()
     return Residency.filter(
@@ -27,7 +28,7 @@ def readable_residencies(viewer: Viewer) -> QuerySet[Residency]:
 
 
 def readable_memberships(viewer: Viewer) -> QuerySet[Membership]:
-    viewer.require_person()
+    require_person(viewer)
     if viewer.is_platform_admin:
         return Membership.all()
     return Membership.filter(
@@ -36,7 +37,7 @@ def readable_memberships(viewer: Viewer) -> QuerySet[Membership]:
 
 
 def readable_persons(viewer: Viewer) -> QuerySet[Person]:
-    viewer.require_person()
+    require_person(viewer)
     if viewer.is_platform_admin:
         return Person.all()
     return Person.filter(

@@ -7,21 +7,22 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tortoise.expressions import Q, Subquery
-from tortoise.transactions import in_transaction
 
 from auth.passwords import hash_password
 from auth.roles import GRID_ROLES, PEOPLE_MANAGERS, SPACE_MANAGERS, Role
 from auth.tokens import new_one_time_code
 from auth.viewer import Viewer
-from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from domain.lookup import create_or_conflict, get_visible, given, lock, only_known, save_or_conflict
-from domain.pagination import Page, paginate
+from domain.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from domain.common.guards import require_person, require_platform_admin, require_role
+from domain.common.pagination import Page, paginate
+from domain.common.rows import create_or_conflict, get_visible, given, lock, only_known, save_or_conflict
 from domain.people import access, validation
-from domain.people.lookups import spend_phone_lookup
 from domain.people.models import CareTag, Membership, Person, PersonTag, Residency, ResidencyKind
+from domain.people.phone_budget import spend_phone_lookup
 from domain.space.access import readable_houses
 from domain.space.models import Grid, House
 from domain.space.service import get_community
+from realtime.outbox import transaction
 
 ACTIVATION_CODE_TTL = timedelta(days=7)
 
@@ -30,7 +31,7 @@ ACTIVATION_CODE_TTL = timedelta(days=7)
 
 
 async def get_person(viewer: Viewer, person_id: int) -> Person:
-    viewer.require_person()
+    require_person(viewer)
     return await get_visible(access.readable_persons(viewer), person_id, what="person", field="id")
 
 
@@ -48,7 +49,7 @@ async def list_residents(
 ) -> Page[Residency]:
     """Residencies the viewer may read. ``moved_out``: False = current residents (the default),
     True = past ones only, None = both."""
-    viewer.require_person()
+    require_person(viewer)
     qs = access.readable_residencies(viewer).filter(
         **given(community_id=community_id, house_id=house_id, house__building_id=building_id, house__grid_id=grid_id)
     )
@@ -66,7 +67,7 @@ async def list_residents(
 async def list_memberships(
     viewer: Viewer, *, community_id: int | None, first: int | None, after: str | None
 ) -> Page[Membership]:
-    viewer.require_person()
+    require_person(viewer)
     qs = access.readable_memberships(viewer).filter(**given(community_id=community_id))
     return await paginate(qs, first=first, after=after)
 
@@ -98,12 +99,12 @@ async def create_person(
     All or nothing: if the residency or the role is refused, the person is not created either.
     """
     community = await get_community(viewer, community_id)
-    viewer.require_role(community.id, PEOPLE_MANAGERS, "Registering a person")
+    require_role(viewer, community.id, PEOPLE_MANAGERS, "Registering a person")
     if (residency is None) == (staff_role is None):
         raise InvalidInput("Give a residency for a resident, or a staffRole for staff: exactly one", field="residency")
     phone = validation.phone(phone)
     await spend_phone_lookup(viewer)  # the answer says whether the phone is registered
-    async with in_transaction():
+    async with transaction():
         # Everything else is checked before the phone: an error about the house or the role
         # must not tell whether a phone number is registered.
         if staff_role is not None:
@@ -134,7 +135,7 @@ async def create_person(
 async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any]) -> Person:
     """Staff who manage the person (see _manages_person) change anything; a person changes their own name."""
     only_known(changes, {"name", "phone", "id_number", "tags"})
-    async with in_transaction():
+    async with transaction():
         person = await get_person(viewer, person_id)
         await lock(Person, person.id)  # tags are replaced as a set
         is_self = person.id == viewer.person_id
@@ -185,7 +186,7 @@ async def _set_tags(person: Person, tags: list[CareTag]) -> None:
 
 async def issue_activation_code(viewer: Viewer, person_id: int) -> str:
     """A one-time code the office hands to a registered person so they can claim their account."""
-    async with in_transaction():
+    async with transaction():
         person = await get_person(viewer, person_id)
         if not await _manages_person(viewer, person.id):
             raise Forbidden(
@@ -196,7 +197,7 @@ async def issue_activation_code(viewer: Viewer, person_id: int) -> str:
             raise Conflict("This person has an account already", field="personId")
         code = new_one_time_code()
         # Hashed like a password: a stolen database must not give away codes still valid.
-        person.activation_code_hash = hash_password(code, field="code")
+        person.activation_code_hash = hash_password(code)
         person.activation_expires_at = datetime.now(UTC) + ACTIVATION_CODE_TTL
         person.activation_attempts = 0
         await person.save(update_fields=["activation_code_hash", "activation_expires_at", "activation_attempts"])
@@ -212,9 +213,9 @@ async def create_residency(
     """Move a known person into a house, found by id (if visible) or by phone."""
     if phone is not None:
         await spend_phone_lookup(viewer)
-    async with in_transaction():
+    async with transaction():
         house = await get_visible(readable_houses(viewer), residency.house_id, what="house", field="houseId")
-        viewer.require_role(house.community_id, PEOPLE_MANAGERS, "Moving a person in")
+        require_role(viewer, house.community_id, PEOPLE_MANAGERS, "Moving a person in")
         person = await _person_by_id_or_phone(viewer, person_id, phone)
         return await _move_in(viewer, person, residency, community_id=house.community_id)
 
@@ -235,7 +236,7 @@ async def _move_in_target(viewer: Viewer, new: NewResidency, *, community_id: in
     house = await House.get_or_none(id=new.house_id, community_id=community_id)
     if house is None or not await readable_houses(viewer).filter(id=new.house_id).exists():
         raise NotFound("No such house in this community", field="houseId")
-    viewer.require_role(house.community_id, PEOPLE_MANAGERS, "Moving a person in")
+    require_role(viewer, house.community_id, PEOPLE_MANAGERS, "Moving a person in")
     _check_moved_in(new.moved_in)
     return house
 
@@ -263,7 +264,7 @@ async def _managed_residency(viewer: Viewer, residency_id: int, action: str) -> 
     visible = await get_visible(
         access.readable_residencies(viewer), residency_id, what="residency", field="residencyId"
     )
-    viewer.require_role(visible.community_id, PEOPLE_MANAGERS, action)
+    require_role(viewer, visible.community_id, PEOPLE_MANAGERS, action)
     # Every residency write locks its person: twin move-outs, or a move-out racing a move-in,
     # run one after the other on fresh rows.
     await lock(Person, visible.person_id)
@@ -272,7 +273,7 @@ async def _managed_residency(viewer: Viewer, residency_id: int, action: str) -> 
 
 async def end_residency(viewer: Viewer, residency_id: int, *, moved_out: date) -> Residency:
     """Move a person out. The residency stays, with its dates, as history."""
-    async with in_transaction():
+    async with transaction():
         residency = await _managed_residency(viewer, residency_id, "Moving a person out")
         if residency.moved_out is not None:
             raise Conflict("This person has moved out already", field="residencyId")
@@ -295,7 +296,7 @@ async def end_residency(viewer: Viewer, residency_id: int, *, moved_out: date) -
 
 async def update_residency(viewer: Viewer, residency_id: int, changes: dict[str, Any]) -> Residency:
     only_known(changes, {"kind", "moved_in"})
-    async with in_transaction():
+    async with transaction():
         residency = await _managed_residency(viewer, residency_id, "Changing a residency")
         if "kind" in changes:
             residency.kind = ResidencyKind(changes["kind"])
@@ -325,7 +326,7 @@ async def grant_membership(
     this phone (a new colleague gives theirs): an id alone must not reach into strangers."""
     if phone is not None:
         await spend_phone_lookup(viewer)
-    async with in_transaction():
+    async with transaction():
         await _check_grant(viewer, role=role, community_id=community_id, grid_id=grid_id)
         person = await _person_by_id_or_phone(viewer, person_id, phone)
         return await _grant(person, role=role, community_id=community_id, grid_id=grid_id)
@@ -337,14 +338,14 @@ async def _check_grant(viewer: Viewer, *, role: Role, community_id: int | None, 
     if role is Role.RESIDENT:
         raise InvalidInput("RESIDENT comes from living in a house: add a residency instead", field="role")
     if role is Role.PLATFORM_ADMIN:
-        viewer.require_platform_admin("Granting PLATFORM_ADMIN")
+        require_platform_admin(viewer, "Granting PLATFORM_ADMIN")
         if community_id is not None or grid_id is not None:
             raise InvalidInput("PLATFORM_ADMIN spans every community: give no communityId", field="communityId")
         return
     if community_id is None:
         raise InvalidInput(f"{role.value} needs a communityId", field="communityId")
     community = await get_community(viewer, community_id)
-    viewer.require_role(community.id, SPACE_MANAGERS, "Granting a role")
+    require_role(viewer, community.id, SPACE_MANAGERS, "Granting a role")
     if role in GRID_ROLES:
         if grid_id is None:
             raise InvalidInput(f"{role.value} needs the grid they are responsible for", field="gridId")
@@ -372,18 +373,18 @@ async def _grant(person: Person, *, role: Role, community_id: int | None, grid_i
 
 
 async def revoke_membership(viewer: Viewer, membership_id: int) -> Membership:
-    async with in_transaction():
+    async with transaction():
         membership = await get_visible(
             access.readable_memberships(viewer), membership_id, what="membership", field="membershipId"
         )
         if membership.community_id is None:
-            viewer.require_platform_admin("Revoking PLATFORM_ADMIN")
+            require_platform_admin(viewer, "Revoking PLATFORM_ADMIN")
             # Lock every admin row: two admins revoking each other must not leave none.
             await Membership.filter(role=Role.PLATFORM_ADMIN).select_for_update()
             others = Membership.filter(Q(role=Role.PLATFORM_ADMIN) & ~Q(id=membership.id))
             if not await others.exists():
                 raise Conflict("This is the last platform admin: grant another first", field="membershipId")
         else:
-            viewer.require_role(membership.community_id, SPACE_MANAGERS, "Revoking a role")
+            require_role(viewer, membership.community_id, SPACE_MANAGERS, "Revoking a role")
         await membership.delete()
         return membership

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from domain.errors import InvalidInput
-from domain.text import text
+from domain.common.errors import InvalidInput
+from domain.common.text import text
 
 _PHONE = re.compile(r"^\+?\d{6,15}$")
 _ID_NUMBER = re.compile(r"^[0-9A-Za-z]{6,32}$")
+MIN_PASSWORD_LENGTH = 8
 
 
 def phone(value: str, field: str = "phone") -> str:
@@ -16,6 +17,16 @@ def phone(value: str, field: str = "phone") -> str:
     if not _PHONE.match(cleaned):
         raise InvalidInput("A phone number is 6 to 15 digits, optionally with a leading +", field=field)
     return cleaned
+
+
+def password(value: str, field: str = "password") -> str:
+    if len(value) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"The password needs at least {MIN_PASSWORD_LENGTH} characters", field=field)
+    try:
+        value.encode()
+    except UnicodeEncodeError:  # a lone surrogate (possible in JSON) is no text anybody typed
+        raise InvalidInput("The text is not valid Unicode", field=field) from None
+    return value
 
 
 def name(value: str, field: str = "name") -> str:

@@ -6,11 +6,12 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from auth.viewer import Viewer
+from domain.common.guards import require_person
 from domain.space.models import Building, Community, Grid, House, Unit
 
 
 def readable_communities(viewer: Viewer) -> QuerySet[Community]:
-    viewer.require_person()
+    require_person(viewer)
     if viewer.is_platform_admin:
         return Community.all()
     return Community.filter(id__in=sorted(viewer.member_community_ids))
@@ -19,7 +20,7 @@ def readable_communities(viewer: Viewer) -> QuerySet[Community]:
 def readable_houses(viewer: Viewer) -> QuerySet[House]:
     """Whole communities for operators and property staff, their grids for housekeepers
     and grid workers, the houses they live in for residents."""
-    viewer.require_person()
+    require_person(viewer)
     if viewer.is_platform_admin:
         return House.all()
     return House.filter(Q(id__in=sorted(viewer.house_ids)) | staff_houses(viewer))
@@ -31,7 +32,7 @@ def staff_houses(viewer: Viewer) -> Q:
 
 
 def readable_buildings(viewer: Viewer) -> QuerySet[Building]:
-    viewer.require_person()
+    require_person(viewer)
     if viewer.is_platform_admin:
         return Building.all()
     return Building.filter(
@@ -41,7 +42,7 @@ def readable_buildings(viewer: Viewer) -> QuerySet[Building]:
 
 
 def readable_units(viewer: Viewer) -> QuerySet[Unit]:
-    viewer.require_person()
+    require_person(viewer)
     if viewer.is_platform_admin:
         return Unit.all()
     return Unit.filter(
@@ -52,7 +53,7 @@ def readable_units(viewer: Viewer) -> QuerySet[Unit]:
 
 def readable_grids(viewer: Viewer) -> QuerySet[Grid]:
     """Staff see their grids, residents the grid of their own house (to find their housekeeper)."""
-    viewer.require_person()
+    require_person(viewer)
     if viewer.is_platform_admin:
         return Grid.all()
     return Grid.filter(

@@ -6,16 +6,16 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from auth.roles import SPACE_MANAGERS
 from auth.viewer import Viewer
-from domain.errors import Conflict, InvalidInput
-from domain.lookup import get_visible, given, lock, only_known, save_or_conflict
-from domain.pagination import Page, paginate
+from domain.common.errors import Conflict, InvalidInput
+from domain.common.guards import require_platform_admin, require_role
+from domain.common.pagination import Page, paginate
+from domain.common.rows import get_visible, given, lock, only_known, save_or_conflict
+from domain.common.text import text
 from domain.space import access
 from domain.space.models import Building, Community, Grid, House, Unit
-from domain.text import text
+from realtime.outbox import transaction
 
 _CODE = re.compile(r"^[A-Z0-9_-]{2,40}$")
 
@@ -82,7 +82,7 @@ async def get_grid(viewer: Viewer, grid_id: int) -> Grid:
 
 
 async def create_community(viewer: Viewer, *, name: str, code: str, address: str = "") -> Community:
-    viewer.require_platform_admin("Creating a community")
+    require_platform_admin(viewer, "Creating a community")
     code = code.strip().upper()
     if not _CODE.match(code):
         raise InvalidInput("A community code is 2 to 40 letters, digits, '-' or '_'", field="code")
@@ -104,7 +104,7 @@ async def update_community(viewer: Viewer, community_id: int, changes: dict[str,
 
 async def _managed_community(viewer: Viewer, community_id: int, action: str) -> Community:
     community = await get_community(viewer, community_id)
-    viewer.require_role(community.id, SPACE_MANAGERS, action)
+    require_role(viewer, community.id, SPACE_MANAGERS, action)
     return community
 
 
@@ -124,7 +124,7 @@ def _floors(floors: int | None) -> int | None:
 async def update_building(viewer: Viewer, building_id: int, changes: dict[str, Any]) -> Building:
     only_known(changes, {"name", "floors"})
     building = await get_building(viewer, building_id)
-    viewer.require_role(building.community_id, SPACE_MANAGERS, "Changing a building")
+    require_role(viewer, building.community_id, SPACE_MANAGERS, "Changing a building")
     if "name" in changes:
         building.name = _label(changes["name"], "name")
     if "floors" in changes:
@@ -135,7 +135,7 @@ async def update_building(viewer: Viewer, building_id: int, changes: dict[str, A
 
 async def create_unit(viewer: Viewer, *, building_id: int, name: str) -> Unit:
     building = await get_building(viewer, building_id)
-    viewer.require_role(building.community_id, SPACE_MANAGERS, "Adding a unit")
+    require_role(viewer, building.community_id, SPACE_MANAGERS, "Adding a unit")
     unit = Unit(community_id=building.community_id, building_id=building.id, name=_label(name, "name"))
     await save_or_conflict(unit, f"Unit {unit.name} exists already in this building", field="name")
     return unit
@@ -151,7 +151,7 @@ async def create_grid(viewer: Viewer, *, community_id: int, name: str) -> Grid:
 async def update_grid(viewer: Viewer, grid_id: int, changes: dict[str, Any]) -> Grid:
     only_known(changes, {"name"})
     grid = await get_grid(viewer, grid_id)
-    viewer.require_role(grid.community_id, SPACE_MANAGERS, "Changing a grid")
+    require_role(viewer, grid.community_id, SPACE_MANAGERS, "Changing a grid")
     if "name" in changes:
         grid.name = _label(changes["name"], "name")
     await save_or_conflict(grid, "Another grid has this name", field="name", update_fields=list(changes))
@@ -168,9 +168,9 @@ async def create_house(
     floor: int | None = None,
     area_m2: Decimal | None = None,
 ) -> House:
-    async with in_transaction():
+    async with transaction():
         building = await get_building(viewer, building_id)
-        viewer.require_role(building.community_id, SPACE_MANAGERS, "Adding a house")
+        require_role(viewer, building.community_id, SPACE_MANAGERS, "Adding a house")
         await lock(Building, building.id)  # house numbers are unique per building and unit
         house = House(community_id=building.community_id, building_id=building.id, number=_label(number, "number", 20))
         await _apply_house_changes(house, {"unit_id": unit_id, "grid_id": grid_id, "floor": floor, "area_m2": area_m2})
@@ -187,9 +187,9 @@ def _duplicate_house(house: House) -> Conflict:
 
 async def update_house(viewer: Viewer, house_id: int, changes: dict[str, Any]) -> House:
     only_known(changes, {"number", "unit_id", "grid_id", "floor", "area_m2"})
-    async with in_transaction():
+    async with transaction():
         visible = await get_house(viewer, house_id)
-        viewer.require_role(visible.community_id, SPACE_MANAGERS, "Changing a house")
+        require_role(viewer, visible.community_id, SPACE_MANAGERS, "Changing a house")
         await lock(Building, visible.building_id)
         house = await House.get(id=visible.id)  # read again under the lock: a concurrent edit may have landed
         if "number" in changes:

@@ -10,9 +10,8 @@ from typing import Any
 import jwt
 import pytest
 
-from auth.models import AuthSession, RefreshToken
 from auth.passwords import verify_password
-from domain.people.models import Person
+from domain.people.models import AuthSession, Person, RefreshToken
 from tests.conftest import TEST_SECRET, RunningServer
 from tests.support import PASSWORD, Api, World, data, error, make_resident, new_phone
 
@@ -327,7 +326,7 @@ async def test_login_accepts_the_phone_written_as_it_was_registered(api: Api) ->
 async def test_browser_apps_on_allowed_origins_pass_cors(database_url: str) -> None:
     import httpx
 
-    from app import create_app
+    from server.app import create_app
     from tests.conftest import test_settings
 
     app = create_app(test_settings(database_url, allowed_origins=("https://ioc.example",)))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain.alarms.care import check_elderly_alone
 from domain.alarms.models import Alarm
+from domain.devices.care import check_elderly_alone
 from domain.people.models import CareTag, PersonTag
 from tests.api.test_devices import ALARMS, REPORT, register
 from tests.support import Api, World, data

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from auth.roles import Role
-from auth.service import start_session
+from domain.people.accounts import start_session
 from domain.people.models import Membership, Person, Residency
 from domain.space.models import House
 from tests.conftest import RunningServer

@@ -14,14 +14,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from auth.service import load_viewer
-from domain.errors import InvalidInput
+from domain.common.errors import InvalidInput
 from domain.events import service as events
 from domain.events.models import Category, Event
 from domain.files import service as files
 from domain.files.models import FileKind, StoredFile
 from domain.files.s3_store import S3Storage
-from domain.files.storage import make_storage
+from domain.files.stores import make_storage
+from domain.people.accounts import load_viewer
 from tests.support import World
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8

@@ -20,8 +20,9 @@ from starlette.applications import Starlette
 
 from domain.files.local_store import LocalStorage, UploadTooLarge
 from domain.files.s3_store import S3Storage
-from domain.files.storage import StoredObject, make_storage
-from files_http import file_routes
+from domain.files.storage import StoredObject
+from domain.files.stores import make_storage
+from server.files_http import file_routes
 from tests.support import free_port
 
 SECRET = b"file-url-secret-" + b"y" * 32

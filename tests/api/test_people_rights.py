@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from auth.roles import Role
-from domain.people.lookups import LIMIT
 from domain.people.models import Membership, Person, PhoneLookup, Residency
+from domain.people.phone_budget import LIMIT
 from tests.support import Api, World, data, error, make_person, make_resident
 
 PERSON = "query P($id: ID!) { person(id: $id) { id name phone idNumber tags } }"

@@ -10,9 +10,9 @@ import pytest
 from gql import GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 
-from domain.alarms.care import check_elderly_alone
 from domain.alarms.models import Alarm
 from domain.devices import telemetry
+from domain.devices.care import check_elderly_alone
 from domain.devices.heartbeat import mark_silent_devices
 from domain.devices.models import Device
 from realtime.models import OutboxEvent

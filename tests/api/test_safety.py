@@ -9,13 +9,13 @@ import httpx
 import pytest
 import strawberry
 
-from app import create_app
 from auth.tokens import TokenIssuer
-from domain.errors import NotFound
+from domain.common.errors import NotFound
 from resolvers.context import Context
+from resolvers.root import build_schema
 from schema.extensions import MaskUnexpectedErrors
-from schema.root import build_schema
-from settings import Secret, Settings
+from server.app import create_app
+from server.settings import Secret, Settings
 from tests.conftest import RunningServer
 from tests.support import Api, World, data, error
 

@@ -15,8 +15,8 @@ from gql.transport.websockets import WebsocketsTransport
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from auth.service import start_session
 from auth.tokens import TokenIssuer
+from domain.people.accounts import start_session
 from domain.people.models import Membership
 from tests.conftest import TEST_SECRET, RunningServer
 from tests.support import World, token_for

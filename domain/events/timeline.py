@@ -1,0 +1,149 @@
+"""How an event changes: the row, its timeline entry and its live message, in the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from domain.alarms import service as alarm_service
+from domain.alarms.models import Alarm, Severity
+from domain.common.rows import lock
+from domain.events import deadlines
+from domain.events.models import (
+    FINISHED,
+    Event,
+    EventEntry,
+    Status,
+)
+from domain.events.workflow import Action
+from domain.files import service as files
+from domain.files.models import StoredFile
+from domain.people.models import Person
+from realtime import topics
+from realtime.outbox import record
+
+OVERDUE_ALARM = "EVENT_OVERDUE"
+
+
+def payload(event: Event) -> dict[str, Any]:
+    """An event as every live message carries it (and as the API shows it)."""
+    return {
+        "id": event.id,
+        "community_id": event.community_id,
+        "building_id": event.building_id,
+        "house_id": event.house_id,
+        "grid_id": event.grid_id,
+        "latitude": event.latitude,
+        "longitude": event.longitude,
+        "category": event.category.value,
+        "priority": event.priority.value,
+        "source": event.source.value,
+        "status": event.status.value,
+        "description": event.description,
+        "reporter_id": event.reporter_id,
+        "reporter_name": event.reporter_name,
+        "contact": event.contact,
+        "assignee_id": event.assignee_id,
+        "assignee_name": event.assignee_name,
+        "alarm_id": event.alarm_id,
+        "external_ref": event.external_ref,
+        "reported_at": event.reported_at.isoformat(),
+        "deadline_at": event.deadline_at.isoformat(),
+        "overdue": event.overdue_at is not None,
+        "resolved_at": event.resolved_at.isoformat() if event.resolved_at else None,
+        "closed_at": event.closed_at.isoformat() if event.closed_at else None,
+        "rating": event.rating,
+        "rating_comment": event.rating_comment,
+    }
+
+
+async def locked(event_id: int) -> Event:
+    await lock(Event, event_id)
+    return await Event.get(id=event_id)
+
+
+async def write_assignment(event: Event, assignee: Person, *, actor: Person | None, note: str, at: datetime) -> Event:
+    previous = event.status
+    event.assignee_id, event.assignee_name, event.status = assignee.id, assignee.name, Status.ASSIGNED
+    await event.save(update_fields=["assignee_id", "assignee_name", "status", "updated_at"])
+    await write_entry(event, Action.ASSIGN, previous, actor=actor, at=at, note=note or f"To {assignee.name}")
+    await record(topics.events(event.community_id), "EVENT_ASSIGNED", payload(event))
+    return event
+
+
+async def move(
+    event: Event,
+    action: Action,
+    target: Status,
+    *,
+    actor: Person | None,
+    note: str,
+    photos: list[StoredFile],
+    score: int | None = None,
+) -> Event:
+    now = datetime.now(UTC)
+    previous = event.status
+    event.status = target
+    moved = target is not previous  # a comment leaves the event where it is
+    if moved and (target is Status.RESOLVED or (target is Status.CLOSED and action is not Action.RATE)):
+        event.resolved_at = now
+        event.resolve_seconds = int((now - event.reported_at).total_seconds())
+    if moved and target is Status.CLOSED:
+        event.closed_at = now
+    if moved and target is Status.REOPENED:
+        # To be done again: a fresh deadline, not the one that may have passed meanwhile.
+        event.resolved_at, event.resolve_seconds, event.overdue_at = None, None, None
+        event.deadline_at = await deadlines.deadline(event.community_id, event.category, now)
+    await event.save()
+    if moved and (target in FINISHED or target is Status.REOPENED):
+        await clear_overdue_alarm(event)
+    entry = await write_entry(event, action, previous, actor=actor, at=now, note=note, score=score)
+    if photos:
+        await files.attach(photos, event_id=event.id, entry_id=entry.id, field="photos")
+    kind = f"EVENT_{target.value}" if moved else f"EVENT_{action.value}ED"
+    await record(topics.events(event.community_id), kind, payload(event))
+    return event
+
+
+async def clear_overdue_alarm(event: Event) -> None:
+    key = overdue_trigger(event).active_key
+    alarm = await Alarm.get_or_none(active_key=key)
+    if alarm is not None:
+        await alarm_service.clear_automatically(alarm)
+
+
+def overdue_trigger(event: Event) -> alarm_service.Trigger:
+    return alarm_service.Trigger(
+        community_id=event.community_id,
+        type=OVERDUE_ALARM,
+        severity=Severity.MAJOR,
+        # No house: the alarm is for staff, and the household may not see the event.
+        grid_id=event.grid_id,
+        event_id=event.id,
+        details={"event_id": event.id, "category": event.category.value},
+    )
+
+
+async def write_entry(
+    event: Event,
+    action: Action,
+    previous: Status | None,
+    *,
+    actor: Person | None,
+    at: datetime,
+    note: str = "",
+    actor_name: str | None = None,
+    score: int | None = None,
+) -> EventEntry:
+    return await EventEntry.create(
+        event_id=event.id,
+        action=action.value,
+        from_status=previous,
+        to_status=event.status,
+        actor_id=actor.id if actor else None,
+        actor_name=actor_name if actor_name is not None else (actor.name if actor else "Lingli"),
+        assignee_id=event.assignee_id,
+        note=note,
+        score=score,
+        at=at,
+    )

@@ -1,0 +1,33 @@
+"""Upload slots: where a client PUTs a file before attaching it by its key."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from domain.files import service as files
+from domain.files.models import FileKind
+from domain.files.models import FileKind as FileKindValue
+from resolvers.context import Context
+from schema.files import UploadSlot
+
+
+async def request_upload(info: Info[Context, None], kind: FileKind, content_type: str, size: int) -> UploadSlot:
+    stored, slot = await files.request_upload(
+        info.context.viewer(), info.context.storage, kind=FileKindValue(kind), content_type=content_type, size=size
+    )
+    return UploadSlot(
+        key=stored.key,
+        url=slot.url,
+        method=slot.method,
+        headers=slot.headers,  # type: ignore[arg-type]  # JSON is a NewType over object
+        expires_at=slot.expires_at,
+    )
+
+
+@strawberry.type
+class Mutation:
+    request_upload: UploadSlot = strawberry.field(
+        resolver=request_upload,
+        description="A short-lived URL to PUT one file to storage; attach it afterwards by its key",
+    )

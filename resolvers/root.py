@@ -1,0 +1,37 @@
+"""The three roots: each noun's part of Query, Mutation and Subscription, merged; and the Schema."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers import alarms, devices, events, files, people, space
+from schema.build import build_schema as _build
+
+
+@strawberry.type(description="Everything you may read")
+class Query(events.Query, alarms.Query, devices.Query, space.Query, people.Query):
+    pass
+
+
+@strawberry.type(description="Everything you may change. Each mutation writes all of its change or nothing")
+class Mutation(events.Mutation, files.Mutation, alarms.Mutation, devices.Mutation, space.Mutation, people.Mutation):
+    pass
+
+
+@strawberry.type(description="Live feeds. Every message has a cursor: resubscribe with `after` to miss nothing")
+class Subscription(events.Subscription, devices.Subscription, alarms.Subscription):
+    pass
+
+
+def build_schema(
+    *, production: bool, max_depth: int = 10, max_aliases: int = 30, max_tokens: int = 2000
+) -> strawberry.Schema:
+    return _build(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        production=production,
+        max_depth=max_depth,
+        max_aliases=max_aliases,
+        max_tokens=max_tokens,
+    )

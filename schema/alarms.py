@@ -1,0 +1,66 @@
+"""GraphQL types and enums of alarms, and their live messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain.alarms import models as am
+from domain.alarms.models import Severity as Severity
+from domain.alarms.service import payload as alarm_payload
+from schema.shared_events import SHARED_BY_SCOPE
+from schema.space import House, visible_house
+
+strawberry.enum(Severity, description="Alarm severity, worst first")
+
+
+@strawberry.type(description="An alarm: active until cleared, acknowledged once somebody is on it")
+class Alarm:
+    id: strawberry.ID = strawberry.field(description="Opaque id")
+    type: str = strawberry.field(description="SMOKE, GAS, WATER_LEAK, SOS, HEART_RATE, FALL, MANHOLE_OPEN, PM25…")
+    severity: Severity = strawberry.field(description="How bad")
+    count: int = strawberry.field(description="Triggers counted while active: a storm is one alarm")
+    active: bool = strawberry.field(description="Not cleared yet")
+    acknowledged: bool = strawberry.field(description="Somebody is on it")
+    first_seen_at: datetime = strawberry.field(description="First trigger")
+    last_seen_at: datetime = strawberry.field(description="Latest trigger")
+    device_id: strawberry.Private[int | None]
+    house_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: am.Alarm) -> Alarm:
+        # One mapping from row to what clients see: the same payload the live messages carry.
+        return cls.from_payload(alarm_payload(row))
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Alarm:
+        return cls(
+            id=strawberry.ID(str(payload["id"])),
+            type=payload["type"],
+            severity=am.Severity(payload["severity"]),
+            count=payload["count"],
+            active=payload["active"],
+            acknowledged=payload["acknowledged"],
+            first_seen_at=datetime.fromisoformat(payload["first_seen_at"]),
+            last_seen_at=datetime.fromisoformat(payload["last_seen_at"]),
+            device_id=payload.get("device_id"),
+            house_id=payload.get("house_id"),
+        )
+
+    @strawberry.field(description="The house concerned, if any and if you may see it", metadata=SHARED_BY_SCOPE)
+    async def house(self, info: Info) -> House | None:
+        return await visible_house(info, self.house_id)
+
+
+@strawberry.type(description="One message of an alarm subscription")
+class AlarmEvent:
+    cursor: str = strawberry.field(description="Reconnect with `after: cursor` to miss nothing")
+    kind: str = strawberry.field(description="ALARM_RAISED, ALARM_UPDATED, ALARM_ACKNOWLEDGED or ALARM_CLEARED")
+    alarm: Alarm = strawberry.field(description="The alarm as of this event")
+
+    def share_key(self) -> str:
+        # A cursor names one outbox event, whose content never changes (see schema.shared_events).
+        return f"AlarmEvent:{self.cursor}"

@@ -1,0 +1,77 @@
+"""The Schema class: one answer per request over HTTP, limits on every document, errors masked.
+
+It is built from roots it is handed (see ``resolvers.root``), so this layer knows types, not fields' resolvers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from schema.extensions import MaskUnexpectedErrors, PerOperationContext
+from schema.shared_events import SharedEventExecutor
+
+log = logging.getLogger("lingli.graphql")
+
+
+class LingliSchema(strawberry.Schema):
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """One answer per request: a subscription (a stream) is refused here, with a 400 that
+        says so, instead of failing inside execution. Subscriptions use the WebSocket."""
+        allowed = set(allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES) - {OperationType.SUBSCRIPTION}
+        return await super().execute(
+            query, variable_values, context_value, root_value, operation_name, allowed, operation_extensions
+        )
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Client errors are routine: one INFO line each. Unexpected ones were already logged,
+        with their traceback and request id, by MaskUnexpectedErrors."""
+        for error in errors:
+            code = (error.extensions or {}).get("code", "GRAPHQL")
+            log.info("%s: %s", code, error.message)
+
+
+def build_schema(
+    *,
+    query: type,
+    mutation: type,
+    subscription: type,
+    production: bool,
+    max_depth: int = 10,
+    max_aliases: int = 30,
+    max_tokens: int = 2000,
+) -> strawberry.Schema:
+    """The Schema of the given roots (resolvers.root merges each noun's part), with its limits."""
+    extensions: list[Any] = [
+        lambda: QueryDepthLimiter(max_depth=max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        MaskUnexpectedErrors,
+        PerOperationContext,
+    ]
+    if production:
+        extensions.append(DisableIntrospection)
+    return LingliSchema(
+        query=query,
+        mutation=mutation,
+        subscription=subscription,
+        extensions=extensions,
+        execution_context_class=SharedEventExecutor,
+    )

@@ -1,0 +1,110 @@
+"""`lingli serve | migrate | seed`: the commands an operator and `make run` use."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from server.settings import DATA_DIR, Settings, SettingsError
+
+
+def _migrate(settings: Settings) -> None:
+    from server.db import apply_migrations
+
+    if settings.uses_sqlite:
+        DATA_DIR.mkdir(exist_ok=True)
+    asyncio.run(apply_migrations(settings.database_url))
+    print("migrations applied")
+
+
+def _seed(settings: Settings) -> None:
+    if settings.production:
+        raise SettingsError("refusing to seed demo accounts with a known password in production")
+    from tortoise import Tortoise
+
+    from server.db import tortoise_config
+    from server.seed import DEMO_LOGINS, DEMO_PASSWORD, demo_present, seed_demo
+
+    async def run() -> None:
+        await Tortoise.init(config=tortoise_config(settings.database_url))
+        try:
+            created = await seed_demo()
+            present = await demo_present()
+        finally:
+            await Tortoise.close_connections()
+        print("demo community seeded" if created else "database has data already: nothing seeded")
+        if present:
+            print(f"demo logins (password for all: {DEMO_PASSWORD}):")
+            for login in DEMO_LOGINS:
+                print(f"  {login.phone}  {login.role:38} {login.name}")
+
+    asyncio.run(run())
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    from server.request_ids import logging_config
+
+    # Make the development secret once, here, before workers start: each worker
+    # making its own would sign tokens the others refuse.
+    settings.with_dev_secret()
+    uvicorn.run(
+        "server.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_config=logging_config(settings.log_level),
+        ws_per_message_deflate=False,
+        proxy_headers=True,
+    )
+
+
+def _simulate(settings: Settings, args: argparse.Namespace) -> None:
+    if settings.production:
+        raise SettingsError("the simulator drives demo devices: not in production")
+    from server.simulate import simulate
+
+    url = args.url or f"http://{settings.host}:{settings.port}"
+    print(f"simulating the demo devices against {url} every {args.every:g} s (Ctrl+C stops)")
+    import httpx
+
+    try:
+        tally = asyncio.run(simulate(url, ticks=args.ticks, every=args.every, incident_chance=args.incidents))
+    except KeyboardInterrupt:
+        return
+    except httpx.TransportError as error:
+        raise SettingsError(f"no Lingli server answers at {url} ({error}): start one with `make run`") from None
+    print(
+        f"sent {tally.sent} readings, {tally.accepted} accepted, {tally.alarms} alarm triggers, {tally.silent} silences"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="lingli", description="Lingli community backend")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="serve GraphQL (HOST, PORT, WEB_CONCURRENCY from the environment)")
+    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("seed", help="create the demo community if the database is empty")
+    sim = sub.add_parser("simulate", help="drive the demo devices against a running server")
+    sim.add_argument("--url", help="server base URL (default: http://HOST:PORT)")
+    sim.add_argument("--every", type=float, default=2.0, help="seconds between reports (default 2)")
+    sim.add_argument("--ticks", type=int, default=None, help="stop after this many rounds (default: run until Ctrl+C)")
+    sim.add_argument("--incidents", type=float, default=0.02, help="chance of an incident per report (default 0.02)")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        if args.command == "simulate":
+            _simulate(settings, args)
+        else:
+            {"serve": _serve, "migrate": _migrate, "seed": _seed}[args.command](settings)
+    except SettingsError as error:
+        print(f"lingli: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""`lingli simulate`: the demo community's devices report realistic readings to a running server,
+with the occasional smoke, SOS, fall or leak, and a device that falls silent for a while, so a
+new user watching `alarmEvents` or `deviceStatus` in GraphiQL sees the system live."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from domain.devices.models import DeviceType
+from server.seed import DEMO_DEVICES, demo_device_key
+
+Reading = dict[str, float]
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    normal: Callable[[random.Random], Reading]
+    incident: Callable[[random.Random], Reading]
+
+
+BEHAVIOUR: dict[DeviceType, Behaviour] = {
+    DeviceType.SMOKE_DETECTOR: Behaviour(
+        lambda r: {"smoke": round(r.uniform(0, 1.5), 2), "battery": round(r.uniform(60, 100))},
+        lambda r: {"smoke": round(r.uniform(8, 30), 1)},
+    ),
+    DeviceType.GAS_DETECTOR: Behaviour(
+        lambda r: {"gas": round(r.uniform(0, 3), 1)}, lambda r: {"gas": round(r.uniform(15, 40))}
+    ),
+    DeviceType.WEARABLE: Behaviour(
+        lambda r: {"heart_rate": round(r.gauss(74, 6)), "sos": 0},
+        lambda r: {"sos": 1, "heart_rate": round(r.uniform(120, 160))},
+    ),
+    DeviceType.FALL_SENSOR: Behaviour(lambda r: {"fall": 0}, lambda r: {"fall": 1}),
+    DeviceType.WATER_LEAK_SENSOR: Behaviour(lambda r: {"leak": 0}, lambda r: {"leak": 1}),
+    DeviceType.ENVIRONMENT_SENSOR: Behaviour(
+        lambda r: {
+            "temperature": round(r.gauss(18, 3), 1),
+            "humidity": round(r.uniform(35, 70)),
+            "pm25": round(r.uniform(8, 60)),
+            "noise": round(r.uniform(30, 55)),
+        },
+        lambda r: {"pm25": round(r.uniform(160, 320))},
+    ),
+    DeviceType.MANHOLE_COVER: Behaviour(
+        lambda r: {"open": 0, "tilt": round(r.uniform(0, 2), 1)}, lambda r: {"open": 1, "tilt": 35.0}
+    ),
+}
+
+
+@dataclass
+class Tally:
+    sent: int = 0
+    accepted: int = 0
+    alarms: int = 0
+    silent: int = 0
+
+
+async def simulate(
+    base_url: str,
+    *,
+    ticks: int | None,
+    every: float = 2.0,
+    incident_chance: float = 0.02,
+    silence_chance: float = 0.01,
+    rng: random.Random | None = None,
+    devices: list[tuple[DeviceType, str]] | None = None,
+) -> Tally:
+    """Each tick, every device that is not silent posts its readings to /telemetry."""
+    rng = rng or random.Random()
+    fleet = devices or [(d.type, demo_device_key(d.name)) for d in DEMO_DEVICES]
+    silent_until: dict[str, int] = {}
+    tally = Tally()
+    tick = 0
+    async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
+        while ticks is None or tick < ticks:
+            for device_type, key in fleet:
+                if silent_until.get(key, -1) > tick:
+                    continue
+                if rng.random() < silence_chance:
+                    silent_until[key] = tick + rng.randint(30, 90)  # long enough to go offline
+                    tally.silent += 1
+                    continue
+                behaviour = BEHAVIOUR.get(device_type)
+                if behaviour is None:
+                    continue
+                values = behaviour.incident(rng) if rng.random() < incident_chance else behaviour.normal(rng)
+                body = {"readings": [{"metric": m, "value": v} for m, v in values.items()]}
+                response = await http.post("/telemetry", json=body, headers={"X-Device-Key": key})
+                tally.sent += len(values)
+                if response.status_code == 200:
+                    report = response.json()
+                    tally.accepted += report["accepted"]
+                    tally.alarms += len(report["alarmIds"])
+            tick += 1
+            if ticks is None or tick < ticks:
+                await asyncio.sleep(every)  # the devices' reporting period
+    return tally
