@@ -1,4 +1,8 @@
-"""Roles a membership gives in a community, and which roles may do what."""
+"""Roles a membership gives in a community, and the groups of them that access rules name.
+
+The groups say who people are, not what they may do: each noun's ``access.py`` says which
+group may do what there, so "who may acknowledge an alarm?" is answered in one file.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +19,11 @@ class Role(StrEnum):
     PLATFORM_ADMIN = "PLATFORM_ADMIN"
 
 
-# Staff who see the whole community's houses and people.
-COMMUNITY_READERS = frozenset({Role.OPERATOR, Role.PROPERTY_STAFF})
+# The community's own office: its whole population and places are theirs to see and serve.
+COMMUNITY_STAFF = frozenset({Role.OPERATOR, Role.PROPERTY_STAFF})
 # Staff whose scope is the grids they are assigned to.
-GRID_ROLES = frozenset({Role.HOUSEKEEPER, Role.GRID_WORKER})
-# Who may change the community's space (buildings, units, houses, grids) and memberships.
-SPACE_MANAGERS = frozenset({Role.OPERATOR})
-# Who may register people and their residencies.
-PEOPLE_MANAGERS = frozenset({Role.OPERATOR, Role.PROPERTY_STAFF})
-# Who may read ID numbers (a resident always reads their own).
-ID_NUMBER_READERS = frozenset({Role.OPERATOR})
+GRID_STAFF = frozenset({Role.HOUSEKEEPER, Role.GRID_WORKER})
+# Everyone who works in the community.
+STAFF = COMMUNITY_STAFF | GRID_STAFF
+# Those who run the community: its space, devices, roles, and who see ID numbers.
+OPERATORS = frozenset({Role.OPERATOR})

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from auth.roles import COMMUNITY_READERS, GRID_ROLES, Role
+from auth.roles import COMMUNITY_STAFF, GRID_STAFF, Role
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,11 @@ class Viewer:
     @property
     def readable_community_ids(self) -> set[int]:
         """Communities whose whole population this viewer may read."""
-        return self.communities_with(COMMUNITY_READERS)
+        return self.communities_with(COMMUNITY_STAFF)
 
     @property
     def grid_ids(self) -> set[int]:
-        return {g.grid_id for g in self.grants if g.role in GRID_ROLES and g.grid_id is not None}
+        return {g.grid_id for g in self.grants if g.role in GRID_STAFF and g.grid_id is not None}
 
     @property
     def member_community_ids(self) -> set[int]:

@@ -9,7 +9,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from auth.roles import COMMUNITY_READERS
+from auth.roles import COMMUNITY_STAFF
 from auth.viewer import Viewer
 from domain.alarms import access
 from domain.alarms.models import SEVERITY_RANK, Alarm, Severity
@@ -134,7 +134,7 @@ async def check_subscription(viewer: Viewer, community_id: int) -> None:
 
 async def _staff_alarm(viewer: Viewer, alarm_id: int, action: str) -> Alarm:
     alarm = await get_alarm(viewer, alarm_id)
-    staff = viewer.is_platform_admin or alarm.community_id in viewer.communities_with(COMMUNITY_READERS)
+    staff = viewer.is_platform_admin or alarm.community_id in viewer.communities_with(COMMUNITY_STAFF)
     if not staff and alarm.grid_id not in viewer.grid_ids:
         raise Forbidden(f"{action} is for the staff responsible for this alarm")
     await Alarm.filter(id=alarm.id).select_for_update().first()

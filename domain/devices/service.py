@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from auth.keys import key_hash, new_key
-from auth.roles import SPACE_MANAGERS
+from auth.roles import OPERATORS
 from auth.viewer import Viewer
 from domain.alarms import service as alarm_service
 from domain.alarms.models import Alarm
@@ -68,7 +68,7 @@ async def register_device(
     heartbeat_seconds: int = 300,
 ) -> Registration:
     community = await get_community(viewer, community_id)
-    require_role(viewer, community.id, SPACE_MANAGERS, "Registering a device")
+    require_role(viewer, community.id, OPERATORS, "Registering a device")
     device = Device(community_id=community.id, type=type, name=text(name, field="name", max_length=100))
     await _place(
         device, {"building_id": building_id, "house_id": house_id, "latitude": latitude, "longitude": longitude}
@@ -126,7 +126,7 @@ async def rotate_key(viewer: Viewer, device_id: int) -> Registration:
 
 async def _managed(viewer: Viewer, device_id: int, action: str) -> Device:
     device = await get_device(viewer, device_id)
-    require_role(viewer, device.community_id, SPACE_MANAGERS, action)
+    require_role(viewer, device.community_id, OPERATORS, action)
     await lock(Device, device.id)
     return await Device.get(id=device.id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from auth.roles import COMMUNITY_READERS, SPACE_MANAGERS
+from auth.roles import COMMUNITY_STAFF, OPERATORS
 from auth.viewer import Viewer
 from domain.alarms.models import Severity
 from domain.common.errors import InvalidInput, NotFound
@@ -17,7 +17,7 @@ from domain.space.service import get_community
 
 async def rules_in_force(viewer: Viewer, community_id: int) -> dict[tuple[DeviceType, str], Rule]:
     community = await get_community(viewer, community_id)
-    require_role(viewer, community.id, COMMUNITY_READERS, "Reading alarm rules")
+    require_role(viewer, community.id, COMMUNITY_STAFF, "Reading alarm rules")
     return rules_for(await AlarmThreshold.filter(community_id=community.id))
 
 
@@ -32,7 +32,7 @@ async def set_threshold(
     below: float | None,
 ) -> AlarmThreshold:
     community = await get_community(viewer, community_id)
-    require_role(viewer, community.id, SPACE_MANAGERS, "Setting an alarm threshold")
+    require_role(viewer, community.id, OPERATORS, "Setting an alarm threshold")
     ranges = METRICS.get(device_type, {})
     if metric not in ranges:
         raise InvalidInput(f"{device_type.value} reports {', '.join(sorted(ranges)) or 'nothing'}", field="metric")
@@ -53,7 +53,7 @@ async def set_threshold(
 
 async def remove_threshold(viewer: Viewer, *, community_id: int, device_type: DeviceType, metric: str) -> None:
     community = await get_community(viewer, community_id)
-    require_role(viewer, community.id, SPACE_MANAGERS, "Removing an alarm threshold")
+    require_role(viewer, community.id, OPERATORS, "Removing an alarm threshold")
     removed = await AlarmThreshold.filter(
         community_id=community.id, device_type=device_type.value, metric=metric
     ).delete()

@@ -8,10 +8,10 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
+from auth.roles import STAFF
 from auth.viewer import Viewer
 from domain.common.guards import require_person
 from domain.events.models import Event
-from domain.events.workflow import STAFF
 
 
 def readable_events(viewer: Viewer) -> QuerySet[Event]:

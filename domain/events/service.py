@@ -9,7 +9,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from auth.keys import key_hash, new_key
-from auth.roles import GRID_ROLES, Role
+from auth.roles import COMMUNITY_STAFF, GRID_STAFF, STAFF, Role
 from auth.viewer import Viewer
 from domain.alarms.access import readable_alarms
 from domain.alarms.models import Alarm, Severity
@@ -28,7 +28,7 @@ from domain.events.models import (
     Status,
 )
 from domain.events.timeline import OVERDUE_ALARM, payload, write_assignment, write_entry
-from domain.events.workflow import DISPATCHERS, STAFF, Action
+from domain.events.workflow import Action
 from domain.files import service as files
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
@@ -166,7 +166,7 @@ async def from_alarm(
     """Turn an alarm into an event in one step: same place, linked (event.alarmId)."""
     person_id = require_person(viewer)
     alarm = await get_visible(readable_alarms(viewer), alarm_id, what="alarm", field="alarmId")
-    if not (viewer.has_role(alarm.community_id, DISPATCHERS) or alarm.grid_id in viewer.grid_ids):
+    if not (viewer.has_role(alarm.community_id, COMMUNITY_STAFF) or alarm.grid_id in viewer.grid_ids):
         raise Forbidden("Turning an alarm into an event is for the staff responsible for it", field="alarmId")
     existing = await Event.get_or_none(alarm_id=alarm.id)
     if existing is not None:
@@ -267,9 +267,9 @@ async def _grid_staff(place: Place) -> Person | None:
 
 
 def _source_for(viewer: Viewer, community_id: int, asked: Source | None) -> Source:
-    if viewer.has_role(community_id, DISPATCHERS):
+    if viewer.has_role(community_id, COMMUNITY_STAFF):
         allowed: tuple[Source, ...] = CENTRE_SOURCES + GRID_SOURCES + RESIDENT_SOURCES
-    elif viewer.has_role(community_id, GRID_ROLES):
+    elif viewer.has_role(community_id, GRID_STAFF):
         allowed = GRID_SOURCES
     elif community_id in viewer.resident_community_ids:
         allowed = RESIDENT_SOURCES

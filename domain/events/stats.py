@@ -9,11 +9,11 @@ from typing import Any
 from tortoise.functions import Avg, Count
 from tortoise.queryset import QuerySet
 
+from auth.roles import COMMUNITY_STAFF
 from auth.viewer import Viewer
 from domain.common.errors import InvalidInput
 from domain.common.guards import require_role
 from domain.events.models import FINISHED, Event
-from domain.events.workflow import DISPATCHERS
 
 # Any period worth asking about; outside it the databases disagree on what a date is.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -38,7 +38,7 @@ async def event_stats(
 ) -> EventStats:
     """Events reported in [since, until) in one community; `overdue` counts open events past
     their deadline now."""
-    require_role(viewer, community_id, DISPATCHERS, "Event statistics")
+    require_role(viewer, community_id, COMMUNITY_STAFF, "Event statistics")
     for name, bound in (("since", since), ("until", until)):
         if bound is not None and not EARLIEST <= bound <= LATEST:
             raise InvalidInput(f"{name} is between {EARLIEST:%Y} and {LATEST:%Y}", field=name)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from tortoise.functions import Avg
 
+from auth.roles import STAFF
 from auth.viewer import Viewer
 from domain.alarms import service as alarm_service
 from domain.common.errors import InvalidInput
@@ -25,7 +26,7 @@ from domain.events.timeline import (
     overdue_trigger,
     write_assignment,
 )
-from domain.events.workflow import STAFF, Action, check
+from domain.events.workflow import Action, check
 from domain.files import service as files
 from domain.files.storage import Storage
 from domain.people.models import Membership, Person

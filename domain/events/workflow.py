@@ -11,15 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from auth.roles import GRID_ROLES, Role
+from auth.roles import COMMUNITY_STAFF, STAFF
 from auth.viewer import Viewer
 from domain.common.errors import Conflict, Forbidden
 from domain.events.models import Event, Status
 
-# Who dispatches a community's events: assign, reassign, reject, escalate.
-DISPATCHERS = frozenset({Role.OPERATOR, Role.PROPERTY_STAFF})
-# Who can be assigned one. An assignee whose staff role is revoked no longer works (or sees) it.
-STAFF = DISPATCHERS | GRID_ROLES
+# Dispatchers are the community's staff (auth.roles.COMMUNITY_STAFF): assign, reassign, reject,
+# escalate. Any of its STAFF can be assigned one; an assignee whose staff role is revoked no
+# longer works (or sees) it.
 
 
 class Action(StrEnum):
@@ -82,7 +81,7 @@ def parties(viewer: Viewer | None, event: Event) -> set[Party]:
     assignee = viewer.person_id is not None and viewer.person_id == event.assignee_id
     if assignee and viewer.has_role(event.community_id, STAFF):
         found.add(Party.ASSIGNEE)
-    if viewer.has_role(event.community_id, DISPATCHERS):
+    if viewer.has_role(event.community_id, COMMUNITY_STAFF):
         found.add(Party.DISPATCHER)
     return found
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from auth.roles import ID_NUMBER_READERS, Role
+from auth.roles import OPERATORS, Role
 from auth.viewer import Viewer
 from domain.common.guards import require_person
 from domain.people.models import Membership, Person, Residency
@@ -85,7 +85,7 @@ async def personal_data_visibility(viewer: Viewer, person_ids: Iterable[int]) ->
     mine = viewer.house_ids
     staffed = viewer.readable_community_ids
     grids = viewer.grid_ids
-    operated = viewer.communities_with(ID_NUMBER_READERS)
+    operated = viewer.communities_with(OPERATORS)
     cared_for: set[object] = set()
     worked_with: set[object] = set()
     lives_where_operated: set[object] = set()

@@ -9,7 +9,7 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 
 from auth.passwords import hash_password
-from auth.roles import GRID_ROLES, PEOPLE_MANAGERS, SPACE_MANAGERS, Role
+from auth.roles import COMMUNITY_STAFF, GRID_STAFF, OPERATORS, Role
 from auth.tokens import new_one_time_code
 from auth.viewer import Viewer
 from domain.common.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -99,7 +99,7 @@ async def create_person(
     All or nothing: if the residency or the role is refused, the person is not created either.
     """
     community = await get_community(viewer, community_id)
-    require_role(viewer, community.id, PEOPLE_MANAGERS, "Registering a person")
+    require_role(viewer, community.id, COMMUNITY_STAFF, "Registering a person")
     if (residency is None) == (staff_role is None):
         raise InvalidInput("Give a residency for a resident, or a staffRole for staff: exactly one", field="residency")
     phone = validation.phone(phone)
@@ -175,7 +175,7 @@ async def _manages_person(viewer: Viewer, person_id: int) -> bool:
         return False
     staff_of = {c for c in works_in if isinstance(c, int)}
     footprint = staff_of | {c for c in lives_in if isinstance(c, int)}
-    managed = viewer.communities_with(PEOPLE_MANAGERS)
+    managed = viewer.communities_with(COMMUNITY_STAFF)
     return bool(footprint) and footprint <= managed and staff_of <= viewer.communities_with({Role.OPERATOR})
 
 
@@ -215,7 +215,7 @@ async def create_residency(
         await spend_phone_lookup(viewer)
     async with transaction():
         house = await get_visible(readable_houses(viewer), residency.house_id, what="house", field="houseId")
-        require_role(viewer, house.community_id, PEOPLE_MANAGERS, "Moving a person in")
+        require_role(viewer, house.community_id, COMMUNITY_STAFF, "Moving a person in")
         person = await _person_by_id_or_phone(viewer, person_id, phone)
         return await _move_in(viewer, person, residency, community_id=house.community_id)
 
@@ -236,7 +236,7 @@ async def _move_in_target(viewer: Viewer, new: NewResidency, *, community_id: in
     house = await House.get_or_none(id=new.house_id, community_id=community_id)
     if house is None or not await readable_houses(viewer).filter(id=new.house_id).exists():
         raise NotFound("No such house in this community", field="houseId")
-    require_role(viewer, house.community_id, PEOPLE_MANAGERS, "Moving a person in")
+    require_role(viewer, house.community_id, COMMUNITY_STAFF, "Moving a person in")
     _check_moved_in(new.moved_in)
     return house
 
@@ -264,7 +264,7 @@ async def _managed_residency(viewer: Viewer, residency_id: int, action: str) -> 
     visible = await get_visible(
         access.readable_residencies(viewer), residency_id, what="residency", field="residencyId"
     )
-    require_role(viewer, visible.community_id, PEOPLE_MANAGERS, action)
+    require_role(viewer, visible.community_id, COMMUNITY_STAFF, action)
     # Every residency write locks its person: twin move-outs, or a move-out racing a move-in,
     # run one after the other on fresh rows.
     await lock(Person, visible.person_id)
@@ -345,8 +345,8 @@ async def _check_grant(viewer: Viewer, *, role: Role, community_id: int | None, 
     if community_id is None:
         raise InvalidInput(f"{role.value} needs a communityId", field="communityId")
     community = await get_community(viewer, community_id)
-    require_role(viewer, community.id, SPACE_MANAGERS, "Granting a role")
-    if role in GRID_ROLES:
+    require_role(viewer, community.id, OPERATORS, "Granting a role")
+    if role in GRID_STAFF:
         if grid_id is None:
             raise InvalidInput(f"{role.value} needs the grid they are responsible for", field="gridId")
         if not await Grid.filter(id=grid_id, community_id=community.id).exists():
@@ -385,6 +385,6 @@ async def revoke_membership(viewer: Viewer, membership_id: int) -> Membership:
             if not await others.exists():
                 raise Conflict("This is the last platform admin: grant another first", field="membershipId")
         else:
-            require_role(viewer, membership.community_id, SPACE_MANAGERS, "Revoking a role")
+            require_role(viewer, membership.community_id, OPERATORS, "Revoking a role")
         await membership.delete()
         return membership
