@@ -7,13 +7,10 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
-from domain.alarms import service
-from domain.alarms.access import may_see
+from domain.alarms import access, messages, service
 from domain.alarms.models import SEVERITY_RANK, Severity
 from domain.alarms.models import Severity as SeverityValue
-from domain.common.errors import InvalidInput
-from domain.common.guards import require_person
-from realtime import stream, topics
+from realtime import stream
 from realtime.envelope import Envelope
 from resolvers.context import Context
 from resolvers.ids import parse_cursor, parse_id, parse_optional_id
@@ -56,22 +53,22 @@ async def alarm_events(
 ) -> AsyncGenerator[AlarmEvent, None]:
     live = info.context.live_viewer()
     community = parse_id(community_id, "communityId")
-    await service.check_subscription(live.viewer, community)
+    access.check_watch(live.viewer, community)
     floor = SEVERITY_RANK[SeverityValue(min_severity)] if min_severity else 0
 
     def visible(envelope: Envelope) -> bool:
         # Each message, for this subscriber as they are now: their scope, and the severity they asked for.
         payload = envelope.payload
-        return may_see(live.viewer, payload) and SEVERITY_RANK[SeverityValue(payload["severity"])] >= floor
+        return access.may_receive(live.viewer, payload) and SEVERITY_RANK[SeverityValue(payload["severity"])] >= floor
 
     async for envelope in stream.events(
         info.context.broadcast,
-        topics.alarms(community),
+        messages.topic(community),
         after=parse_cursor(after),
         visible=visible,
         refresh=live.refresh,
     ):
-        yield AlarmEvent(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_payload(envelope.payload))
+        yield AlarmEvent(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_message(envelope.payload))
 
 
 async def my_alarms(
@@ -80,22 +77,15 @@ async def my_alarms(
     """Alarms of the houses the resident lives in. One stream per community: a resident of
     several communities names the one to watch."""
     live = info.context.live_viewer()
-    viewer = live.viewer
-    require_person(viewer)
-    communities = sorted(viewer.resident_community_ids)
-    chosen = parse_optional_id(community_id, "communityId")
-    if chosen is None and len(communities) == 1:
-        chosen = communities[0]
-    if chosen is None or chosen not in communities:
-        raise InvalidInput("Name the community you live in to watch (communityId)", field="communityId")
+    chosen = access.home_to_watch(live.viewer, parse_optional_id(community_id, "communityId"))
 
     def mine(envelope: Envelope) -> bool:
-        return envelope.payload.get("house_id") in live.viewer.house_ids
+        return access.may_receive_at_home(live.viewer, envelope.payload)
 
     async for envelope in stream.events(
-        info.context.broadcast, topics.alarms(chosen), after=parse_cursor(after), visible=mine, refresh=live.refresh
+        info.context.broadcast, messages.topic(chosen), after=parse_cursor(after), visible=mine, refresh=live.refresh
     ):
-        yield AlarmEvent(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_payload(envelope.payload))
+        yield AlarmEvent(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_message(envelope.payload))
 
 
 @strawberry.type

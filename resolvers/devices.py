@@ -8,11 +8,10 @@ import strawberry
 from strawberry.types import Info
 
 from domain.alarms.models import Severity as SeverityValue
-from domain.common.errors import Forbidden
-from domain.common.guards import require_person
-from domain.devices import service, telemetry, thresholds
+from domain.devices import access, messages, service, telemetry, thresholds
 from domain.devices.models import DeviceType as DeviceTypeValue
-from realtime import stream, topics
+from domain.devices.rules import Rule
+from realtime import stream
 from realtime.envelope import Envelope
 from resolvers.context import Context
 from resolvers.ids import parse_cursor, parse_id, parse_optional_id
@@ -107,21 +106,15 @@ async def device_status(
     info: Info[Context, None], community_id: strawberry.ID, after: str | None = None
 ) -> AsyncGenerator[DeviceStatusEvent, None]:
     live = info.context.live_viewer()
-    viewer = live.viewer
     community = parse_id(community_id, "communityId")
-    require_person(viewer)
-    if not (viewer.is_platform_admin or community in viewer.member_community_ids):
-        raise Forbidden("Watching devices is for the community's people", field="communityId")
+    access.check_watch_status(live.viewer, community)
 
     def visible(envelope: Envelope) -> bool:
-        p = envelope.payload
-        return live.viewer.sees_place(
-            community_id=p["community_id"], grid_id=p.get("grid_id"), house_id=p.get("house_id")
-        )
+        return access.may_receive_status(live.viewer, envelope.payload)
 
     feed = stream.events(
         info.context.broadcast,
-        topics.device_status(community),
+        messages.status_topic(community),
         after=parse_cursor(after),
         visible=visible,
         refresh=live.refresh,
@@ -130,8 +123,7 @@ async def device_status(
         yield DeviceStatusEvent.from_envelope(envelope.cursor, envelope.kind, envelope.payload)
 
 
-async def alarm_rules(info: Info[Context, None], community_id: strawberry.ID) -> list[AlarmRule]:
-    rules = await thresholds.rules_in_force(info.context.viewer(), parse_id(community_id, "communityId"))
+def _rules(rules: dict[tuple[DeviceTypeValue, str], Rule]) -> list[AlarmRule]:
     return [
         AlarmRule(
             device_type=device_type,
@@ -145,30 +137,33 @@ async def alarm_rules(info: Info[Context, None], community_id: strawberry.ID) ->
     ]
 
 
+async def alarm_rules(info: Info[Context, None], community_id: strawberry.ID) -> list[AlarmRule]:
+    return _rules(await thresholds.rules_in_force(info.context.viewer(), parse_id(community_id, "communityId")))
+
+
 async def alarm_threshold_set(info: Info[Context, None], input: AlarmThresholdInput) -> list[AlarmRule]:
-    community_id = parse_id(input.community_id, "communityId")
-    await thresholds.set_threshold(
+    rules = await thresholds.set_threshold(
         info.context.viewer(),
-        community_id=community_id,
+        community_id=parse_id(input.community_id, "communityId"),
         device_type=DeviceTypeValue(input.device_type),
         metric=input.metric,
         severity=SeverityValue(input.severity),
         above=input.above,
         below=input.below,
     )
-    return await alarm_rules(info, input.community_id)
+    return _rules(rules)
 
 
 async def alarm_threshold_remove(
     info: Info[Context, None], community_id: strawberry.ID, device_type: DeviceType, metric: str
 ) -> list[AlarmRule]:
-    await thresholds.remove_threshold(
+    rules = await thresholds.remove_threshold(
         info.context.viewer(),
         community_id=parse_id(community_id, "communityId"),
         device_type=DeviceTypeValue(device_type),
         metric=metric,
     )
-    return await alarm_rules(info, community_id)
+    return _rules(rules)
 
 
 @strawberry.type

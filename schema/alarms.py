@@ -10,7 +10,6 @@ from strawberry.types import Info
 
 from domain.alarms import models as am
 from domain.alarms.models import Severity as Severity
-from domain.alarms.service import payload as alarm_payload
 from schema.shared_events import SHARED_BY_SCOPE
 from schema.space import House, visible_house
 
@@ -32,11 +31,22 @@ class Alarm:
 
     @classmethod
     def from_row(cls, row: am.Alarm) -> Alarm:
-        # One mapping from row to what clients see: the same payload the live messages carry.
-        return cls.from_payload(alarm_payload(row))
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            type=row.type,
+            severity=Severity(row.severity),
+            count=row.count,
+            active=row.cleared_at is None,
+            acknowledged=row.acknowledged_at is not None,
+            first_seen_at=row.first_seen_at,
+            last_seen_at=row.last_seen_at,
+            device_id=row.device_id,
+            house_id=row.house_id,
+        )
 
     @classmethod
-    def from_payload(cls, payload: dict[str, Any]) -> Alarm:
+    def from_message(cls, payload: dict[str, Any]) -> Alarm:
+        """The alarm as a live message carries it (domain.alarms.messages.payload)."""
         return cls(
             id=strawberry.ID(str(payload["id"])),
             type=payload["type"],

@@ -9,15 +9,13 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from auth.roles import COMMUNITY_STAFF
 from auth.viewer import Viewer
-from domain.alarms import access
+from domain.alarms import access, messages
+from domain.alarms.messages import AlarmMessage
 from domain.alarms.models import SEVERITY_RANK, Alarm, Severity
-from domain.common.errors import Conflict, Forbidden
-from domain.common.guards import require_person
+from domain.common.errors import Conflict
 from domain.common.pagination import Page, paginate
 from domain.common.rows import get_visible, given
-from realtime import topics
 from realtime.outbox import record, transaction
 
 
@@ -46,23 +44,6 @@ class Trigger:
         return f"{subject}:{self.type}"
 
 
-def payload(alarm: Alarm) -> dict[str, Any]:
-    return {
-        "id": alarm.id,
-        "community_id": alarm.community_id,
-        "grid_id": alarm.grid_id,
-        "house_id": alarm.house_id,
-        "device_id": alarm.device_id,
-        "type": alarm.type,
-        "severity": alarm.severity.value if isinstance(alarm.severity, Severity) else alarm.severity,
-        "count": alarm.count,
-        "active": alarm.cleared_at is None,
-        "acknowledged": alarm.acknowledged_at is not None,
-        "first_seen_at": alarm.first_seen_at.isoformat(),
-        "last_seen_at": alarm.last_seen_at.isoformat(),
-    }
-
-
 async def trigger(found: Trigger, *, at: datetime | None = None) -> Alarm:
     """Raise an alarm, or count one more trigger on the active one. Call inside `transaction()`.
 
@@ -78,7 +59,7 @@ async def trigger(found: Trigger, *, at: datetime | None = None) -> Alarm:
                 count=F("count") + 1, last_seen_at=when, severity=found.severity, details=found.details or {}
             )
             alarm = await Alarm.get(id=active.id)
-            await record(topics.alarms(alarm.community_id), "ALARM_UPDATED", payload(alarm))
+            await record(messages.topic(alarm.community_id), AlarmMessage.UPDATED, messages.payload(alarm))
             return alarm
         try:
             async with transaction():  # nested: a savepoint
@@ -96,7 +77,7 @@ async def trigger(found: Trigger, *, at: datetime | None = None) -> Alarm:
                 )
         except IntegrityError:
             continue  # a concurrent trigger opened it first: count on that one
-        await record(topics.alarms(alarm.community_id), "ALARM_RAISED", payload(alarm))
+        await record(messages.topic(alarm.community_id), AlarmMessage.RAISED, messages.payload(alarm))
         return alarm
     raise RuntimeError(f"alarm {found.active_key} could not be raised or counted")
 
@@ -122,21 +103,9 @@ async def get_alarm(viewer: Viewer, alarm_id: int) -> Alarm:
     return await get_visible(access.readable_alarms(viewer), alarm_id, what="alarm", field="id")
 
 
-async def check_subscription(viewer: Viewer, community_id: int) -> None:
-    """Staff watch a community's alarms (grid staff: their grids' share of it)."""
-    require_person(viewer)
-    if viewer.is_platform_admin or community_id in viewer.readable_community_ids:
-        return
-    if any(g.community_id == community_id and g.grid_id is not None for g in viewer.grants):
-        return
-    raise Forbidden("Watching a community's alarms is for its staff: residents use myAlarms", field="communityId")
-
-
 async def _staff_alarm(viewer: Viewer, alarm_id: int, action: str) -> Alarm:
     alarm = await get_alarm(viewer, alarm_id)
-    staff = viewer.is_platform_admin or alarm.community_id in viewer.communities_with(COMMUNITY_STAFF)
-    if not staff and alarm.grid_id not in viewer.grid_ids:
-        raise Forbidden(f"{action} is for the staff responsible for this alarm")
+    access.check_handle(viewer, alarm, action)
     await Alarm.filter(id=alarm.id).select_for_update().first()
     return await Alarm.get(id=alarm.id)
 
@@ -150,7 +119,7 @@ async def acknowledge(viewer: Viewer, alarm_id: int) -> Alarm:
         alarm.acknowledged_at = datetime.now(UTC)
         alarm.acknowledged_by_id = viewer.person_id
         await alarm.save(update_fields=["acknowledged_at", "acknowledged_by_id"])
-        await record(topics.alarms(alarm.community_id), "ALARM_ACKNOWLEDGED", payload(alarm))
+        await record(messages.topic(alarm.community_id), AlarmMessage.ACKNOWLEDGED, messages.payload(alarm))
         return alarm
 
 
@@ -161,7 +130,7 @@ async def clear_automatically(alarm: Alarm, *, by: int | None = None) -> None:
     alarm.cleared_by_id = by
     alarm.active_key = None
     await alarm.save(update_fields=["cleared_at", "cleared_by_id", "active_key"])
-    await record(topics.alarms(alarm.community_id), "ALARM_CLEARED", payload(alarm))
+    await record(messages.topic(alarm.community_id), AlarmMessage.CLEARED, messages.payload(alarm))
 
 
 async def clear(viewer: Viewer, alarm_id: int) -> Alarm:
@@ -174,5 +143,5 @@ async def clear(viewer: Viewer, alarm_id: int) -> Alarm:
         alarm.cleared_by_id = viewer.person_id
         alarm.active_key = None
         await alarm.save(update_fields=["cleared_at", "cleared_by_id", "active_key"])
-        await record(topics.alarms(alarm.community_id), "ALARM_CLEARED", payload(alarm))
+        await record(messages.topic(alarm.community_id), AlarmMessage.CLEARED, messages.payload(alarm))
         return alarm

@@ -1,12 +1,17 @@
-"""Which devices a viewer may see: devices of the houses (and communities) they may see."""
+"""Every "may" of devices: who reads which, who manages them and their alarm rules, who watches
+their status and which status message reaches whom."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
+from auth.roles import COMMUNITY_STAFF, OPERATORS
 from auth.viewer import Viewer
-from domain.common.guards import require_person
+from domain.common.errors import Forbidden
+from domain.common.guards import require_person, require_role
 from domain.devices.models import Device
 
 
@@ -20,4 +25,32 @@ def readable_devices(viewer: Viewer) -> QuerySet[Device]:
         Q(community_id__in=sorted(viewer.readable_community_ids))
         | Q(house__grid_id__in=sorted(viewer.grid_ids))
         | Q(house_id__in=sorted(viewer.house_ids))
+    )
+
+
+def check_manage(viewer: Viewer, community_id: int, action: str) -> None:
+    """Registering, moving, retiring devices, rotating their keys: the community's operators."""
+    require_role(viewer, community_id, OPERATORS, action)
+
+
+def check_read_rules(viewer: Viewer, community_id: int) -> None:
+    require_role(viewer, community_id, COMMUNITY_STAFF, "Reading alarm rules")
+
+
+def check_set_rules(viewer: Viewer, community_id: int, action: str) -> None:
+    """A community's own thresholds: its operators."""
+    require_role(viewer, community_id, OPERATORS, action)
+
+
+def check_watch_status(viewer: Viewer, community_id: int) -> None:
+    """deviceStatus: anyone of the community (each then gets only the devices they may see)."""
+    require_person(viewer)
+    if not (viewer.is_platform_admin or community_id in viewer.member_community_ids):
+        raise Forbidden("Watching devices is for the community's people", field="communityId")
+
+
+def may_receive_status(viewer: Viewer, status: dict[str, Any]) -> bool:
+    """readable_devices' rule for one status message (``community_id``, ``grid_id``, ``house_id``)."""
+    return viewer.sees_place(
+        community_id=status["community_id"], grid_id=status.get("grid_id"), house_id=status.get("house_id")
     )

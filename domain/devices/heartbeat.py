@@ -7,25 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 from domain.alarms import service as alarm_service
 from domain.alarms.models import Alarm, Severity
+from domain.devices import messages
+from domain.devices.messages import DeviceMessage
 from domain.devices.models import Device
 from domain.space.models import House
-from realtime import topics
 from realtime.outbox import record, transaction
 
 OFFLINE = "OFFLINE"
-
-
-async def status_payload(device: Device, online: bool) -> dict[str, object]:
-    house = await House.get_or_none(id=device.house_id) if device.house_id else None
-    return {
-        "id": device.id,
-        "community_id": device.community_id,
-        "house_id": device.house_id,
-        "grid_id": house.grid_id if house else None,
-        "type": device.type.value,
-        "name": device.name,
-        "online": online,
-    }
 
 
 async def mark_silent_devices(now: datetime | None = None) -> int:
@@ -56,15 +44,22 @@ async def mark_silent_devices(now: datetime | None = None) -> int:
                 at=now,
             )
             await record(
-                topics.device_status(device.community_id), "DEVICE_OFFLINE", await status_payload(device, False)
+                messages.status_topic(device.community_id),
+                DeviceMessage.OFFLINE,
+                messages.status_payload(device, online=False, grid_id=house.grid_id if house else None),
             )
             marked += 1
     return marked
 
 
-async def came_back(device: Device) -> None:
-    """Inside the ingest transaction: the device is online again; its OFFLINE alarm clears itself."""
-    await record(topics.device_status(device.community_id), "DEVICE_ONLINE", await status_payload(device, True))
+async def came_back(device: Device, *, grid_id: int | None) -> None:
+    """Inside the ingest transaction: the device is online again; its OFFLINE alarm clears itself.
+    ``grid_id``: its house's grid, which the ingest has read already."""
+    await record(
+        messages.status_topic(device.community_id),
+        DeviceMessage.ONLINE,
+        messages.status_payload(device, online=True, grid_id=grid_id),
+    )
     offline = await Alarm.get_or_none(
         active_key=alarm_service.Trigger(
             community_id=device.community_id, type=OFFLINE, severity=Severity.MINOR, device_id=device.id

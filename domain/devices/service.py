@@ -7,18 +7,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from auth.keys import key_hash, new_key
-from auth.roles import OPERATORS
 from auth.viewer import Viewer
 from domain.alarms import service as alarm_service
 from domain.alarms.models import Alarm
 from domain.common.errors import Conflict, InvalidInput
-from domain.common.guards import require_role
 from domain.common.pagination import Page, paginate
 from domain.common.rows import get_visible, given, lock, only_known
 from domain.common.text import text
 from domain.devices import access
 from domain.devices.models import Device, DeviceType
-from domain.space.models import Building, House
+from domain.space import places
 from domain.space.service import get_community
 from realtime.outbox import transaction
 
@@ -68,7 +66,7 @@ async def register_device(
     heartbeat_seconds: int = 300,
 ) -> Registration:
     community = await get_community(viewer, community_id)
-    require_role(viewer, community.id, OPERATORS, "Registering a device")
+    access.check_manage(viewer, community.id, "Registering a device")
     device = Device(community_id=community.id, type=type, name=text(name, field="name", max_length=100))
     await _place(
         device, {"building_id": building_id, "house_id": house_id, "latitude": latitude, "longitude": longitude}
@@ -126,7 +124,7 @@ async def rotate_key(viewer: Viewer, device_id: int) -> Registration:
 
 async def _managed(viewer: Viewer, device_id: int, action: str) -> Device:
     device = await get_device(viewer, device_id)
-    require_role(viewer, device.community_id, OPERATORS, action)
+    access.check_manage(viewer, device.community_id, action)
     await lock(Device, device.id)
     return await Device.get(id=device.id)
 
@@ -134,27 +132,22 @@ async def _managed(viewer: Viewer, device_id: int, action: str) -> Device:
 async def _place(device: Device, changes: dict[str, Any]) -> None:
     """Building and house must be in the device's community; a house implies its building."""
     if changes.get("house_id") is not None:
-        house = await House.get_or_none(id=changes["house_id"], community_id=device.community_id)
-        if house is None:
-            raise InvalidInput("That house is not in this device's community", field="houseId")
+        house = await places.house_in(device.community_id, changes["house_id"])
         device.house_id, device.building_id = house.id, house.building_id
         changes.setdefault("building_id", house.building_id)
     elif "house_id" in changes:
         device.house_id = None
     if changes.get("building_id") is not None:
-        if not await Building.filter(id=changes["building_id"], community_id=device.community_id).exists():
-            raise InvalidInput("That building is not in this device's community", field="buildingId")
+        await places.building_in(device.community_id, changes["building_id"])
         if device.house_id is not None and changes["building_id"] != device.building_id:
-            raise InvalidInput("The house is not in that building", field="buildingId")
+            raise InvalidInput("The house is in another building", field="buildingId")
         device.building_id = changes["building_id"]
     elif "building_id" in changes and device.house_id is None:
         device.building_id = None
-    for name, limit in (("latitude", 90.0), ("longitude", 180.0)):
-        if name in changes:
-            value = changes[name]
-            if value is not None and not -limit <= value <= limit:
-                raise InvalidInput(f"{name} must be between -{limit:g} and {limit:g}", field=name)
-            setattr(device, name, value)
+    latitude = changes.get("latitude", device.latitude)
+    longitude = changes.get("longitude", device.longitude)
+    places.check_coordinates(latitude=latitude, longitude=longitude)
+    device.latitude, device.longitude = latitude, longitude
 
 
 def _heartbeat(seconds: int) -> int:

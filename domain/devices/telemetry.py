@@ -114,7 +114,7 @@ async def ingest(device_key: str, readings: list[ReadingIn]) -> IngestReport:
         came_online = not device.online
         await Device.filter(id=device.id).update(online=True, last_seen_at=now, last_reading=latest)
         if came_online:
-            await heartbeat.came_back(device)
+            await heartbeat.came_back(device, grid_id=grid_id)
         for stored in accepted:
             if device.type in care.ACCESS_TYPES and stored.metric == care.ACCESS_METRIC:
                 await care.passed_a_gate(int(stored.value), device.community_id)

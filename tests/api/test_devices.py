@@ -49,7 +49,7 @@ async def test_residents_and_other_communities_cannot_register_devices(api: Api,
     assert error(await api(REGISTER, {"input": payload}, as_=world.operator_b))["code"] == "NOT_FOUND"
     other_house = {**payload, "houseId": str(world.b101.id)}
     result = await api(REGISTER, {"input": other_house}, as_=world.operator_a)
-    assert (error(result)["code"], error(result)["field"]) == ("INVALID_INPUT", "houseId")
+    assert (error(result)["code"], error(result)["field"]) == ("NOT_FOUND", "houseId")
     assert await Device.all().count() == 0
 
 
@@ -169,7 +169,7 @@ async def test_an_operator_moves_a_device_within_the_community_only(api: Api, wo
     assert (moved["house"], moved["latitude"], moved["name"]) == ({"id": str(world.a201.id)}, 31.2, "Hall")
     assert (await Device.get(id=device_id)).building_id == world.a2.id
     elsewhere = await api(move, {"input": {"id": str(device_id), "houseId": str(world.b101.id)}}, as_=world.operator_a)
-    assert (error(elsewhere)["code"], error(elsewhere)["field"]) == ("INVALID_INPUT", "houseId")
+    assert (error(elsewhere)["code"], error(elsewhere)["field"]) == ("NOT_FOUND", "houseId")
     off_map = await api(move, {"input": {"id": str(device_id), "latitude": 91}}, as_=world.operator_a)
     assert (error(off_map)["code"], error(off_map)["field"]) == ("INVALID_INPUT", "latitude")
     by_keeper = await api(move, {"input": {"id": str(device_id), "name": "x"}}, as_=world.keeper_g1)
