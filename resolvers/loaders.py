@@ -126,7 +126,7 @@ class Loaders:
 
     @cached_property
     def tags_of_person(self) -> DataLoader[int, list[PersonTag]]:
-        return _grouped(lambda: PersonTag.all(), "person_id")
+        return _grouped(lambda: people_access.readable_tags(viewer=self.viewer), "person_id")
 
     @cached_property
     def personal_data(self) -> DataLoader[int, people_access.PersonalData]:

@@ -9,9 +9,9 @@ from strawberry.types import Info
 
 from auth.roles import Role as Role
 from domain.people import models as pm
+from domain.people.masking import mask_id_number, mask_phone
 from domain.people.models import CareTag as CareTag
 from domain.people.models import ResidencyKind as ResidencyKind
-from domain.people.validation import mask_id_number, mask_phone
 from schema.common import UNCHANGED
 from schema.space import Community, Grid, House
 

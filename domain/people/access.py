@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from auth.roles import OPERATORS, Role
+from auth.roles import COMMUNITY_STAFF, OPERATORS, Role
 from auth.viewer import Viewer
-from domain.common.guards import require_person
-from domain.people.models import Membership, Person, Residency
+from domain.common.errors import Forbidden
+from domain.common.guards import require_person, require_platform_admin, require_role
+from domain.people.models import Membership, Person, PersonTag, Residency
 from domain.space.access import staff_houses
 from domain.space.models import House
 
@@ -34,6 +35,12 @@ def readable_memberships(viewer: Viewer) -> QuerySet[Membership]:
     return Membership.filter(
         Q(person_id=viewer.person_id or 0) | Q(community_id__in=sorted(viewer.readable_community_ids))
     )
+
+
+def readable_tags(viewer: Viewer) -> QuerySet[PersonTag]:
+    """Care tags of the persons this viewer may read; whether they are shown at all is
+    personal_data_visibility's call (care_tags)."""
+    return PersonTag.filter(person_id__in=Subquery(readable_persons(viewer).values("id")))
 
 
 def readable_persons(viewer: Viewer) -> QuerySet[Person]:
@@ -110,3 +117,61 @@ async def personal_data_visibility(viewer: Viewer, person_ids: Iterable[int]) ->
         )
         for pid in ids
     }
+
+
+async def manages_person(viewer: Viewer, person_id: int) -> bool:
+    """Staff change who a person is (phone, ID number, tags, activation code) only when the
+    person is wholly theirs: every community the person lives or works in now is one where
+    the viewer manages people, and a person with staff roles is changed only by an operator,
+    so nobody re-keys an account that holds more power than they do."""
+    if viewer.is_platform_admin:
+        return True
+    lives_in = await Residency.filter(person_id=person_id, moved_out=None).values_list("community_id", flat=True)
+    works_in = await Membership.filter(person_id=person_id, role__not=Role.RESIDENT).values_list(
+        "community_id", flat=True
+    )
+    if None in works_in:  # a platform admin
+        return False
+    staff_of = {c for c in works_in if isinstance(c, int)}
+    footprint = staff_of | {c for c in lives_in if isinstance(c, int)}
+    managed = viewer.communities_with(COMMUNITY_STAFF)
+    return bool(footprint) and footprint <= managed and staff_of <= viewer.communities_with(OPERATORS)
+
+
+async def check_manage_person(viewer: Viewer, person_id: int, action: str) -> None:
+    """Changing who a person is (phone, ID number, tags) or issuing their activation code."""
+    require_person(viewer)
+    if not await manages_person(viewer, person_id):
+        raise Forbidden(
+            f"{action} needs OPERATOR or PROPERTY_STAFF in every community the person lives or works in "
+            "(OPERATOR for staff)"
+        )
+
+
+def check_register(viewer: Viewer, community_id: int) -> None:
+    """Registering people with the office: the community's staff."""
+    require_role(viewer, community_id, COMMUNITY_STAFF, "Registering a person")
+
+
+def check_move_in(viewer: Viewer, community_id: int) -> None:
+    require_role(viewer, community_id, COMMUNITY_STAFF, "Moving a person in")
+
+
+def check_manage_residency(viewer: Viewer, community_id: int, action: str) -> None:
+    """Moving out, correcting a residency: the community's staff."""
+    require_role(viewer, community_id, COMMUNITY_STAFF, action)
+
+
+def check_grant(viewer: Viewer, *, role: Role, community_id: int | None) -> None:
+    """Operators grant staff roles in their community; only a platform admin grants PLATFORM_ADMIN."""
+    if role is Role.PLATFORM_ADMIN:
+        require_platform_admin(viewer, "Granting PLATFORM_ADMIN")
+    elif community_id is not None:
+        require_role(viewer, community_id, OPERATORS, "Granting a role")
+
+
+def check_revoke(viewer: Viewer, membership: Membership) -> None:
+    if membership.community_id is None:
+        require_platform_admin(viewer, "Revoking PLATFORM_ADMIN")
+    else:
+        require_role(viewer, membership.community_id, OPERATORS, "Revoking a role")

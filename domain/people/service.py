@@ -9,11 +9,11 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 
 from auth.passwords import hash_password
-from auth.roles import COMMUNITY_STAFF, GRID_STAFF, OPERATORS, Role
+from auth.roles import GRID_STAFF, Role
 from auth.tokens import new_one_time_code
 from auth.viewer import Viewer
-from domain.common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from domain.common.guards import require_person, require_platform_admin, require_role
+from domain.common.errors import Conflict, InvalidInput, NotFound
+from domain.common.guards import require_person
 from domain.common.pagination import Page, paginate
 from domain.common.rows import create_or_conflict, get_visible, given, lock, only_known, save_or_conflict
 from domain.people import access, validation
@@ -99,7 +99,7 @@ async def create_person(
     All or nothing: if the residency or the role is refused, the person is not created either.
     """
     community = await get_community(viewer, community_id)
-    require_role(viewer, community.id, COMMUNITY_STAFF, "Registering a person")
+    access.check_register(viewer, community.id)
     if (residency is None) == (staff_role is None):
         raise InvalidInput("Give a residency for a resident, or a staffRole for staff: exactly one", field="residency")
     phone = validation.phone(phone)
@@ -139,11 +139,8 @@ async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any])
         person = await get_person(viewer, person_id)
         await lock(Person, person.id)  # tags are replaced as a set
         is_self = person.id == viewer.person_id
-        if not (set(changes) <= {"name"} and is_self) and not await _manages_person(viewer, person.id):
-            raise Forbidden(
-                "Changing this person needs OPERATOR or PROPERTY_STAFF in every community they live or work in "
-                "(OPERATOR for staff)"
-            )
+        if not (set(changes) <= {"name"} and is_self):
+            await access.check_manage_person(viewer, person.id, "Changing this person")
         if "name" in changes:
             person.name = validation.name(changes["name"])
         if "phone" in changes:
@@ -160,25 +157,6 @@ async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any])
         return person
 
 
-async def _manages_person(viewer: Viewer, person_id: int) -> bool:
-    """Staff change who a person is (phone, ID number, tags, activation code) only when the
-    person is wholly theirs: every community the person lives or works in now is one where
-    the viewer manages people, and a person with staff roles is changed only by an operator,
-    so nobody re-keys an account that holds more power than they do."""
-    if viewer.is_platform_admin:
-        return True
-    lives_in = await Residency.filter(person_id=person_id, moved_out=None).values_list("community_id", flat=True)
-    works_in = await Membership.filter(person_id=person_id, role__not=Role.RESIDENT).values_list(
-        "community_id", flat=True
-    )
-    if None in works_in:  # a platform admin
-        return False
-    staff_of = {c for c in works_in if isinstance(c, int)}
-    footprint = staff_of | {c for c in lives_in if isinstance(c, int)}
-    managed = viewer.communities_with(COMMUNITY_STAFF)
-    return bool(footprint) and footprint <= managed and staff_of <= viewer.communities_with({Role.OPERATOR})
-
-
 async def _set_tags(person: Person, tags: list[CareTag]) -> None:
     await PersonTag.filter(person_id=person.id).delete()
     await PersonTag.bulk_create([PersonTag(person_id=person.id, tag=CareTag(t)) for t in sorted(set(tags))])
@@ -188,11 +166,7 @@ async def issue_activation_code(viewer: Viewer, person_id: int) -> str:
     """A one-time code the office hands to a registered person so they can claim their account."""
     async with transaction():
         person = await get_person(viewer, person_id)
-        if not await _manages_person(viewer, person.id):
-            raise Forbidden(
-                "Issuing an activation code needs OPERATOR or PROPERTY_STAFF in every community the person lives or "
-                "works in (OPERATOR for staff)"
-            )
+        await access.check_manage_person(viewer, person.id, "Issuing an activation code")
         if person.password_hash:
             raise Conflict("This person has an account already", field="personId")
         code = new_one_time_code()
@@ -215,7 +189,7 @@ async def create_residency(
         await spend_phone_lookup(viewer)
     async with transaction():
         house = await get_visible(readable_houses(viewer), residency.house_id, what="house", field="houseId")
-        require_role(viewer, house.community_id, COMMUNITY_STAFF, "Moving a person in")
+        access.check_move_in(viewer, house.community_id)
         person = await _person_by_id_or_phone(viewer, person_id, phone)
         return await _move_in(viewer, person, residency, community_id=house.community_id)
 
@@ -236,7 +210,7 @@ async def _move_in_target(viewer: Viewer, new: NewResidency, *, community_id: in
     house = await House.get_or_none(id=new.house_id, community_id=community_id)
     if house is None or not await readable_houses(viewer).filter(id=new.house_id).exists():
         raise NotFound("No such house in this community", field="houseId")
-    require_role(viewer, house.community_id, COMMUNITY_STAFF, "Moving a person in")
+    access.check_move_in(viewer, house.community_id)
     _check_moved_in(new.moved_in)
     return house
 
@@ -264,7 +238,7 @@ async def _managed_residency(viewer: Viewer, residency_id: int, action: str) -> 
     visible = await get_visible(
         access.readable_residencies(viewer), residency_id, what="residency", field="residencyId"
     )
-    require_role(viewer, visible.community_id, COMMUNITY_STAFF, action)
+    access.check_manage_residency(viewer, visible.community_id, action)
     # Every residency write locks its person: twin move-outs, or a move-out racing a move-in,
     # run one after the other on fresh rows.
     await lock(Person, visible.person_id)
@@ -338,14 +312,14 @@ async def _check_grant(viewer: Viewer, *, role: Role, community_id: int | None, 
     if role is Role.RESIDENT:
         raise InvalidInput("RESIDENT comes from living in a house: add a residency instead", field="role")
     if role is Role.PLATFORM_ADMIN:
-        require_platform_admin(viewer, "Granting PLATFORM_ADMIN")
+        access.check_grant(viewer, role=role, community_id=None)
         if community_id is not None or grid_id is not None:
             raise InvalidInput("PLATFORM_ADMIN spans every community: give no communityId", field="communityId")
         return
     if community_id is None:
         raise InvalidInput(f"{role.value} needs a communityId", field="communityId")
     community = await get_community(viewer, community_id)
-    require_role(viewer, community.id, OPERATORS, "Granting a role")
+    access.check_grant(viewer, role=role, community_id=community.id)
     if role in GRID_STAFF:
         if grid_id is None:
             raise InvalidInput(f"{role.value} needs the grid they are responsible for", field="gridId")
@@ -378,13 +352,13 @@ async def revoke_membership(viewer: Viewer, membership_id: int) -> Membership:
             access.readable_memberships(viewer), membership_id, what="membership", field="membershipId"
         )
         if membership.community_id is None:
-            require_platform_admin(viewer, "Revoking PLATFORM_ADMIN")
+            access.check_revoke(viewer, membership)
             # Lock every admin row: two admins revoking each other must not leave none.
             await Membership.filter(role=Role.PLATFORM_ADMIN).select_for_update()
             others = Membership.filter(Q(role=Role.PLATFORM_ADMIN) & ~Q(id=membership.id))
             if not await others.exists():
                 raise Conflict("This is the last platform admin: grant another first", field="membershipId")
         else:
-            require_role(viewer, membership.community_id, OPERATORS, "Revoking a role")
+            access.check_revoke(viewer, membership)
         await membership.delete()
         return membership

@@ -40,16 +40,3 @@ def id_number(value: str | None, field: str = "idNumber") -> str | None:
     if not _ID_NUMBER.match(cleaned):
         raise InvalidInput("An ID number is 6 to 32 letters and digits", field=field)
     return cleaned
-
-
-def mask_phone(value: str) -> str:
-    """138****5678: enough to recognise a number, not enough to call it."""
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
-def mask_id_number(value: str) -> str:
-    if len(value) <= 4:
-        return "*" * len(value)
-    return value[:2] + "*" * (len(value) - 4) + value[-2:]

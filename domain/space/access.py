@@ -1,12 +1,13 @@
-"""What space a viewer may read. Every list and lookup of space starts here."""
+"""Every "may" of space: what a viewer may read (every list and lookup starts here) and who changes it."""
 
 from __future__ import annotations
 
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
+from auth.roles import OPERATORS
 from auth.viewer import Viewer
-from domain.common.guards import require_person
+from domain.common.guards import require_person, require_platform_admin, require_role
 from domain.space.models import Building, Community, Grid, House, Unit
 
 
@@ -61,3 +62,12 @@ def readable_grids(viewer: Viewer) -> QuerySet[Grid]:
         | Q(id__in=sorted(viewer.grid_ids))
         | Q(id__in=Subquery(House.filter(id__in=sorted(viewer.house_ids)).values("grid_id")))
     )
+
+
+def check_create_community(viewer: Viewer) -> None:
+    require_platform_admin(viewer, "Creating a community")
+
+
+def check_manage(viewer: Viewer, community_id: int, action: str) -> None:
+    """Buildings, units, grids, houses and the community's details: its operators."""
+    require_role(viewer, community_id, OPERATORS, action)

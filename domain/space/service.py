@@ -6,10 +6,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from auth.roles import OPERATORS
 from auth.viewer import Viewer
 from domain.common.errors import Conflict, InvalidInput
-from domain.common.guards import require_platform_admin, require_role
 from domain.common.pagination import Page, paginate
 from domain.common.rows import get_visible, given, lock, only_known, save_or_conflict
 from domain.common.text import text
@@ -82,7 +80,7 @@ async def get_grid(viewer: Viewer, grid_id: int) -> Grid:
 
 
 async def create_community(viewer: Viewer, *, name: str, code: str, address: str = "") -> Community:
-    require_platform_admin(viewer, "Creating a community")
+    access.check_create_community(viewer)
     code = code.strip().upper()
     if not _CODE.match(code):
         raise InvalidInput("A community code is 2 to 40 letters, digits, '-' or '_'", field="code")
@@ -104,7 +102,7 @@ async def update_community(viewer: Viewer, community_id: int, changes: dict[str,
 
 async def _managed_community(viewer: Viewer, community_id: int, action: str) -> Community:
     community = await get_community(viewer, community_id)
-    require_role(viewer, community.id, OPERATORS, action)
+    access.check_manage(viewer, community.id, action)
     return community
 
 
@@ -124,7 +122,7 @@ def _floors(floors: int | None) -> int | None:
 async def update_building(viewer: Viewer, building_id: int, changes: dict[str, Any]) -> Building:
     only_known(changes, {"name", "floors"})
     building = await get_building(viewer, building_id)
-    require_role(viewer, building.community_id, OPERATORS, "Changing a building")
+    access.check_manage(viewer, building.community_id, "Changing a building")
     if "name" in changes:
         building.name = _label(changes["name"], "name")
     if "floors" in changes:
@@ -135,7 +133,7 @@ async def update_building(viewer: Viewer, building_id: int, changes: dict[str, A
 
 async def create_unit(viewer: Viewer, *, building_id: int, name: str) -> Unit:
     building = await get_building(viewer, building_id)
-    require_role(viewer, building.community_id, OPERATORS, "Adding a unit")
+    access.check_manage(viewer, building.community_id, "Adding a unit")
     unit = Unit(community_id=building.community_id, building_id=building.id, name=_label(name, "name"))
     await save_or_conflict(unit, f"Unit {unit.name} exists already in this building", field="name")
     return unit
@@ -151,7 +149,7 @@ async def create_grid(viewer: Viewer, *, community_id: int, name: str) -> Grid:
 async def update_grid(viewer: Viewer, grid_id: int, changes: dict[str, Any]) -> Grid:
     only_known(changes, {"name"})
     grid = await get_grid(viewer, grid_id)
-    require_role(viewer, grid.community_id, OPERATORS, "Changing a grid")
+    access.check_manage(viewer, grid.community_id, "Changing a grid")
     if "name" in changes:
         grid.name = _label(changes["name"], "name")
     await save_or_conflict(grid, "Another grid has this name", field="name", update_fields=list(changes))
@@ -170,7 +168,7 @@ async def create_house(
 ) -> House:
     async with transaction():
         building = await get_building(viewer, building_id)
-        require_role(viewer, building.community_id, OPERATORS, "Adding a house")
+        access.check_manage(viewer, building.community_id, "Adding a house")
         await lock(Building, building.id)  # house numbers are unique per building and unit
         house = House(community_id=building.community_id, building_id=building.id, number=_label(number, "number", 20))
         await _apply_house_changes(house, {"unit_id": unit_id, "grid_id": grid_id, "floor": floor, "area_m2": area_m2})
@@ -189,7 +187,7 @@ async def update_house(viewer: Viewer, house_id: int, changes: dict[str, Any]) -
     only_known(changes, {"number", "unit_id", "grid_id", "floor", "area_m2"})
     async with transaction():
         visible = await get_house(viewer, house_id)
-        require_role(viewer, visible.community_id, OPERATORS, "Changing a house")
+        access.check_manage(viewer, visible.community_id, "Changing a house")
         await lock(Building, visible.building_id)
         house = await House.get(id=visible.id)  # read again under the lock: a concurrent edit may have landed
         if "number" in changes:
