@@ -1,14 +1,17 @@
-"""Writing events: `async with transaction(): ... await record(...)` — published after commit.
+"""The one way the domain writes: `async with transaction(): ... await record(...)`.
 
-A domain function that changes something others watch opens `transaction()` instead of
-tortoise's `in_transaction()`, and calls `record()` for each event. The rows commit with
-the change or not at all; once committed, they are handed to the publisher.
+Every domain write opens `transaction()` (nested: a savepoint), and calls `record()` for each
+event others watch. The rows commit with the change or not at all; once committed, they are
+handed to the publisher of the work that wrote them: the process says which, explicitly, with
+`publishing_to(publisher)` around a request or a periodic job (server/app.py, the GraphQL view,
+the telemetry route). Outside such a block (the seed, a script) committed rows wait in the
+outbox for the publisher's next sweep.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol
 
@@ -26,13 +29,17 @@ class Publisher(Protocol):
     async def publish(self, events: list[OutboxEvent]) -> None: ...
 
 
-_publisher: Publisher | None = None
+_publisher: ContextVar[Publisher | None] = ContextVar("outbox_publisher", default=None)
 
 
-def install_publisher(publisher: Publisher | None) -> None:
-    """Set by the app's lifespan; None (no fan-out, rows wait for the next start) otherwise."""
-    global _publisher
-    _publisher = publisher
+@contextmanager
+def publishing_to(publisher: Publisher) -> Iterator[None]:
+    """What commits inside this block (and the tasks it starts) is handed to ``publisher``."""
+    token = _publisher.set(publisher)
+    try:
+        yield
+    finally:
+        _publisher.reset(token)
 
 
 @asynccontextmanager
@@ -56,8 +63,9 @@ async def transaction() -> AsyncIterator[None]:
             yield
     finally:
         _pending.reset(token)
-    if events and _publisher is not None:
-        await _publisher.publish(events)
+    publisher = _publisher.get()
+    if events and publisher is not None:
+        await publisher.publish(events)
 
 
 async def record(topic: str, kind: str, payload: dict[str, Any]) -> OutboxEvent:

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
@@ -28,7 +28,7 @@ from domain.files.service import prune_unattached
 from domain.files.stores import make_storage
 from domain.people.phone_budget import prune_phone_lookups
 from realtime.broadcast import make_broadcast
-from realtime.outbox import install_publisher
+from realtime.outbox import Publisher, publishing_to
 from realtime.publisher import BroadcastPublisher, prune_outbox
 from resolvers.root import build_schema
 from server.db import tortoise_config
@@ -41,14 +41,28 @@ from server.telemetry_http import post_telemetry
 log = logging.getLogger("lingli.app")
 
 
-async def every(seconds: float, job: Callable[[], Awaitable[object]]) -> None:
-    """Run a job periodically in each process (both jobs are safe to run from several at once)."""
+async def every(seconds: float, job: Callable[[], Awaitable[object]], *, publisher: Publisher) -> None:
+    """Run a job periodically in each process (every job is safe to run from several at once);
+    what it commits goes to ``publisher``."""
     while True:
         await asyncio.sleep(seconds)  # a timer, not a wait for some condition
         try:
-            await job()
+            with publishing_to(publisher):
+                await job()
         except Exception:
             log.exception("periodic job %s failed", getattr(job, "__name__", job))
+
+
+def publishing(
+    publisher: Publisher, endpoint: Callable[[Request], Awaitable[Response]]
+) -> Callable[[Request], Awaitable[Response]]:
+    """An HTTP route whose writes are announced through ``publisher``."""
+
+    async def run(request: Request) -> Response:
+        with publishing_to(publisher):
+            return await endpoint(request)
+
+    return run
 
 
 def settle_heap() -> None:
@@ -90,10 +104,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         public_base_url=settings.base_url,
         secret=settings.files_secret,
     )
+    # The path of every committed event: domain transaction → this publisher → the bus →
+    # each subscriber's stream. Handed to the GraphQL view, the telemetry route and the jobs.
+    publisher = BroadcastPublisher(broadcast)
     graphql = LingliGraphQL(
         schema,
         issuer=issuer,
         broadcast=broadcast,
+        publisher=publisher,
         storage=storage,
         graphiql=settings.graphiql_enabled,
         allowed_origins=settings.allowed_origins,
@@ -106,33 +124,27 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Schema changes come only from migrations (`lingli migrate`), never from start-up.
         async with RegisterTortoise(app=app, config=tortoise_config(settings.database_url), generate_schemas=False):
             await broadcast.connect()
-            publisher = BroadcastPublisher(broadcast)
-            install_publisher(publisher)
             # Events committed but never sent (a crash between commit and publish) go out now.
             await publisher.publish_unpublished()
             settle_heap()
-            background = [
-                asyncio.create_task(every(settings.heartbeat_sweep_seconds, mark_silent_devices)),
-                asyncio.create_task(every(5, lambda: publisher.publish_unpublished(older_than=timedelta(seconds=5)))),
-                asyncio.create_task(
-                    every(3600, lambda: prune_outbox(older_than=timedelta(days=settings.outbox_retention_days)))
+            jobs: list[tuple[float, Callable[[], Awaitable[object]]]] = [
+                (settings.heartbeat_sweep_seconds, mark_silent_devices),
+                (5, lambda: publisher.publish_unpublished(older_than=timedelta(seconds=5))),
+                (3600, lambda: prune_outbox(older_than=timedelta(days=settings.outbox_retention_days))),
+                (
+                    settings.care_sweep_seconds,
+                    lambda: check_elderly_alone(silence=timedelta(hours=settings.care_silence_hours)),
                 ),
-                asyncio.create_task(
-                    every(
-                        settings.care_sweep_seconds,
-                        lambda: check_elderly_alone(silence=timedelta(hours=settings.care_silence_hours)),
-                    )
-                ),
-                asyncio.create_task(every(settings.event_overdue_sweep_seconds, escalate_overdue)),
-                asyncio.create_task(every(3600, lambda: prune_unattached(storage, older_than=timedelta(days=1)))),
-                asyncio.create_task(every(3600, prune_phone_lookups)),
+                (settings.event_overdue_sweep_seconds, escalate_overdue),
+                (3600, lambda: prune_unattached(storage, older_than=timedelta(days=1))),
+                (3600, prune_phone_lookups),
             ]
+            background = [asyncio.create_task(every(seconds, job, publisher=publisher)) for seconds, job in jobs]
             try:
                 yield
             finally:
                 for task in background:
                     task.cancel()
-                install_publisher(None)
                 await broadcast.disconnect()
                 await storage.close()
 
@@ -150,7 +162,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
-            Route("/telemetry", post_telemetry, methods=["POST"]),
+            Route("/telemetry", publishing(publisher, post_telemetry), methods=["POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             # The embedded file store: signed PUT and GET, as S3 would do them.
@@ -172,5 +184,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.issuer = issuer
     app.state.broadcast = broadcast
+    app.state.publisher = publisher
     app.state.storage = storage
     return app

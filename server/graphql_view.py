@@ -13,6 +13,7 @@ from typing import Any
 from broadcaster import Broadcast
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -22,6 +23,7 @@ from auth.tokens import TokenIssuer
 from domain.common.errors import Unauthenticated
 from domain.files.storage import Storage
 from domain.people.accounts import viewer_for_token
+from realtime.outbox import Publisher, publishing_to
 from resolvers.context import Context
 from server.request_ids import current_request_id
 
@@ -44,6 +46,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         *,
         issuer: TokenIssuer,
         broadcast: Broadcast,
+        publisher: Publisher,
         storage: Storage,
         graphiql: bool,
         allowed_origins: tuple[str, ...],
@@ -60,8 +63,15 @@ class LingliGraphQL(GraphQL[Context, None]):
         )
         self.issuer = issuer
         self.broadcast = broadcast
+        self.publisher = publisher
         self.storage = storage
         self.scope_refresh_seconds = scope_refresh_seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Every mutation of this request (or of this socket, whose operations run in tasks that
+        # inherit it) hands what it committed to the subscribers through this publisher.
+        with publishing_to(self.publisher):
+            await super().__call__(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         context = Context(

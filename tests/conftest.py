@@ -30,6 +30,7 @@ from domain.files.storage import Storage
 from domain.people.models import AuthSession, Membership, Person, PersonTag, PhoneLookup, RefreshToken, Residency
 from domain.space.models import Building, Community, Grid, House, Unit
 from realtime.models import OutboxEvent
+from realtime.outbox import Publisher
 from server.db import apply_migrations
 from server.settings import Secret, Settings
 from tests.support import free_port
@@ -86,6 +87,8 @@ class RunningServer:
     issuer: TokenIssuer
     settings: Settings
     storage: Storage
+    # For a test that runs a periodic job itself: `with publishing_to(server.publisher): ...`.
+    publisher: Publisher
 
 
 def test_settings(database_url: str, **overrides: object) -> Settings:
@@ -125,6 +128,7 @@ async def server(database_url: str) -> AsyncIterator[RunningServer]:
         issuer=app.state.issuer,
         storage=app.state.storage,
         settings=settings,
+        publisher=app.state.publisher,
     )
     uv.should_exit = True
     await loop_task

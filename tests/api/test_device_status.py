@@ -10,6 +10,7 @@ from gql import GraphQLRequest, gql
 from domain.alarms.models import Alarm
 from domain.devices.heartbeat import mark_silent_devices
 from domain.devices.models import Device
+from realtime.outbox import publishing_to
 from tests.api.test_alarm_subscriptions import socket, take
 from tests.api.test_devices import REPORT, register
 from tests.conftest import RunningServer
@@ -41,7 +42,8 @@ async def test_device_status_is_pushed_to_the_community(api: Api, world: World, 
         request = GraphQLRequest(DEVICE_STATUS, variable_values={"c": str(world.a.id), "after": "0"})
         receiving = asyncio.create_task(take(session, request, 2))
         await api(REPORT, {"key": key, "readings": [{"metric": "battery", "value": 90}]})
-        await mark_silent_devices(datetime.now(UTC) + timedelta(hours=1))
+        with publishing_to(server.publisher):
+            await mark_silent_devices(datetime.now(UTC) + timedelta(hours=1))
         online, offline = await receiving
     assert [(online["kind"], online["online"]), (offline["kind"], offline["online"])] == [
         ("DEVICE_ONLINE", True),
