@@ -23,11 +23,10 @@ RUN useradd --system --create-home --uid 10001 --user-group lingli
 
 WORKDIR /src
 
-# Dependencies first, read from pyproject.toml, so this layer is reused while only code changes.
-COPY pyproject.toml ./
-RUN python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' \
-        > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
+# Dependencies first, from the runtime lock file (the versions `make test` ran against, each
+# checked against its hash), so this layer is reused while only code changes.
+COPY requirements/run.txt /tmp/requirements.txt
+RUN pip install --require-hashes -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 
 # Then the project itself (what .dockerignore leaves in): app, settings, migrations, the `lingli` command.

@@ -3,25 +3,29 @@ devices and a few events."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
-from auth.passwords import hash_password
 from auth.roles import Role
+from auth.tokens import TokenIssuer
 from auth.viewer import Viewer
-from domain.devices.models import Device, DeviceType
-from domain.devices.service import device_key_hash
+from domain.devices import service as devices
+from domain.devices.models import DeviceType
 from domain.events import service as events
 from domain.events import transitions
 from domain.events.models import Category, Event, Source
 from domain.events.workflow import Action
 from domain.files.stores import make_storage
+from domain.people import accounts
+from domain.people import service as people
 from domain.people.accounts import load_viewer
-from domain.people.models import CareTag, Membership, Person, PersonTag, Residency, ResidencyKind
-from domain.space.models import Building, Community, Grid, House, Unit
+from domain.people.models import CareTag, Person, ResidencyKind
+from domain.space import service as space
+from domain.space.models import Community, House
+from realtime.outbox import transaction
 from server.settings import DATA_DIR
 
 DEMO_PASSWORD = "lingli-demo"
@@ -50,81 +54,114 @@ async def demo_present() -> bool:
 
 
 async def seed_demo() -> bool:
-    """Fill an empty database with the demo; False (and nothing written) if it has data already."""
+    """Fill an empty database with the demo; False (and nothing written) if it has data already.
+
+    Everything is made through the domain's own functions, as the platform admin and the
+    operators would (one transaction: a failure leaves nothing behind)."""
     if await Community.exists():
         return False
-    password = hash_password(DEMO_PASSWORD)
-    async with in_transaction():
-        sunrise = await Community.create(name="朝阳花园 Sunrise Garden", code="SUNRISE", address="1 Chaoyang Road")
-        riverside = await Community.create(name="滨江苑 Riverside", code="RIVERSIDE", address="8 Binjiang Avenue")
-        east = await Grid.create(community=sunrise, name="东区 East")
-        west = await Grid.create(community=sunrise, name="西区 West")
+    # Tokens made while registering the demo logins are thrown away: any secret signs them.
+    issuer = TokenIssuer(
+        secret=secrets.token_hex(32), issuer="seed", audience="seed", access_ttl_seconds=60, refresh_ttl_seconds=60
+    )
+    async with transaction():
+        founder = await accounts.register(
+            issuer, phone="13800000000", password=DEMO_PASSWORD, name="平台管理员 Platform Admin", activation_code=None
+        )
+        await people.bootstrap_platform_admin(founder.person.id)
+        admin = await load_viewer(founder.person.id)
+        sunrise = await space.create_community(
+            admin, name="朝阳花园 Sunrise Garden", code="SUNRISE", address="1 Chaoyang Road"
+        )
+        riverside = await space.create_community(
+            admin, name="滨江苑 Riverside", code="RIVERSIDE", address="8 Binjiang Avenue"
+        )
+        east = await space.create_grid(admin, community_id=sunrise.id, name="东区 East")
+        west = await space.create_grid(admin, community_id=sunrise.id, name="西区 West")
         houses: dict[str, House] = {}
         for building_no, grid in (("1", east), ("2", west)):
-            building = await Building.create(community=sunrise, name=f"{building_no}号楼", floors=3)
+            building = await space.create_building(admin, community_id=sunrise.id, name=f"{building_no}号楼", floors=3)
             for unit_no in ("1", "2"):
-                unit = await Unit.create(community=sunrise, building=building, name=f"{unit_no}单元")
+                unit = await space.create_unit(admin, building_id=building.id, name=f"{unit_no}单元")
                 for floor in (1, 2, 3):
                     for door in (1, 2):
                         number = f"{floor}0{door}"
-                        houses[f"{building_no}-{unit_no}-{number}"] = await House.create(
-                            community=sunrise,
-                            building=building,
-                            unit=unit,
-                            grid=grid,
+                        houses[f"{building_no}-{unit_no}-{number}"] = await space.create_house(
+                            admin,
+                            building_id=building.id,
+                            unit_id=unit.id,
+                            grid_id=grid.id,
                             number=number,
                             floor=floor,
-                            area_m2=89,
+                            area_m2=Decimal(89),
                         )
-        river_building = await Building.create(community=riverside, name="A座", floors=2)
-        river_house = await House.create(community=riverside, building=river_building, number="101", floor=1)
+        river_building = await space.create_building(admin, community_id=riverside.id, name="A座", floors=2)
+        river_house = await space.create_house(admin, building_id=river_building.id, number="101", floor=1)
 
-        async def person(name: str, phone: str, *, login: bool = True, id_number: str | None = None) -> Person:
-            return await Person.create(
-                name=name, phone=phone, id_number=id_number, password_hash=password if login else None
+        async def person(
+            name: str,
+            phone: str,
+            community: int,
+            *,
+            login: bool = True,
+            home: tuple[House, ResidencyKind, date] | None = None,
+            role: Role | None = None,
+            grid: int | None = None,
+            **extra: Any,
+        ) -> Person:
+            """Registered by the property office, as a resident or as staff; a login claims it."""
+            residency = people.NewResidency(house_id=home[0].id, kind=home[1], moved_in=home[2]) if home else None
+            registered = await people.create_person(
+                admin,
+                community_id=community,
+                name=name,
+                phone=phone,
+                residency=residency,
+                staff_role=role,
+                grid_id=grid,
+                **extra,
             )
+            if login:
+                code = await people.issue_activation_code(admin, registered.id)
+                await accounts.register(issuer, phone=phone, password=DEMO_PASSWORD, name=name, activation_code=code)
+            return registered
 
-        async def live(p: Person, house: House, kind: ResidencyKind, since: date) -> None:
-            await Residency.create(person=p, house=house, community_id=house.community_id, kind=kind, moved_in=since)
-            await Membership.get_or_create(person=p, community_id=house.community_id, role=Role.RESIDENT, grid=None)
-
-        wang = await person("王芳 Wang Fang", "13800000001", id_number="110101198001010021")
-        await live(wang, houses["1-1-101"], ResidencyKind.OWNER, date(2019, 5, 1))
-        son = await person("王小明 Wang Xiaoming", "13800000011", login=False)
-        await live(son, houses["1-1-101"], ResidencyKind.FAMILY, date(2019, 5, 1))
-        await PersonTag.create(person=son, tag=CareTag.CHILD)
-        grandma = await person("李奶奶 Grandma Li", "13800000012", login=False, id_number="110101194501010042")
-        await live(grandma, houses["1-1-102"], ResidencyKind.OWNER, date(2008, 3, 15))
-        await PersonTag.create(person=grandma, tag=CareTag.ELDERLY_ALONE)
-        tenant = await person("赵强 Zhao Qiang", "13800000013", login=False)
-        await live(tenant, houses["2-1-201"], ResidencyKind.TENANT, date(2024, 9, 1))
-        zhou = await person("周敏 Zhou Min", "13900000001")
-        await live(zhou, river_house, ResidencyKind.OWNER, date(2021, 1, 10))
-
-        keeper = await person("张管家 Housekeeper Zhang", "13800000002")
-        await Membership.create(person=keeper, community=sunrise, role=Role.HOUSEKEEPER, grid=east)
-        operator = await person("陈运营 Operator Chen", "13800000003")
-        await Membership.create(person=operator, community=sunrise, role=Role.OPERATOR)
-        merchant = await person("刘老板 Merchant Liu", "13800000004")
-        await Membership.create(person=merchant, community=sunrise, role=Role.MERCHANT)
-        river_operator = await person("吴运营 Operator Wu", "13900000003")
-        await Membership.create(person=river_operator, community=riverside, role=Role.OPERATOR)
-        admin = await person("平台管理员 Platform Admin", "13800000000")
-        await Membership.create(person=admin, community=None, role=Role.PLATFORM_ADMIN)
+        at_101 = (houses["1-1-101"], ResidencyKind.OWNER, date(2019, 5, 1))
+        wang = await person("王芳 Wang Fang", "13800000001", sunrise.id, home=at_101, id_number="110101198001010021")
+        family = (houses["1-1-101"], ResidencyKind.FAMILY, date(2019, 5, 1))
+        await person("王小明 Wang Xiaoming", "13800000011", sunrise.id, login=False, home=family, tags=[CareTag.CHILD])
+        await person(
+            "李奶奶 Grandma Li",
+            "13800000012",
+            sunrise.id,
+            login=False,
+            home=(houses["1-1-102"], ResidencyKind.OWNER, date(2008, 3, 15)),
+            id_number="110101194501010042",
+            tags=[CareTag.ELDERLY_ALONE],
+        )
+        tenant = (houses["2-1-201"], ResidencyKind.TENANT, date(2024, 9, 1))
+        await person("赵强 Zhao Qiang", "13800000013", sunrise.id, login=False, home=tenant)
+        zhou_home = (river_house, ResidencyKind.OWNER, date(2021, 1, 10))
+        await person("周敏 Zhou Min", "13900000001", riverside.id, home=zhou_home)
+        keeper = await person(
+            "张管家 Housekeeper Zhang", "13800000002", sunrise.id, role=Role.HOUSEKEEPER, grid=east.id
+        )
+        operator = await person("陈运营 Operator Chen", "13800000003", sunrise.id, role=Role.OPERATOR)
+        await person("刘老板 Merchant Liu", "13800000004", sunrise.id, role=Role.MERCHANT)
+        await person("吴运营 Operator Wu", "13900000003", riverside.id, role=Role.OPERATOR)
 
         for device in DEMO_DEVICES:
-            house = houses.get(device.house) if device.house else None
-            await Device.create(
-                community=sunrise,
-                house=house,
-                building_id=house.building_id if house else None,
+            await devices.register_device(
+                admin,
+                community_id=sunrise.id,
                 type=device.type,
                 name=device.name,
-                key_hash=device_key_hash(demo_device_key(device.name)),
+                house_id=houses[device.house].id if device.house else None,
                 heartbeat_seconds=60,
+                key=demo_device_key(device.name),
             )
 
-    await seed_events(wang=wang, keeper=keeper, operator=operator, houses=houses)
+        await seed_events(wang=wang, keeper=keeper, operator=operator, houses=houses)
     return True
 
 

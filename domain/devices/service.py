@@ -12,7 +12,7 @@ from domain.alarms import service as alarm_service
 from domain.alarms.models import Alarm
 from domain.common.errors import Conflict, InvalidInput
 from domain.common.pagination import Page, paginate
-from domain.common.rows import get_visible, given, lock, only_known
+from domain.common.rows import get_visible, given, lock, only_known, save_or_conflict
 from domain.common.text import text
 from domain.devices import access
 from domain.devices.models import Device, DeviceType
@@ -21,6 +21,7 @@ from domain.space.service import get_community
 from realtime.outbox import transaction
 
 KEY_PREFIX = "dk_"
+MIN_PROVISIONED_KEY = 16
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,9 @@ async def register_device(
     latitude: float | None = None,
     longitude: float | None = None,
     heartbeat_seconds: int = 300,
+    key: str | None = None,
 ) -> Registration:
+    """``key``: one provisioned with the device (at the factory, or the demo's); else a new one."""
     community = await get_community(viewer, community_id)
     access.check_manage(viewer, community.id, "Registering a device")
     device = Device(community_id=community.id, type=type, name=text(name, field="name", max_length=100))
@@ -72,9 +75,13 @@ async def register_device(
         device, {"building_id": building_id, "house_id": house_id, "latitude": latitude, "longitude": longitude}
     )
     device.heartbeat_seconds = _heartbeat(heartbeat_seconds)
-    key = new_device_key()
+    if key is not None and (not key.startswith(KEY_PREFIX) or len(key) < MIN_PROVISIONED_KEY):
+        raise InvalidInput(
+            f"A provisioned key starts with {KEY_PREFIX} and has {MIN_PROVISIONED_KEY}+ characters", field="key"
+        )
+    key = key or new_device_key()
     device.key_hash = device_key_hash(key)
-    await device.save()
+    await save_or_conflict(device, "Another device has this key", field="key")
     return Registration(device=device, key=key)
 
 

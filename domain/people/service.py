@@ -178,6 +178,16 @@ async def issue_activation_code(viewer: Viewer, person_id: int) -> str:
         return code
 
 
+async def bootstrap_platform_admin(person_id: int) -> Membership:
+    """The first platform admin of a new installation (the demo seed, a fresh production
+    database): there is nobody yet who could grant it. Refused once there is one."""
+    async with transaction():
+        await Membership.filter(role=Role.PLATFORM_ADMIN).select_for_update()
+        if await Membership.filter(role=Role.PLATFORM_ADMIN).exists():
+            raise Conflict("There is a platform admin already: they grant the role", field="role")
+        return await Membership.create(person_id=person_id, community_id=None, role=Role.PLATFORM_ADMIN, grid_id=None)
+
+
 # --- residencies -------------------------------------------------------------
 
 
