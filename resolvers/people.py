@@ -6,7 +6,6 @@ import strawberry
 from strawberry.types import Info
 
 from auth.roles import Role as RoleValue
-from domain.common.guards import require_person
 from domain.people import accounts, service
 from domain.people.accounts import TokenPair, load_viewer
 from domain.people.models import CareTag as CareTagValue
@@ -34,8 +33,7 @@ from schema.people import (
 
 
 async def me(info: Info[Context, None]) -> Person:
-    viewer = info.context.viewer()
-    return Person.from_row(await service.get_person(viewer, require_person(viewer)))
+    return Person.from_row(await service.get_self(info.context.viewer()))
 
 
 async def person(info: Info[Context, None], id: strawberry.ID) -> Person:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from auth.roles import COMMUNITY_STAFF
@@ -16,6 +15,7 @@ from auth.viewer import Viewer
 from domain.alarms.models import Alarm
 from domain.common.errors import Forbidden, InvalidInput
 from domain.common.guards import require_person
+from domain.space.access import in_scope
 
 
 def readable_alarms(viewer: Viewer) -> QuerySet[Alarm]:
@@ -24,11 +24,7 @@ def readable_alarms(viewer: Viewer) -> QuerySet[Alarm]:
     require_person(viewer)
     if viewer.is_platform_admin:
         return Alarm.all()
-    return Alarm.filter(
-        Q(community_id__in=sorted(viewer.readable_community_ids))
-        | Q(grid_id__in=sorted(viewer.grid_ids))
-        | Q(house_id__in=sorted(viewer.house_ids))
-    )
+    return Alarm.filter(in_scope(viewer))
 
 
 def check_handle(viewer: Viewer, alarm: Alarm, action: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from auth.roles import COMMUNITY_STAFF, OPERATORS
@@ -13,6 +12,7 @@ from auth.viewer import Viewer
 from domain.common.errors import Forbidden
 from domain.common.guards import require_person, require_role
 from domain.devices.models import Device
+from domain.space.access import in_scope
 
 
 def readable_devices(viewer: Viewer) -> QuerySet[Device]:
@@ -21,11 +21,7 @@ def readable_devices(viewer: Viewer) -> QuerySet[Device]:
     require_person(viewer)
     if viewer.is_platform_admin:
         return Device.all()
-    return Device.filter(
-        Q(community_id__in=sorted(viewer.readable_community_ids))
-        | Q(house__grid_id__in=sorted(viewer.grid_ids))
-        | Q(house_id__in=sorted(viewer.house_ids))
-    )
+    return Device.filter(in_scope(viewer, grid="house__grid_id"))
 
 
 def check_manage(viewer: Viewer, community_id: int, action: str) -> None:

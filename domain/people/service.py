@@ -30,6 +30,11 @@ ACTIVATION_CODE_TTL = timedelta(days=7)
 # --- reads -------------------------------------------------------------------
 
 
+async def get_self(viewer: Viewer) -> Person:
+    """The person logged in."""
+    return await get_person(viewer, require_person(viewer))
+
+
 async def get_person(viewer: Viewer, person_id: int) -> Person:
     require_person(viewer)
     return await get_visible(access.readable_persons(viewer), person_id, what="person", field="id")

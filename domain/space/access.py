@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
@@ -18,13 +20,26 @@ def readable_communities(viewer: Viewer) -> QuerySet[Community]:
     return Community.filter(id__in=sorted(viewer.member_community_ids))
 
 
+def in_scope(viewer: Viewer, *, community: str = "community_id", grid: str = "grid_id", house: str = "house_id") -> Q:
+    """The one rule of who sees what happens at a place, as a filter on any row that has one:
+    whole communities for their staff, their grids for grid staff, their own houses for
+    residents. The arguments name the row's fields (an alarm's ``grid_id``, a device's
+    ``house__grid_id``). Viewer.sees_place is the same rule for one loaded message."""
+    scopes: list[dict[str, Any]] = [
+        {f"{community}__in": sorted(viewer.readable_community_ids)},
+        {f"{grid}__in": sorted(viewer.grid_ids)},
+        {f"{house}__in": sorted(viewer.house_ids)},
+    ]
+    return Q(*(Q(**scope) for scope in scopes), join_type="OR")
+
+
 def readable_houses(viewer: Viewer) -> QuerySet[House]:
     """Whole communities for operators and property staff, their grids for housekeepers
     and grid workers, the houses they live in for residents."""
     require_person(viewer)
     if viewer.is_platform_admin:
         return House.all()
-    return House.filter(Q(id__in=sorted(viewer.house_ids)) | staff_houses(viewer))
+    return House.filter(in_scope(viewer, house="id"))
 
 
 def staff_houses(viewer: Viewer) -> Q:
