@@ -43,6 +43,6 @@ async def apply_migrations(database_url: str) -> None:
         await Tortoise.close_connections()
 
 
-# For tortoise's own CLI (`tortoise -c db.TORTOISE_ORM makemigrations`): the
+# For tortoise's own CLI (`tortoise -c server.db.TORTOISE_ORM makemigrations`): the
 # autodetector compares models with the migrations on disk, so an in-memory database does.
 TORTOISE_ORM = tortoise_config("sqlite://:memory:")
