@@ -36,6 +36,7 @@ from server.settings import Secret, Settings
 from tests.support import free_port
 
 PG_ADMIN_URL = os.environ.get("LINGLI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("LINGLI_TEST_REDIS", "redis://127.0.0.1:6379")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 TEST_SECRET = "test-secret-" + "x" * 40
 
@@ -51,6 +52,15 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(scope="session")
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.config.getoption("--db"))
+
+
+@pytest.fixture
+def postgres_writers(backend: str) -> None:
+    """For races between concurrent twins of one write (`@pytest.mark.usefixtures("postgres_writers")`):
+    SQLite runs one writer at a time, so these races exist only on PostgreSQL. They run in the
+    `--db=postgres` pass of `make test` (mandatory under CI=true)."""
+    if backend != "postgres":
+        pytest.skip("concurrent writers need PostgreSQL: SQLite serialises them (covered by --db=postgres)")
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 import httpx
+import pytest
 
 from auth.passwords import hash_password
 from auth.roles import Role
@@ -187,6 +188,12 @@ def error(result: dict[str, Any]) -> dict[str, Any]:
     return {**(first.get("extensions") or {}), "message": first["message"]}
 
 
+def code_and_field(result: dict[str, Any]) -> tuple[str, str | None]:
+    """The first error's code (GRAPHQL where GraphQL itself refused the document) and field."""
+    refused = error(result)
+    return refused.get("code", "GRAPHQL"), refused.get("field")
+
+
 def ids(nodes: list[dict[str, Any]]) -> set[int]:
     return {int(n["id"]) for n in nodes}
 
@@ -196,3 +203,9 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def postgres_only(backend: str) -> None:
+    """Skips the calling test unless on PostgreSQL (as conftest's `postgres_writers` fixture does)."""
+    if backend != "postgres":
+        pytest.skip("concurrent writers need PostgreSQL: SQLite serialises them (covered by --db=postgres)")

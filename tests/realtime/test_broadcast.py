@@ -7,7 +7,6 @@ elsewhere the Redis test skips with the reason.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Awaitable, Callable
 from typing import cast
 
@@ -15,9 +14,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from realtime.broadcast import make_broadcast
-from tests.conftest import IN_CI
-
-REDIS_URL = os.environ.get("LINGLI_TEST_REDIS", "redis://127.0.0.1:6379")
+from tests.conftest import IN_CI, REDIS_URL
 
 
 async def _round_trip(url: str, wait_subscribed: Callable[[], Awaitable[None]] | None = None) -> str:

@@ -15,10 +15,9 @@ import pytest
 from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
 
-from tests.api.test_alarm_subscriptions import ALARM_EVENTS
-from tests.api.test_devices import register
-from tests.conftest import IN_CI, TEST_SECRET, RunningServer
-from tests.realtime.test_broadcast import REDIS_URL
+from tests.alarms.support import ALARM_EVENTS
+from tests.conftest import IN_CI, REDIS_URL, TEST_SECRET, RunningServer
+from tests.devices.support import register
 from tests.support import Api, World, free_port, token_for
 
 LINGLI = str(Path(sys.executable).parent / "lingli")

@@ -1,0 +1,39 @@
+"""Production lock-down: no introspection and no GraphiQL in production, both in development."""
+
+from __future__ import annotations
+
+import httpx
+
+from auth.tokens import TokenIssuer
+from resolvers.context import Context
+from resolvers.root import build_schema
+from server.app import create_app
+from server.settings import Secret, Settings
+
+INTROSPECTION = "{ __schema { queryType { name } } }"
+
+
+async def test_introspection_is_off_in_production_and_on_in_development() -> None:
+    issuer = TokenIssuer(secret="s" * 48, issuer="i", audience="a", access_ttl_seconds=60, refresh_ttl_seconds=60)
+    production = await build_schema(production=True).execute(INTROSPECTION, context_value=Context(issuer, "r1"))
+    assert production.errors and "introspection" in production.errors[0].message.lower()
+    development = await build_schema(production=False).execute(INTROSPECTION, context_value=Context(issuer, "r2"))
+    assert development.errors is None
+
+
+async def test_graphiql_is_served_in_development_but_not_in_production() -> None:
+    secret = Secret("p" * 48)
+    dev = create_app(Settings(env="development", jwt_secret=secret))
+    prod = create_app(
+        Settings(
+            env="production", jwt_secret=secret, database_url="postgres://u@127.0.0.1:1/none", public_url="https://x"
+        )
+    )
+    headers = {"Accept": "text/html"}
+    # No lifespan is needed to render the IDE page: ASGITransport does not start one.
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=dev), base_url="http://t") as http:
+        assert "graphiql" in (await http.get("/graphql", headers=headers)).text.lower()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=prod), base_url="http://t") as http:
+        response = await http.get("/graphql", headers=headers)
+        assert "graphiql" not in response.text.lower()
+        assert response.status_code in (400, 404)

@@ -1,0 +1,26 @@
+"""`lingli simulate` drives devices through the gateway endpoint; incidents become alarms."""
+
+from __future__ import annotations
+
+import random
+
+from domain.alarms.models import Alarm
+from domain.devices.models import DeviceType, Reading
+from server.simulate import simulate
+from tests.conftest import RunningServer
+from tests.devices.support import register
+from tests.support import Api, World
+
+
+async def test_the_simulator_reports_readings_and_incidents_raise_alarms(
+    api: Api, world: World, server: RunningServer
+) -> None:
+    _, smoke = await register(api, world, "SMOKE_DETECTOR")
+    _, wearable = await register(api, world, "WEARABLE", house=world.a102)
+    fleet = [(DeviceType.SMOKE_DETECTOR, smoke), (DeviceType.WEARABLE, wearable)]
+    base = server.url.removesuffix("/graphql")
+    tally = await simulate(
+        base, ticks=3, every=0, incident_chance=1.0, silence_chance=0, rng=random.Random(7), devices=fleet
+    )
+    assert tally.sent == tally.accepted == await Reading.all().count() > 0
+    assert {a.type for a in await Alarm.all()} == {"SMOKE", "SOS", "HEART_RATE"}
