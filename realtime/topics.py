@@ -9,7 +9,3 @@ def alarms(community_id: int) -> str:
 
 def device_status(community_id: int) -> str:
     return f"devices:{community_id}"
-
-
-def events(community_id: int) -> str:
-    return f"events:{community_id}"

@@ -10,14 +10,14 @@ from strawberry.types import Info
 
 from domain.common.errors import InvalidInput
 from domain.common.guards import require_person
-from domain.events import access, deadlines, stats, transitions
+from domain.events import access, deadlines, messages, stats, transitions
 from domain.events import service as events
 from domain.events.models import Category, Priority, Source, Status
 from domain.events.models import Category as EventCategory
 from domain.events.models import Priority as EventPriority
 from domain.events.models import Status as EventStatus
 from domain.events.workflow import Action
-from realtime import stream, topics
+from realtime import stream
 from realtime.envelope import Envelope
 from resolvers.context import Context
 from resolvers.ids import parse_cursor, parse_id, parse_optional_id
@@ -232,7 +232,7 @@ async def event_updates(
         return access.may_see(live.viewer, envelope.payload)
 
     async for envelope in stream.events(
-        info.context.broadcast, topics.events(chosen), after=parse_cursor(after), visible=visible, refresh=live.refresh
+        info.context.broadcast, messages.topic(chosen), after=parse_cursor(after), visible=visible, refresh=live.refresh
     ):
         yield EventUpdate(cursor=str(envelope.cursor), kind=envelope.kind, event=Event.from_payload(envelope.payload))
 

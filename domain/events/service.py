@@ -18,7 +18,7 @@ from domain.common.guards import require_person, require_role
 from domain.common.pagination import Page, paginate
 from domain.common.rows import get_visible, given
 from domain.common.text import text
-from domain.events import access, deadlines
+from domain.events import access, deadlines, messages
 from domain.events.models import (
     Category,
     Event,
@@ -27,14 +27,13 @@ from domain.events.models import (
     Source,
     Status,
 )
-from domain.events.timeline import OVERDUE_ALARM, payload, write_assignment, write_entry
+from domain.events.timeline import OVERDUE_ALARM, write_assignment, write_entry
 from domain.events.workflow import Action
 from domain.files import service as files
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
 from domain.people.models import Membership, Person
 from domain.space.models import Building, House
-from realtime import topics
 from realtime.outbox import record, transaction
 
 INTEGRATION_KEY_PREFIX = "ik_"
@@ -242,7 +241,7 @@ async def _create(
     entry = await write_entry(event, Action.REPORT, None, actor=reporter, at=now, actor_name=event.reporter_name)
     if photos:
         await files.attach(photos, event_id=event.id, entry_id=entry.id, field="photos")
-    await record(topics.events(event.community_id), "EVENT_REPORTED", payload(event))
+    await record(messages.topic(event.community_id), messages.Kind.EVENT_REPORTED, messages.payload(event))
     housekeeper = await _grid_staff(place)
     if housekeeper is not None:
         await write_assignment(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from domain.alarms import service as alarm_service
 from domain.alarms.models import Alarm, Severity
 from domain.common.rows import lock
-from domain.events import deadlines
+from domain.events import deadlines, messages
 from domain.events.models import (
     FINISHED,
     Event,
@@ -19,42 +18,9 @@ from domain.events.workflow import Action
 from domain.files import service as files
 from domain.files.models import StoredFile
 from domain.people.models import Person
-from realtime import topics
 from realtime.outbox import record
 
 OVERDUE_ALARM = "EVENT_OVERDUE"
-
-
-def payload(event: Event) -> dict[str, Any]:
-    """An event as every live message carries it (and as the API shows it)."""
-    return {
-        "id": event.id,
-        "community_id": event.community_id,
-        "building_id": event.building_id,
-        "house_id": event.house_id,
-        "grid_id": event.grid_id,
-        "latitude": event.latitude,
-        "longitude": event.longitude,
-        "category": event.category.value,
-        "priority": event.priority.value,
-        "source": event.source.value,
-        "status": event.status.value,
-        "description": event.description,
-        "reporter_id": event.reporter_id,
-        "reporter_name": event.reporter_name,
-        "contact": event.contact,
-        "assignee_id": event.assignee_id,
-        "assignee_name": event.assignee_name,
-        "alarm_id": event.alarm_id,
-        "external_ref": event.external_ref,
-        "reported_at": event.reported_at.isoformat(),
-        "deadline_at": event.deadline_at.isoformat(),
-        "overdue": event.overdue_at is not None,
-        "resolved_at": event.resolved_at.isoformat() if event.resolved_at else None,
-        "closed_at": event.closed_at.isoformat() if event.closed_at else None,
-        "rating": event.rating,
-        "rating_comment": event.rating_comment,
-    }
 
 
 async def locked(event_id: int) -> Event:
@@ -67,7 +33,7 @@ async def write_assignment(event: Event, assignee: Person, *, actor: Person | No
     event.assignee_id, event.assignee_name, event.status = assignee.id, assignee.name, Status.ASSIGNED
     await event.save(update_fields=["assignee_id", "assignee_name", "status", "updated_at"])
     await write_entry(event, Action.ASSIGN, previous, actor=actor, at=at, note=note or f"To {assignee.name}")
-    await record(topics.events(event.community_id), "EVENT_ASSIGNED", payload(event))
+    await record(messages.topic(event.community_id), messages.Kind.EVENT_ASSIGNED, messages.payload(event))
     return event
 
 
@@ -100,8 +66,8 @@ async def move(
     entry = await write_entry(event, action, previous, actor=actor, at=now, note=note, score=score)
     if photos:
         await files.attach(photos, event_id=event.id, entry_id=entry.id, field="photos")
-    kind = f"EVENT_{target.value}" if moved else f"EVENT_{action.value}ED"
-    await record(topics.events(event.community_id), kind, payload(event))
+    kind = messages.kind_of(action, previous, target)
+    await record(messages.topic(event.community_id), kind, messages.payload(event))
     return event
 
 
