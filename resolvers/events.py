@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from domain.common.errors import InvalidInput
 from domain.common.guards import require_person
-from domain.events import access, deadlines, messages, stats, transitions
+from domain.events import access, deadlines, dispatch, messages, reporting, stats, transitions
 from domain.events import service as events
 from domain.events.models import Category, Priority, Source, Status
 from domain.events.models import Category as EventCategory
@@ -69,35 +69,35 @@ async def events_list(
 
 
 async def event_report(info: Info[Context, None], input: EventReportInput) -> Event:
-    new = events.NewEvent(
+    new = reporting.NewEvent(
         category=Category(input.category),
         description=input.description,
         priority=Priority(input.priority),
         source=Source(input.source) if input.source else None,
         photos=list(input.photos),
     )
-    place = events.Place(
+    place = reporting.Place(
         community_id=parse_id(input.community_id, "communityId"),
         building_id=parse_optional_id(input.building_id, "buildingId"),
         house_id=parse_optional_id(input.house_id, "houseId"),
         latitude=input.latitude,
         longitude=input.longitude,
     )
-    return Event.from_row(await events.report(info.context.viewer(), info.context.storage, new, place))
+    return Event.from_row(await reporting.report(info.context.viewer(), info.context.storage, new, place))
 
 
 async def event_intake(info: Info[Context, None], integration_key: str, input: EventIntakeInput) -> Event:
-    new = events.NewEvent(
+    new = reporting.NewEvent(
         category=Category(input.category), description=input.description, priority=Priority(input.priority)
     )
-    place = events.Place(
+    place = reporting.Place(
         community_id=parse_id(input.community_id, "communityId"),
         building_id=parse_optional_id(input.building_id, "buildingId"),
         house_id=parse_optional_id(input.house_id, "houseId"),
         latitude=input.latitude,
         longitude=input.longitude,
     )
-    return Event.from_row(await events.intake(integration_key, input.reference, new, place, input.contact))
+    return Event.from_row(await reporting.intake(integration_key, input.reference, new, place, input.contact))
 
 
 async def event_from_alarm(
@@ -107,7 +107,7 @@ async def event_from_alarm(
     description: str | None = None,
     priority: EventPriority | None = None,
 ) -> Event:
-    row = await events.from_alarm(
+    row = await reporting.from_alarm(
         info.context.viewer(),
         parse_id(alarm_id, "alarmId"),
         category=Category(category) if category else None,
@@ -120,7 +120,7 @@ async def event_from_alarm(
 async def event_assign(
     info: Info[Context, None], id: strawberry.ID, assignee_id: strawberry.ID, note: str = ""
 ) -> Event:
-    row = await transitions.assign(info.context.viewer(), parse_id(id, "id"), parse_id(assignee_id, "assigneeId"), note)
+    row = await dispatch.assign(info.context.viewer(), parse_id(id, "id"), parse_id(assignee_id, "assigneeId"), note)
     return Event.from_row(row)
 
 
@@ -188,7 +188,7 @@ async def event_statistics(
 
 
 async def my_ratings(info: Info[Context, None], first: int | None = 20, after: str | None = None) -> MyRatings:
-    page, average = await transitions.my_ratings(info.context.viewer(), first=first, after=after)
+    page, average = await events.my_ratings(info.context.viewer(), first=first, after=after)
     return MyRatings(average=average, ratings=[Rating.from_row(e) for e in page.items], total_count=page.total_count)
 
 
@@ -207,7 +207,7 @@ async def event_deadline_set(
 async def integration_register(
     info: Info[Context, None], community_id: strawberry.ID, name: str
 ) -> IntegrationRegistration:
-    integration, key = await events.register_integration(
+    integration, key = await reporting.register_integration(
         info.context.viewer(), parse_id(community_id, "communityId"), name
     )
     return IntegrationRegistration(id=strawberry.ID(str(integration.id)), name=integration.name, key=key)

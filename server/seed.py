@@ -14,7 +14,7 @@ from auth.roles import Role
 from auth.viewer import Viewer
 from domain.devices.models import Device, DeviceType
 from domain.devices.service import device_key_hash
-from domain.events import service as events
+from domain.events import reporting as events
 from domain.events import transitions
 from domain.events.models import Category, Event, Source
 from domain.events.workflow import Action

@@ -1,4 +1,5 @@
-"""How long each category may take, per community; the default when a community set none."""
+"""How long each category may take, per community (the default when a community set none), and
+the alarm an event raises once it is past its deadline."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from datetime import datetime, timedelta
 
 from auth.roles import COMMUNITY_STAFF
 from auth.viewer import Viewer
+from domain.alarms import service as alarm_service
+from domain.alarms.models import Alarm, Severity
 from domain.common.errors import InvalidInput
 from domain.common.guards import require_role
-from domain.events.models import Category, CategoryDeadline
+from domain.events.models import Category, CategoryDeadline, Event
 
 DEFAULT_HOURS: dict[Category, int] = {
     Category.SAFETY_HAZARD: 4,
@@ -49,3 +52,29 @@ async def set_hours(viewer: Viewer, community_id: int, category: Category, hours
     if not 1 <= hours <= MAX_HOURS:
         raise InvalidInput(f"A deadline is 1 to {MAX_HOURS} hours", field="hours")
     await CategoryDeadline.update_or_create(defaults={"hours": hours}, community_id=community_id, category=category)
+
+
+# --- past the deadline: the alarm ------------------------------------------------------------
+
+OVERDUE_ALARM = "EVENT_OVERDUE"
+
+
+def overdue_trigger(event: Event) -> alarm_service.Trigger:
+    """The alarm an event past its deadline raises (once: see ``overdue.escalate_overdue``)."""
+    return alarm_service.Trigger(
+        community_id=event.community_id,
+        type=OVERDUE_ALARM,
+        severity=Severity.MAJOR,
+        # No house: the alarm is for staff, and the household may not see the event.
+        grid_id=event.grid_id,
+        event_id=event.id,
+        details={"event_id": event.id, "category": event.category.value},
+    )
+
+
+async def clear_overdue_alarm(event: Event) -> None:
+    """The event is done (or reopened with a fresh deadline): its overdue alarm, if any, is cleared."""
+    key = overdue_trigger(event).active_key
+    alarm = await Alarm.get_or_none(active_key=key)
+    if alarm is not None:
+        await alarm_service.clear_automatically(alarm)

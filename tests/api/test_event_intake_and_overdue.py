@@ -22,7 +22,7 @@ from tortoise.exceptions import IntegrityError
 from auth.keys import key_hash
 from domain.alarms.models import Alarm
 from domain.events.models import Event, EventEntry, Integration
-from domain.events.transitions import escalate_overdue
+from domain.events.overdue import escalate_overdue
 from domain.people.models import Person
 from tests.api.test_devices import ALARMS, register
 from tests.api.test_devices import REPORT as TELEMETRY

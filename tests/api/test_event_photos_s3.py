@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from domain.common.errors import InvalidInput
-from domain.events import service as events
+from domain.events import reporting as events
 from domain.events.models import Category, Event
 from domain.files import service as files
 from domain.files.models import FileKind, StoredFile

@@ -21,7 +21,7 @@ from gql import GraphQLRequest, gql
 from auth.roles import Role
 from domain.alarms.models import Alarm
 from domain.events.models import Event, EventEntry
-from domain.events.transitions import escalate_overdue
+from domain.events.overdue import escalate_overdue
 from domain.files.models import StoredFile
 from domain.people.models import Membership, Person
 from tests.api.test_alarm_subscriptions import socket, take

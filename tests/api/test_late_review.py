@@ -17,9 +17,9 @@ from gql import GraphQLRequest, gql
 from auth.roles import Role
 from auth.viewer import Grant, Viewer
 from domain.alarms.models import Alarm
+from domain.events.deadlines import overdue_trigger
 from domain.events.models import Event
-from domain.events.timeline import overdue_trigger
-from domain.events.transitions import escalate_overdue
+from domain.events.overdue import escalate_overdue
 from domain.files import local_store
 from domain.people.models import Membership, Residency
 from tests.api.test_alarm_subscriptions import socket, take
