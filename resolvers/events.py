@@ -8,8 +8,6 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from domain.common.errors import InvalidInput
-from domain.common.guards import require_person
 from domain.events import access, deadlines, dispatch, messages, reporting, stats, transitions
 from domain.events import service as events
 from domain.events.models import Category, Priority, Source, Status
@@ -218,15 +216,7 @@ async def event_updates(
 ) -> AsyncGenerator[EventUpdate, None]:
     """Reporters: their own events; assignees: their assignments; dispatchers: the community's."""
     live = info.context.live_viewer()
-    viewer = live.viewer
-    require_person(viewer)
-    chosen = parse_optional_id(community_id, "communityId")
-    communities = sorted(viewer.member_community_ids)
-    if chosen is None and len(communities) == 1:
-        chosen = communities[0]
-    if chosen is None:
-        raise InvalidInput("Name the community to watch (communityId)", field="communityId")
-    await events.check_subscription(viewer, chosen)
+    chosen = access.community_to_watch(live.viewer, parse_optional_id(community_id, "communityId"))
 
     def visible(envelope: Envelope) -> bool:
         return access.may_see(live.viewer, envelope.payload)

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from auth.roles import COMMUNITY_STAFF
 from auth.viewer import Viewer
 from domain.alarms import service as alarm_service
 from domain.alarms.models import Alarm, Severity
 from domain.common.errors import InvalidInput
-from domain.common.guards import require_role
+from domain.events import access
 from domain.events.models import Category, CategoryDeadline, Event
 
 DEFAULT_HOURS: dict[Category, int] = {
@@ -38,14 +37,14 @@ async def deadline(community_id: int, category: Category, reported_at: datetime)
 
 async def in_force(viewer: Viewer, community_id: int) -> dict[Category, tuple[int, bool]]:
     """Hours per category, and whether it is the community's own."""
-    require_role(viewer, community_id, COMMUNITY_STAFF, "Reading event deadlines")
+    access.check_read_deadlines(viewer, community_id)
     own = {d.category: d.hours for d in await CategoryDeadline.filter(community_id=community_id)}
     return {c: (own.get(c, DEFAULT_HOURS[c]), c in own) for c in Category}
 
 
 async def set_hours(viewer: Viewer, community_id: int, category: Category, hours: int | None) -> None:
     """The community's own deadline; None goes back to the default."""
-    require_role(viewer, community_id, COMMUNITY_STAFF, "Setting event deadlines")
+    access.check_set_deadlines(viewer, community_id)
     if hours is None:
         await CategoryDeadline.filter(community_id=community_id, category=category).delete()
         return

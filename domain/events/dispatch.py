@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from auth.roles import STAFF, Role
+from auth.roles import Role
 from auth.viewer import Viewer
-from domain.common.errors import InvalidInput
 from domain.common.text import text
-from domain.events import messages
+from domain.events import access, messages
 from domain.events.models import Event, Status
 from domain.events.service import get_event
 from domain.events.transitions import actor_of, locked, write_entry
-from domain.events.workflow import Action, check
+from domain.events.workflow import Action
 from domain.people.models import Membership, Person
 from realtime.outbox import record, transaction
 
@@ -20,14 +19,12 @@ from realtime.outbox import record, transaction
 async def assign(viewer: Viewer, event_id: int, assignee_id: int, note: str = "") -> Event:
     """Dispatchers (re)assign to any staff member of the community."""
     event = await get_event(viewer, event_id)
-    check(Action.ASSIGN, viewer, event)  # who and when first; again below, under the row lock
-    staff = await Membership.filter(community_id=event.community_id, person_id=assignee_id, role__in=list(STAFF))
-    if not staff:
-        raise InvalidInput("Assign to a staff member of this community", field="assigneeId")
+    access.check_action(Action.ASSIGN, viewer, event)  # who and when first; again below, under the row lock
+    await access.check_assignee(event.community_id, assignee_id)
     assignee = await Person.get(id=assignee_id)
     async with transaction():
         event = await locked(event.id)
-        check(Action.ASSIGN, viewer, event)
+        access.check_action(Action.ASSIGN, viewer, event)
         return await assign_to(
             event,
             assignee,

@@ -8,15 +8,14 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 
 from auth.keys import key_hash, new_key
-from auth.roles import COMMUNITY_STAFF, GRID_STAFF, STAFF, Role
 from auth.viewer import Viewer
 from domain.alarms.access import readable_alarms
 from domain.alarms.models import Alarm, Severity
-from domain.common.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
-from domain.common.guards import require_person, require_role
+from domain.common.errors import Conflict, InvalidInput, NotFound
+from domain.common.guards import require_person
 from domain.common.rows import get_visible
 from domain.common.text import text
-from domain.events import deadlines, dispatch, messages
+from domain.events import access, deadlines, dispatch, messages
 from domain.events.deadlines import OVERDUE_ALARM
 from domain.events.models import (
     Category,
@@ -35,11 +34,6 @@ from domain.space.models import Building, House
 from realtime.outbox import record, transaction
 
 INTEGRATION_KEY_PREFIX = "ik_"
-
-# Sources by who reports: a resident through an app, staff through theirs, the centre for calls.
-RESIDENT_SOURCES = (Source.RESIDENT_APP, Source.WECHAT)
-GRID_SOURCES = (Source.GRID_WORKER,)
-CENTRE_SOURCES = (Source.OPERATIONS_CENTER, Source.HOTLINE_12345)
 
 
 @dataclass(frozen=True)
@@ -64,8 +58,9 @@ class NewEvent:
 async def report(viewer: Viewer, storage: Storage, new: NewEvent, place: Place) -> Event:
     """A resident, a grid worker or the centre reports something that needs doing."""
     person_id = require_person(viewer)
-    source = _source_for(viewer, place.community_id, new.source)
-    place = await _checked_place(viewer, place)
+    source = access.report_source(viewer, place.community_id, new.source)
+    access.check_report_place(viewer, place.community_id, place.house_id)
+    place = await _place_in_community(place)
     attached = await files.uploaded(viewer, storage, new.photos, field="photos")
     person = await Person.get(id=person_id)
     async with transaction():
@@ -74,12 +69,9 @@ async def report(viewer: Viewer, storage: Storage, new: NewEvent, place: Place) 
 
 async def intake(integration_key: str, reference: str, new: NewEvent, place: Place, contact: str) -> Event:
     """From an outside system with its own reference: sent twice, one event (the same one back)."""
-    integration = await Integration.get_or_none(key_hash=key_hash(integration_key), revoked_at=None)
-    if integration is None:
-        raise Unauthenticated("Unknown or revoked integration key", field="integrationKey")
+    integration = await access.calling_integration(integration_key)
     reference = text(reference, field="reference", max_length=100)
-    if place.community_id != integration.community_id:
-        raise Forbidden("This integration reports to another community", field="communityId")
+    access.check_integration_reports_to(integration, place.community_id)
     existing = await Event.get_or_none(integration_id=integration.id, external_ref=reference)
     if existing is not None:
         return existing
@@ -114,8 +106,7 @@ async def from_alarm(
     """Turn an alarm into an event in one step: same place, linked (event.alarmId)."""
     person_id = require_person(viewer)
     alarm = await get_visible(readable_alarms(viewer), alarm_id, what="alarm", field="alarmId")
-    if not (viewer.has_role(alarm.community_id, COMMUNITY_STAFF) or alarm.grid_id in viewer.grid_ids):
-        raise Forbidden("Turning an alarm into an event is for the staff responsible for it", field="alarmId")
+    access.check_event_from_alarm(viewer, alarm)
     existing = await Event.get_or_none(alarm_id=alarm.id)
     if existing is not None:
         raise Conflict(f"Alarm {alarm.id} is event {existing.id} already", field="alarmId")
@@ -142,7 +133,7 @@ async def from_alarm(
 
 async def register_integration(viewer: Viewer, community_id: int, name: str) -> tuple[Integration, str]:
     """A key for an outside system (shown once)."""
-    require_role(viewer, community_id, {Role.OPERATOR}, "Registering an integration")
+    access.check_register_integration(viewer, community_id)
     key = new_key(INTEGRATION_KEY_PREFIX)
     integration = await Integration.create(
         community_id=community_id,
@@ -193,30 +184,6 @@ async def _create(
     await record(messages.topic(event.community_id), messages.Kind.EVENT_REPORTED, messages.payload(event))
     await dispatch.assign_to_grid_staff(event, at=now)
     return event
-
-
-def _source_for(viewer: Viewer, community_id: int, asked: Source | None) -> Source:
-    if viewer.has_role(community_id, COMMUNITY_STAFF):
-        allowed: tuple[Source, ...] = CENTRE_SOURCES + GRID_SOURCES + RESIDENT_SOURCES
-    elif viewer.has_role(community_id, GRID_STAFF):
-        allowed = GRID_SOURCES
-    elif community_id in viewer.resident_community_ids:
-        allowed = RESIDENT_SOURCES
-    else:
-        raise Forbidden("Reporting is for the community's residents and staff", field="communityId")
-    if asked is None:
-        return allowed[0]
-    if asked not in allowed:
-        raise InvalidInput(f"You report through: {', '.join(s.value for s in allowed)}", field="source")
-    return asked
-
-
-async def _checked_place(viewer: Viewer, place: Place) -> Place:
-    """Residents report about their own house or the community's common parts; staff anywhere in it."""
-    staff = viewer.has_role(place.community_id, STAFF)
-    if place.house_id is not None and not staff and place.house_id not in viewer.house_ids:
-        raise Forbidden("Residents report about their own house, or leave the house out", field="houseId")
-    return await _place_in_community(place)
 
 
 async def _place_in_community(place: Place) -> Place:

@@ -10,7 +10,6 @@ from tortoise.expressions import Q
 from tortoise.functions import Avg
 
 from auth.viewer import Viewer
-from domain.common.errors import Forbidden
 from domain.common.guards import require_person
 from domain.common.pagination import Page, paginate
 from domain.common.rows import get_visible, given
@@ -58,14 +57,7 @@ async def list_events(
 async def my_ratings(viewer: Viewer, *, first: int | None, after: str | None) -> tuple[Page[EventEntry], float | None]:
     """Staff see the ratings they were given: each credited to whoever held the event when it
     was rated (a reassignment afterwards does not move it), and their average."""
-    person = require_person(viewer)
-    qs = EventEntry.filter(assignee_id=person, score__isnull=False)
+    qs = access.readable_ratings(viewer)
     figures = await qs.annotate(average=Avg("score")).values("average")
     average = figures[0]["average"] if figures else None
     return await paginate(qs, first=first, after=after), None if average is None else round(float(average), 2)
-
-
-async def check_subscription(viewer: Viewer, community_id: int) -> None:
-    require_person(viewer)
-    if not (viewer.is_platform_admin or community_id in viewer.member_community_ids):
-        raise Forbidden("Watching events is for the community's people", field="communityId")

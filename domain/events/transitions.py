@@ -14,10 +14,10 @@ from domain.common.errors import InvalidInput
 from domain.common.guards import require_person
 from domain.common.rows import lock
 from domain.common.text import text
-from domain.events import deadlines, messages
+from domain.events import access, deadlines, messages
 from domain.events.models import FINISHED, Event, EventEntry, Status
 from domain.events.service import get_event
-from domain.events.workflow import Action, check
+from domain.events.workflow import Action
 from domain.files import service as files
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
@@ -41,7 +41,7 @@ async def act(
     COMMENT: a note or photos on the timeline, the status unchanged.
     ``note_field``: what the client called the note (a rejection's ``reason``), for errors."""
     event = await get_event(viewer, event_id)
-    check(action, viewer, event)  # who and when first; again below, under the row lock
+    access.check_action(action, viewer, event)  # who and when first; again below, under the row lock
     required = 1 if action is Action.REJECT else 0
     note = text(note, field=note_field, max_length=2000, min_length=required, multiline=True)
     if action is Action.COMMENT and not note and not photos:
@@ -49,7 +49,7 @@ async def act(
     attached = await files.uploaded(viewer, storage, photos, field="photos")
     async with transaction():
         event = await locked(event.id)
-        target = check(action, viewer, event)
+        target = access.check_action(action, viewer, event)
         if action is Action.RESOLVE and event.reporter_id == event.assignee_id:
             target = Status.CLOSED  # reported and resolved by one person: nobody else to rate it
         return await move(event, action, target, actor=await actor_of(viewer), note=note, photos=attached)
@@ -58,7 +58,7 @@ async def act(
 async def rate(viewer: Viewer, event_id: int, score: int, comment: str, *, reopen: bool = False) -> Event:
     """The reporter rates a resolved event 1–5: closed; with a low score they may reopen it instead."""
     event = await get_event(viewer, event_id)
-    check(Action.RATE, viewer, event)
+    access.check_action(Action.RATE, viewer, event)
     if not 1 <= score <= 5:
         raise InvalidInput("A rating is 1 to 5", field="score")
     if reopen and score > LOW_RATING:
@@ -66,10 +66,10 @@ async def rate(viewer: Viewer, event_id: int, score: int, comment: str, *, reope
     comment = text(comment, field="comment", max_length=1000, min_length=0, multiline=True)
     async with transaction():
         event = await locked(event.id)
-        check(Action.RATE, viewer, event)
+        access.check_action(Action.RATE, viewer, event)
         event.rating, event.rating_comment = score, comment
         action = Action.REOPEN if reopen else Action.RATE
-        target = check(action, viewer, event)
+        target = access.check_action(action, viewer, event)
         note = f"Rated {score}/5" + (f": {comment}" if comment else "")
         return await move(event, action, target, actor=await actor_of(viewer), note=note, photos=[], score=score)
 
