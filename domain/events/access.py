@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from auth.keys import key_hash
@@ -23,6 +23,7 @@ from domain.common.errors import Forbidden, InvalidInput, Unauthenticated
 from domain.common.guards import require_person, require_role
 from domain.events.models import Event, EventEntry, Integration, Source, Status
 from domain.events.workflow import TRANSITIONS, Action, Party, target
+from domain.files.models import StoredFile
 from domain.people.models import Membership
 
 # Sources by who reports: a resident through an app, staff through theirs, the centre for calls.
@@ -86,6 +87,25 @@ def may_see(viewer: Viewer, event: dict[str, Any]) -> bool:
             )
         )
     )
+
+
+def readable_entries(viewer: Viewer) -> QuerySet[EventEntry]:
+    """The timelines of the events this viewer may read."""
+    return EventEntry.filter(event_id__in=Subquery(_events_with_details(viewer).values("id")))
+
+
+def readable_photos(viewer: Viewer) -> QuerySet[StoredFile]:
+    """The photos on the events this viewer may read (and so the download URLs signed for them)."""
+    return StoredFile.filter(event_id__in=Subquery(_events_with_details(viewer).values("id")))
+
+
+def _events_with_details(viewer: Viewer) -> QuerySet[Event]:
+    """Whose timeline and photos the viewer may read: the events they may read. With no one
+    logged in the caller is an integration, shown the event it submitted (``eventIntake``):
+    events submitted by integrations, the only ones such a caller is ever handed."""
+    if viewer.person_id is None:
+        return Event.filter(integration_id__isnull=False)
+    return readable_events(viewer)
 
 
 def readable_ratings(viewer: Viewer) -> QuerySet[EventEntry]:
