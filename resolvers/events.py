@@ -15,6 +15,7 @@ from domain.events.models import Category as EventCategory
 from domain.events.models import Priority as EventPriority
 from domain.events.models import Status as EventStatus
 from domain.events.workflow import Action
+from domain.space.places import Place
 from realtime import stream
 from realtime.envelope import Envelope
 from resolvers.context import Context
@@ -74,7 +75,7 @@ async def event_report(info: Info[Context, None], input: EventReportInput) -> Ev
         source=Source(input.source) if input.source else None,
         photos=list(input.photos),
     )
-    place = reporting.Place(
+    place = Place(
         community_id=parse_id(input.community_id, "communityId"),
         building_id=parse_optional_id(input.building_id, "buildingId"),
         house_id=parse_optional_id(input.house_id, "houseId"),
@@ -88,7 +89,7 @@ async def event_intake(info: Info[Context, None], integration_key: str, input: E
     new = reporting.NewEvent(
         category=Category(input.category), description=input.description, priority=Priority(input.priority)
     )
-    place = reporting.Place(
+    place = Place(
         community_id=parse_id(input.community_id, "communityId"),
         building_id=parse_optional_id(input.building_id, "buildingId"),
         house_id=parse_optional_id(input.house_id, "houseId"),

@@ -11,7 +11,7 @@ from auth.keys import key_hash, new_key
 from auth.viewer import Viewer
 from domain.alarms.access import readable_alarms
 from domain.alarms.models import Alarm, Severity
-from domain.common.errors import Conflict, InvalidInput, NotFound
+from domain.common.errors import Conflict
 from domain.common.guards import require_person
 from domain.common.rows import get_visible
 from domain.common.text import text
@@ -30,20 +30,12 @@ from domain.files import service as files
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
 from domain.people.models import Person
-from domain.space.models import Building, House
+from domain.space import places
+from domain.space.models import House
+from domain.space.places import Place as Place  # where a report is: part of this module's API
 from realtime.outbox import record, transaction
 
 INTEGRATION_KEY_PREFIX = "ik_"
-
-
-@dataclass(frozen=True)
-class Place:
-    community_id: int
-    building_id: int | None = None
-    house_id: int | None = None
-    grid_id: int | None = None
-    latitude: float | None = None
-    longitude: float | None = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +52,7 @@ async def report(viewer: Viewer, storage: Storage, new: NewEvent, place: Place) 
     person_id = require_person(viewer)
     source = access.report_source(viewer, place.community_id, new.source)
     access.check_report_place(viewer, place.community_id, place.house_id)
-    place = await _place_in_community(place)
+    place = await places.resolve(place)
     attached = await files.uploaded(viewer, storage, new.photos, field="photos")
     person = await Person.get(id=person_id)
     async with transaction():
@@ -75,7 +67,7 @@ async def intake(integration_key: str, reference: str, new: NewEvent, place: Pla
     existing = await Event.get_or_none(integration_id=integration.id, external_ref=reference)
     if existing is not None:
         return existing
-    place = await _place_in_community(place)
+    place = await places.resolve(place)
     try:
         async with transaction():
             return await _create(
@@ -184,27 +176,3 @@ async def _create(
     await record(messages.topic(event.community_id), messages.Kind.EVENT_REPORTED, messages.payload(event))
     await dispatch.assign_to_grid_staff(event, at=now)
     return event
-
-
-async def _place_in_community(place: Place) -> Place:
-    building_id, grid_id = place.building_id, None
-    if place.house_id is not None:
-        house = await House.get_or_none(id=place.house_id, community_id=place.community_id)
-        if house is None:
-            raise NotFound(f"No house {place.house_id} in this community", field="houseId")
-        if building_id is not None and building_id != house.building_id:
-            raise InvalidInput("The house is in another building", field="buildingId")
-        building_id, grid_id = house.building_id, house.grid_id
-    elif building_id is not None and not await Building.exists(id=building_id, community_id=place.community_id):
-        raise NotFound(f"No building {building_id} in this community", field="buildingId")
-    for name, value, limit in (("latitude", place.latitude, 90), ("longitude", place.longitude, 180)):
-        if value is not None and not -limit <= value <= limit:
-            raise InvalidInput(f"{name} is between -{limit} and {limit}", field=name)
-    return Place(
-        community_id=place.community_id,
-        building_id=building_id,
-        house_id=place.house_id,
-        grid_id=grid_id or place.grid_id,
-        latitude=place.latitude,
-        longitude=place.longitude,
-    )
