@@ -10,10 +10,7 @@ from strawberry.types import Info
 
 from domain.events import access, deadlines, dispatch, messages, reporting, stats, transitions
 from domain.events import service as events
-from domain.events.models import Category, Priority, Source, Status
-from domain.events.models import Category as EventCategory
-from domain.events.models import Priority as EventPriority
-from domain.events.models import Status as EventStatus
+from domain.events.models import Category, Priority, Status
 from domain.events.workflow import Action
 from domain.space.places import Place
 from realtime import stream
@@ -44,8 +41,8 @@ async def events_list(
     grid_id: strawberry.ID | None = None,
     building_id: strawberry.ID | None = None,
     house_id: strawberry.ID | None = None,
-    status: EventStatus | None = None,
-    category: EventCategory | None = None,
+    status: Status | None = None,
+    category: Category | None = None,
     mine: bool = False,
     overdue: bool | None = None,
     first: int | None = 20,
@@ -57,8 +54,8 @@ async def events_list(
         grid_id=parse_optional_id(grid_id, "gridId"),
         building_id=parse_optional_id(building_id, "buildingId"),
         house_id=parse_optional_id(house_id, "houseId"),
-        status=Status(status) if status else None,
-        category=Category(category) if category else None,
+        status=status,
+        category=category,
         mine=mine,
         overdue=overdue,
         first=first,
@@ -69,10 +66,10 @@ async def events_list(
 
 async def event_report(info: Info[Context, None], input: EventReportInput) -> Event:
     new = reporting.NewEvent(
-        category=Category(input.category),
+        category=input.category,
         description=input.description,
-        priority=Priority(input.priority),
-        source=Source(input.source) if input.source else None,
+        priority=input.priority,
+        source=input.source,
         photos=list(input.photos),
     )
     place = Place(
@@ -86,9 +83,7 @@ async def event_report(info: Info[Context, None], input: EventReportInput) -> Ev
 
 
 async def event_intake(info: Info[Context, None], integration_key: str, input: EventIntakeInput) -> Event:
-    new = reporting.NewEvent(
-        category=Category(input.category), description=input.description, priority=Priority(input.priority)
-    )
+    new = reporting.NewEvent(category=input.category, description=input.description, priority=Priority(input.priority))
     place = Place(
         community_id=parse_id(input.community_id, "communityId"),
         building_id=parse_optional_id(input.building_id, "buildingId"),
@@ -102,16 +97,16 @@ async def event_intake(info: Info[Context, None], integration_key: str, input: E
 async def event_from_alarm(
     info: Info[Context, None],
     alarm_id: strawberry.ID,
-    category: EventCategory | None = None,
+    category: Category | None = None,
     description: str | None = None,
-    priority: EventPriority | None = None,
+    priority: Priority | None = None,
 ) -> Event:
     row = await reporting.from_alarm(
         info.context.viewer(),
         parse_id(alarm_id, "alarmId"),
-        category=Category(category) if category else None,
+        category=category,
         description=description,
-        priority=Priority(priority) if priority else None,
+        priority=priority,
     )
     return Event.from_row(row)
 
@@ -193,14 +188,14 @@ async def my_ratings(info: Info[Context, None], first: int | None = 20, after: s
 
 async def event_deadlines(info: Info[Context, None], community_id: strawberry.ID) -> list[CategoryDeadline]:
     found = await deadlines.in_force(info.context.viewer(), parse_id(community_id, "communityId"))
-    return [CategoryDeadline(category=c, hours=h, overridden=o) for c, (h, o) in found.items()]
+    return CategoryDeadline.all_of(found)
 
 
 async def event_deadline_set(
-    info: Info[Context, None], community_id: strawberry.ID, category: EventCategory, hours: int | None
+    info: Info[Context, None], community_id: strawberry.ID, category: Category, hours: int | None
 ) -> list[CategoryDeadline]:
-    await deadlines.set_hours(info.context.viewer(), parse_id(community_id, "communityId"), Category(category), hours)
-    return await event_deadlines(info, community_id)
+    found = await deadlines.set_hours(info.context.viewer(), parse_id(community_id, "communityId"), category, hours)
+    return CategoryDeadline.all_of(found)
 
 
 async def integration_register(

@@ -246,6 +246,11 @@ class CategoryDeadline:
     hours: int = strawberry.field(description="Hours from report to resolution")
     overridden: bool = strawberry.field(description="The community's own, not the default")
 
+    @classmethod
+    def all_of(cls, in_force: dict[em.Category, tuple[int, bool]]) -> list[CategoryDeadline]:
+        """From ``domain.events.deadlines.in_force``: hours and whether overridden, per category."""
+        return [cls(category=c, hours=h, overridden=o) for c, (h, o) in in_force.items()]
+
 
 @strawberry.input(description="A new event. Leave the house out for the community's common parts")
 class EventReportInput:

@@ -38,19 +38,26 @@ async def deadline(community_id: int, category: Category, reported_at: datetime)
 async def in_force(viewer: Viewer, community_id: int) -> dict[Category, tuple[int, bool]]:
     """Hours per category, and whether it is the community's own."""
     access.check_read_deadlines(viewer, community_id)
-    own = {d.category: d.hours for d in await CategoryDeadline.filter(community_id=community_id)}
-    return {c: (own.get(c, DEFAULT_HOURS[c]), c in own) for c in Category}
+    return await _in_force(community_id)
 
 
-async def set_hours(viewer: Viewer, community_id: int, category: Category, hours: int | None) -> None:
-    """The community's own deadline; None goes back to the default."""
+async def set_hours(
+    viewer: Viewer, community_id: int, category: Category, hours: int | None
+) -> dict[Category, tuple[int, bool]]:
+    """The community's own deadline; None goes back to the default. Returns those in force then."""
     access.check_set_deadlines(viewer, community_id)
     if hours is None:
         await CategoryDeadline.filter(community_id=community_id, category=category).delete()
-        return
-    if not 1 <= hours <= MAX_HOURS:
+    elif not 1 <= hours <= MAX_HOURS:
         raise InvalidInput(f"A deadline is 1 to {MAX_HOURS} hours", field="hours")
-    await CategoryDeadline.update_or_create(defaults={"hours": hours}, community_id=community_id, category=category)
+    else:
+        await CategoryDeadline.update_or_create(defaults={"hours": hours}, community_id=community_id, category=category)
+    return await _in_force(community_id)
+
+
+async def _in_force(community_id: int) -> dict[Category, tuple[int, bool]]:
+    own = {d.category: d.hours for d in await CategoryDeadline.filter(community_id=community_id)}
+    return {c: (own.get(c, DEFAULT_HOURS[c]), c in own) for c in Category}
 
 
 # --- past the deadline: the alarm ------------------------------------------------------------
