@@ -10,6 +10,7 @@ works, or sees, their assignments.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from tortoise.expressions import Q, Subquery
@@ -39,20 +40,19 @@ def parties(viewer: Viewer | None, event: Event) -> set[Party]:
     """What the viewer is to this event; None is the system itself (the overdue sweep)."""
     if viewer is None:
         return {Party.SYSTEM}
-    return _parties(
-        viewer, community_id=event.community_id, reporter_id=event.reporter_id, assignee_id=event.assignee_id
+    return set(
+        _parties(viewer, community_id=event.community_id, reporter_id=event.reporter_id, assignee_id=event.assignee_id)
     )
 
 
-def _parties(viewer: Viewer, *, community_id: Any, reporter_id: Any, assignee_id: Any) -> set[Party]:
-    found = set()
-    if viewer.person_id is not None and viewer.person_id == reporter_id:
-        found.add(Party.REPORTER)
-    if viewer.person_id is not None and viewer.person_id == assignee_id and viewer.has_role(community_id, STAFF):
-        found.add(Party.ASSIGNEE)
+def _parties(viewer: Viewer, *, community_id: Any, reporter_id: Any, assignee_id: Any) -> Iterator[Party]:
+    # One at a time, so that "any party at all?" (``may_see``, per live message) stops at the first.
     if viewer.has_role(community_id, COMMUNITY_STAFF):
-        found.add(Party.DISPATCHER)
-    return found
+        yield Party.DISPATCHER
+    if viewer.person_id is not None and viewer.person_id == reporter_id:
+        yield Party.REPORTER
+    if viewer.person_id is not None and viewer.person_id == assignee_id and viewer.has_role(community_id, STAFF):
+        yield Party.ASSIGNEE
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -78,7 +78,7 @@ def may_see(viewer: Viewer, event: dict[str, Any]) -> bool:
     return (
         viewer.is_platform_admin
         or event.get("grid_id") in viewer.grid_ids
-        or bool(
+        or any(
             _parties(
                 viewer,
                 community_id=event.get("community_id"),
