@@ -8,16 +8,12 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from domain.common.errors import InvalidInput
-from domain.common.guards import require_person
-from domain.events import access, deadlines, stats, transitions
+from domain.events import access, deadlines, dispatch, messages, reporting, stats, transitions
 from domain.events import service as events
-from domain.events.models import Category, Priority, Source, Status
-from domain.events.models import Category as EventCategory
-from domain.events.models import Priority as EventPriority
-from domain.events.models import Status as EventStatus
+from domain.events.models import Category, Priority, Status
 from domain.events.workflow import Action
-from realtime import stream, topics
+from domain.space.places import Place
+from realtime import stream
 from realtime.envelope import Envelope
 from resolvers.context import Context
 from resolvers.ids import parse_cursor, parse_id, parse_optional_id
@@ -45,8 +41,8 @@ async def events_list(
     grid_id: strawberry.ID | None = None,
     building_id: strawberry.ID | None = None,
     house_id: strawberry.ID | None = None,
-    status: EventStatus | None = None,
-    category: EventCategory | None = None,
+    status: Status | None = None,
+    category: Category | None = None,
     mine: bool = False,
     overdue: bool | None = None,
     first: int | None = 20,
@@ -58,8 +54,8 @@ async def events_list(
         grid_id=parse_optional_id(grid_id, "gridId"),
         building_id=parse_optional_id(building_id, "buildingId"),
         house_id=parse_optional_id(house_id, "houseId"),
-        status=Status(status) if status else None,
-        category=Category(category) if category else None,
+        status=status,
+        category=category,
         mine=mine,
         overdue=overdue,
         first=first,
@@ -69,50 +65,48 @@ async def events_list(
 
 
 async def event_report(info: Info[Context, None], input: EventReportInput) -> Event:
-    new = events.NewEvent(
-        category=Category(input.category),
+    new = reporting.NewEvent(
+        category=input.category,
         description=input.description,
-        priority=Priority(input.priority),
-        source=Source(input.source) if input.source else None,
+        priority=input.priority,
+        source=input.source,
         photos=list(input.photos),
     )
-    place = events.Place(
+    place = Place(
         community_id=parse_id(input.community_id, "communityId"),
         building_id=parse_optional_id(input.building_id, "buildingId"),
         house_id=parse_optional_id(input.house_id, "houseId"),
         latitude=input.latitude,
         longitude=input.longitude,
     )
-    return Event.from_row(await events.report(info.context.viewer(), info.context.storage, new, place))
+    return Event.from_row(await reporting.report(info.context.viewer(), info.context.storage, new, place))
 
 
 async def event_intake(info: Info[Context, None], integration_key: str, input: EventIntakeInput) -> Event:
-    new = events.NewEvent(
-        category=Category(input.category), description=input.description, priority=Priority(input.priority)
-    )
-    place = events.Place(
+    new = reporting.NewEvent(category=input.category, description=input.description, priority=Priority(input.priority))
+    place = Place(
         community_id=parse_id(input.community_id, "communityId"),
         building_id=parse_optional_id(input.building_id, "buildingId"),
         house_id=parse_optional_id(input.house_id, "houseId"),
         latitude=input.latitude,
         longitude=input.longitude,
     )
-    return Event.from_row(await events.intake(integration_key, input.reference, new, place, input.contact))
+    return Event.from_row(await reporting.intake(integration_key, input.reference, new, place, input.contact))
 
 
 async def event_from_alarm(
     info: Info[Context, None],
     alarm_id: strawberry.ID,
-    category: EventCategory | None = None,
+    category: Category | None = None,
     description: str | None = None,
-    priority: EventPriority | None = None,
+    priority: Priority | None = None,
 ) -> Event:
-    row = await events.from_alarm(
+    row = await reporting.from_alarm(
         info.context.viewer(),
         parse_id(alarm_id, "alarmId"),
-        category=Category(category) if category else None,
+        category=category,
         description=description,
-        priority=Priority(priority) if priority else None,
+        priority=priority,
     )
     return Event.from_row(row)
 
@@ -120,7 +114,7 @@ async def event_from_alarm(
 async def event_assign(
     info: Info[Context, None], id: strawberry.ID, assignee_id: strawberry.ID, note: str = ""
 ) -> Event:
-    row = await transitions.assign(info.context.viewer(), parse_id(id, "id"), parse_id(assignee_id, "assigneeId"), note)
+    row = await dispatch.assign(info.context.viewer(), parse_id(id, "id"), parse_id(assignee_id, "assigneeId"), note)
     return Event.from_row(row)
 
 
@@ -188,26 +182,26 @@ async def event_statistics(
 
 
 async def my_ratings(info: Info[Context, None], first: int | None = 20, after: str | None = None) -> MyRatings:
-    page, average = await transitions.my_ratings(info.context.viewer(), first=first, after=after)
+    page, average = await events.my_ratings(info.context.viewer(), first=first, after=after)
     return MyRatings(average=average, ratings=[Rating.from_row(e) for e in page.items], total_count=page.total_count)
 
 
 async def event_deadlines(info: Info[Context, None], community_id: strawberry.ID) -> list[CategoryDeadline]:
     found = await deadlines.in_force(info.context.viewer(), parse_id(community_id, "communityId"))
-    return [CategoryDeadline(category=c, hours=h, overridden=o) for c, (h, o) in found.items()]
+    return CategoryDeadline.all_of(found)
 
 
 async def event_deadline_set(
-    info: Info[Context, None], community_id: strawberry.ID, category: EventCategory, hours: int | None
+    info: Info[Context, None], community_id: strawberry.ID, category: Category, hours: int | None
 ) -> list[CategoryDeadline]:
-    await deadlines.set_hours(info.context.viewer(), parse_id(community_id, "communityId"), Category(category), hours)
-    return await event_deadlines(info, community_id)
+    found = await deadlines.set_hours(info.context.viewer(), parse_id(community_id, "communityId"), category, hours)
+    return CategoryDeadline.all_of(found)
 
 
 async def integration_register(
     info: Info[Context, None], community_id: strawberry.ID, name: str
 ) -> IntegrationRegistration:
-    integration, key = await events.register_integration(
+    integration, key = await reporting.register_integration(
         info.context.viewer(), parse_id(community_id, "communityId"), name
     )
     return IntegrationRegistration(id=strawberry.ID(str(integration.id)), name=integration.name, key=key)
@@ -218,21 +212,13 @@ async def event_updates(
 ) -> AsyncGenerator[EventUpdate, None]:
     """Reporters: their own events; assignees: their assignments; dispatchers: the community's."""
     live = info.context.live_viewer()
-    viewer = live.viewer
-    require_person(viewer)
-    chosen = parse_optional_id(community_id, "communityId")
-    communities = sorted(viewer.member_community_ids)
-    if chosen is None and len(communities) == 1:
-        chosen = communities[0]
-    if chosen is None:
-        raise InvalidInput("Name the community to watch (communityId)", field="communityId")
-    await events.check_subscription(viewer, chosen)
+    chosen = access.community_to_watch(live.viewer, parse_optional_id(community_id, "communityId"))
 
     def visible(envelope: Envelope) -> bool:
         return access.may_see(live.viewer, envelope.payload)
 
     async for envelope in stream.events(
-        info.context.broadcast, topics.events(chosen), after=parse_cursor(after), visible=visible, refresh=live.refresh
+        info.context.broadcast, messages.topic(chosen), after=parse_cursor(after), visible=visible, refresh=live.refresh
     ):
         yield EventUpdate(cursor=str(envelope.cursor), kind=envelope.kind, event=Event.from_payload(envelope.payload))
 

@@ -7,14 +7,13 @@ from strawberry.types import Info
 
 from domain.files import service as files
 from domain.files.models import FileKind
-from domain.files.models import FileKind as FileKindValue
 from resolvers.context import Context
 from schema.files import UploadSlot
 
 
 async def request_upload(info: Info[Context, None], kind: FileKind, content_type: str, size: int) -> UploadSlot:
     stored, slot = await files.request_upload(
-        info.context.viewer(), info.context.storage, kind=FileKindValue(kind), content_type=content_type, size=size
+        info.context.viewer(), info.context.storage, kind=kind, content_type=content_type, size=size
     )
     return UploadSlot(
         key=stored.key,

@@ -16,6 +16,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from auth.viewer import Viewer
+from domain.events import access as events_access
 from domain.events.models import EventEntry
 from domain.files.models import StoredFile
 from domain.people import access as people_access
@@ -132,13 +133,12 @@ class Loaders:
     def personal_data(self) -> DataLoader[int, people_access.PersonalData]:
         return _batch(lambda ids: people_access.personal_data_visibility(self.viewer, ids))
 
-    # An event's timeline and photos: the event itself was loaded through the viewer's access
-    # query, so what hangs off it needs no second check. Batched but never cached: a
-    # subscription keeps its loaders for its whole life, and these change with every message.
+    # An event's timeline and photos. Batched but never cached: a subscription keeps its
+    # loaders for its whole life, and these change with every message.
     @cached_property
     def entries_of_event(self) -> DataLoader[int, list[EventEntry]]:
-        return _grouped(lambda: EventEntry.all(), "event_id", cache=False)
+        return _grouped(lambda: events_access.readable_entries(self.viewer), "event_id", cache=False)
 
     @cached_property
     def files_of_event(self) -> DataLoader[int, list[StoredFile]]:
-        return _grouped(lambda: StoredFile.filter(event_id__isnull=False), "event_id", cache=False)
+        return _grouped(lambda: events_access.readable_photos(self.viewer), "event_id", cache=False)

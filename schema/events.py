@@ -14,7 +14,6 @@ from domain.events.models import Category as EventCategory
 from domain.events.models import Priority as EventPriority
 from domain.events.models import Source as EventSource
 from domain.events.models import Status as EventStatus
-from domain.events.timeline import payload as event_payload
 from schema.files import Photo
 from schema.shared_events import SHARED_BY_SCOPE
 from schema.space import House, visible_house
@@ -33,6 +32,10 @@ strawberry.enum(EventCategory, name="EventCategory", description="What kind of m
 
 def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def _opt_id(value: object) -> strawberry.ID | None:
+    return strawberry.ID(str(value)) if value is not None else None
 
 
 @strawberry.type(description="One step of an event's life: who did what, when, with a note")
@@ -88,19 +91,43 @@ class Event:
 
     @classmethod
     def from_row(cls, row: em.Event) -> Event:
-        return cls.from_payload(event_payload(row))
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            community_id=strawberry.ID(str(row.community_id)),
+            building_id=_opt_id(row.building_id),
+            house_id=_opt_id(row.house_id),
+            grid_id=_opt_id(row.grid_id),
+            latitude=row.latitude,
+            longitude=row.longitude,
+            category=row.category,
+            priority=row.priority,
+            source=row.source,
+            status=row.status,
+            description=row.description,
+            reporter_name=row.reporter_name,
+            contact=row.contact,
+            assignee_id=_opt_id(row.assignee_id),
+            assignee_name=row.assignee_name,
+            alarm_id=_opt_id(row.alarm_id),
+            external_ref=row.external_ref,
+            reported_at=row.reported_at,
+            deadline_at=row.deadline_at,
+            overdue=row.overdue_at is not None,
+            resolved_at=row.resolved_at,
+            closed_at=row.closed_at,
+            rating=row.rating,
+            rating_comment=row.rating_comment,
+        )
 
     @classmethod
     def from_payload(cls, p: dict[str, Any]) -> Event:
-        def opt_id(key: str) -> strawberry.ID | None:
-            return strawberry.ID(str(p[key])) if p.get(key) is not None else None
-
+        """The event as a live message carries it (``domain.events.messages.payload``)."""
         return cls(
             id=strawberry.ID(str(p["id"])),
             community_id=strawberry.ID(str(p["community_id"])),
-            building_id=opt_id("building_id"),
-            house_id=opt_id("house_id"),
-            grid_id=opt_id("grid_id"),
+            building_id=_opt_id(p.get("building_id")),
+            house_id=_opt_id(p.get("house_id")),
+            grid_id=_opt_id(p.get("grid_id")),
             latitude=p["latitude"],
             longitude=p["longitude"],
             category=em.Category(p["category"]),
@@ -110,9 +137,9 @@ class Event:
             description=p["description"],
             reporter_name=p["reporter_name"],
             contact=p["contact"],
-            assignee_id=opt_id("assignee_id"),
+            assignee_id=_opt_id(p.get("assignee_id")),
             assignee_name=p["assignee_name"],
-            alarm_id=opt_id("alarm_id"),
+            alarm_id=_opt_id(p.get("alarm_id")),
             external_ref=p["external_ref"],
             reported_at=datetime.fromisoformat(p["reported_at"]),
             deadline_at=datetime.fromisoformat(p["deadline_at"]),
@@ -218,6 +245,11 @@ class CategoryDeadline:
     category: EventCategory = strawberry.field(description="Which category")
     hours: int = strawberry.field(description="Hours from report to resolution")
     overridden: bool = strawberry.field(description="The community's own, not the default")
+
+    @classmethod
+    def all_of(cls, in_force: dict[em.Category, tuple[int, bool]]) -> list[CategoryDeadline]:
+        """From ``domain.events.deadlines.in_force``: hours and whether overridden, per category."""
+        return [cls(category=c, hours=h, overridden=o) for c, (h, o) in in_force.items()]
 
 
 @strawberry.input(description="A new event. Leave the house out for the community's common parts")

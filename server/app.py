@@ -22,7 +22,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from auth.tokens import TokenIssuer
 from domain.devices.care import check_elderly_alone
 from domain.devices.heartbeat import mark_silent_devices
-from domain.events.transitions import escalate_overdue
+from domain.events.overdue import escalate_overdue
 from domain.files.local_store import LocalStorage
 from domain.files.service import prune_unattached
 from domain.files.stores import make_storage

@@ -14,7 +14,7 @@ from auth.tokens import TokenIssuer
 from auth.viewer import Viewer
 from domain.devices import service as devices
 from domain.devices.models import DeviceType
-from domain.events import service as events
+from domain.events import reporting as events
 from domain.events import transitions
 from domain.events.models import Category, Event, Source
 from domain.events.workflow import Action
@@ -25,6 +25,7 @@ from domain.people.accounts import load_viewer
 from domain.people.models import CareTag, Person, ResidencyKind
 from domain.space import service as space
 from domain.space.models import Community, House
+from domain.space.places import Place
 from realtime.outbox import transaction
 from server.settings import DATA_DIR
 
@@ -175,7 +176,7 @@ async def seed_events(*, wang: Person, keeper: Person, operator: Person, houses:
 
     async def report(viewer: Viewer, category: Category, text: str, house: str | None = None, **extra: Any) -> Event:
         new = events.NewEvent(category=category, description=text, **extra)
-        place = events.Place(community_id=sunrise, house_id=houses[house].id if house else None)
+        place = Place(community_id=sunrise, house_id=houses[house].id if house else None)
         return await events.report(viewer, storage, new, place)
 
     light = await report(resident, Category.REPAIR, "楼道灯不亮 The stairwell light is out", "1-1-101")

@@ -1,70 +1,20 @@
-"""Events: reading them, and reporting them (by people, integrations and alarms), with dispatch."""
+"""Reading events: one, a page of a filtered list, and the ratings a staff member was given.
+
+Every read starts from ``access``; the ways events come in are ``reporting``, the ways they move
+``transitions`` and ``dispatch``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
+from tortoise.functions import Avg
 
-from auth.keys import key_hash, new_key
-from auth.roles import COMMUNITY_STAFF, GRID_STAFF, STAFF, Role
 from auth.viewer import Viewer
-from domain.alarms.access import readable_alarms
-from domain.alarms.models import Alarm, Severity
-from domain.common.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
-from domain.common.guards import require_person, require_role
+from domain.common.guards import require_person
 from domain.common.pagination import Page, paginate
 from domain.common.rows import get_visible, given
-from domain.common.text import text
-from domain.events import access, deadlines
-from domain.events.models import (
-    Category,
-    Event,
-    Integration,
-    Priority,
-    Source,
-    Status,
-)
-from domain.events.timeline import OVERDUE_ALARM, payload, write_assignment, write_entry
-from domain.events.workflow import Action
-from domain.files import service as files
-from domain.files.models import StoredFile
-from domain.files.storage import Storage
-from domain.people.models import Membership, Person
-from domain.space.models import Building, House
-from realtime import topics
-from realtime.outbox import record, transaction
-
-INTEGRATION_KEY_PREFIX = "ik_"
-
-# Sources by who reports: a resident through an app, staff through theirs, the centre for calls.
-RESIDENT_SOURCES = (Source.RESIDENT_APP, Source.WECHAT)
-GRID_SOURCES = (Source.GRID_WORKER,)
-CENTRE_SOURCES = (Source.OPERATIONS_CENTER, Source.HOTLINE_12345)
-
-
-@dataclass(frozen=True)
-class Place:
-    community_id: int
-    building_id: int | None = None
-    house_id: int | None = None
-    grid_id: int | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-
-
-@dataclass(frozen=True)
-class NewEvent:
-    category: Category
-    description: str
-    priority: Priority = Priority.NORMAL
-    source: Source | None = None
-    photos: list[str] = field(default_factory=list)
-
-
-# --- reading ---------------------------------------------------------------------------------
+from domain.events import access
+from domain.events.models import Category, Event, EventEntry, Status
 
 
 async def get_event(viewer: Viewer, event_id: int) -> Event:
@@ -104,211 +54,10 @@ async def list_events(
     return await paginate(qs, first=first, after=after)
 
 
-async def check_subscription(viewer: Viewer, community_id: int) -> None:
-    require_person(viewer)
-    if not (viewer.is_platform_admin or community_id in viewer.member_community_ids):
-        raise Forbidden("Watching events is for the community's people", field="communityId")
-
-
-# --- reporting ---------------------------------------------------------------------------------
-
-
-async def report(viewer: Viewer, storage: Storage, new: NewEvent, place: Place) -> Event:
-    """A resident, a grid worker or the centre reports something that needs doing."""
-    person_id = require_person(viewer)
-    source = _source_for(viewer, place.community_id, new.source)
-    place = await _checked_place(viewer, place)
-    attached = await files.uploaded(viewer, storage, new.photos, field="photos")
-    person = await Person.get(id=person_id)
-    async with transaction():
-        return await _create(new, place, source=source, reporter=person, photos=attached)
-
-
-async def intake(integration_key: str, reference: str, new: NewEvent, place: Place, contact: str) -> Event:
-    """From an outside system with its own reference: sent twice, one event (the same one back)."""
-    integration = await Integration.get_or_none(key_hash=key_hash(integration_key), revoked_at=None)
-    if integration is None:
-        raise Unauthenticated("Unknown or revoked integration key", field="integrationKey")
-    reference = text(reference, field="reference", max_length=100)
-    if place.community_id != integration.community_id:
-        raise Forbidden("This integration reports to another community", field="communityId")
-    existing = await Event.get_or_none(integration_id=integration.id, external_ref=reference)
-    if existing is not None:
-        return existing
-    place = await _place_in_community(place)
-    try:
-        async with transaction():
-            return await _create(
-                new,
-                place,
-                source=integration.source,
-                contact=text(contact, field="contact", max_length=100, min_length=0),
-                integration=integration,
-                external_ref=reference,
-            )
-    except IntegrityError:
-        # A concurrent twin of this submission committed first: its event is this one.
-        return await Event.get(integration_id=integration.id, external_ref=reference)
-
-
-# What an alarm usually calls for, unless the staff member says otherwise.
-ALARM_CATEGORIES = {"CARE": Category.CARE_VISIT, "OFFLINE": Category.REPAIR, OVERDUE_ALARM: Category.OTHER}
-
-
-async def from_alarm(
-    viewer: Viewer,
-    alarm_id: int,
-    *,
-    category: Category | None = None,
-    description: str | None = None,
-    priority: Priority | None = None,
-) -> Event:
-    """Turn an alarm into an event in one step: same place, linked (event.alarmId)."""
-    person_id = require_person(viewer)
-    alarm = await get_visible(readable_alarms(viewer), alarm_id, what="alarm", field="alarmId")
-    if not (viewer.has_role(alarm.community_id, COMMUNITY_STAFF) or alarm.grid_id in viewer.grid_ids):
-        raise Forbidden("Turning an alarm into an event is for the staff responsible for it", field="alarmId")
-    existing = await Event.get_or_none(alarm_id=alarm.id)
-    if existing is not None:
-        raise Conflict(f"Alarm {alarm.id} is event {existing.id} already", field="alarmId")
-    new = NewEvent(
-        category=category or ALARM_CATEGORIES.get(alarm.type, Category.SAFETY_HAZARD),
-        description=description
-        or f"{alarm.type} alarm ({alarm.severity.value}), raised {alarm.first_seen_at:%Y-%m-%d %H:%M} UTC",
-        priority=priority or (Priority.URGENT if alarm.severity is Severity.CRITICAL else Priority.HIGH),
-    )
-    house = await House.get_or_none(id=alarm.house_id) if alarm.house_id else None
-    place = Place(
-        community_id=alarm.community_id,
-        building_id=house.building_id if house else None,
-        house_id=alarm.house_id,
-        grid_id=alarm.grid_id,
-    )
-    person = await Person.get(id=person_id)
-    try:
-        async with transaction():
-            return await _create(new, place, source=Source.DEVICE_ALARM, reporter=person, alarm=alarm)
-    except IntegrityError:
-        raise Conflict(f"Alarm {alarm.id} became an event meanwhile", field="alarmId") from None
-
-
-async def register_integration(viewer: Viewer, community_id: int, name: str) -> tuple[Integration, str]:
-    """A key for an outside system (shown once)."""
-    require_role(viewer, community_id, {Role.OPERATOR}, "Registering an integration")
-    key = new_key(INTEGRATION_KEY_PREFIX)
-    integration = await Integration.create(
-        community_id=community_id,
-        name=text(name, field="name", max_length=100),
-        source=Source.HOTLINE_12345,
-        key_hash=key_hash(key),
-        created_by_id=viewer.person_id,
-    )
-    return integration, key
-
-
-async def _create(
-    new: NewEvent,
-    place: Place,
-    *,
-    source: Source,
-    reporter: Person | None = None,
-    contact: str = "",
-    integration: Integration | None = None,
-    external_ref: str | None = None,
-    alarm: Alarm | None = None,
-    photos: list[StoredFile] | None = None,
-) -> Event:
-    now = datetime.now(UTC)
-    event = await Event.create(
-        community_id=place.community_id,
-        building_id=place.building_id,
-        house_id=place.house_id,
-        grid_id=place.grid_id,
-        latitude=place.latitude,
-        longitude=place.longitude,
-        category=new.category,
-        priority=new.priority,
-        source=source,
-        description=text(new.description, field="description", max_length=2000, multiline=True),
-        reporter_id=reporter.id if reporter else None,
-        reporter_name=reporter.name if reporter else (integration.name if integration else ""),
-        contact=contact,
-        integration_id=integration.id if integration else None,
-        external_ref=external_ref,
-        alarm_id=alarm.id if alarm else None,
-        reported_at=now,
-        deadline_at=await deadlines.deadline(place.community_id, new.category, now),
-    )
-    entry = await write_entry(event, Action.REPORT, None, actor=reporter, at=now, actor_name=event.reporter_name)
-    if photos:
-        await files.attach(photos, event_id=event.id, entry_id=entry.id, field="photos")
-    await record(topics.events(event.community_id), "EVENT_REPORTED", payload(event))
-    housekeeper = await _grid_staff(place)
-    if housekeeper is not None:
-        await write_assignment(
-            event, housekeeper, actor=None, note="Assigned to the grid's staff automatically", at=now
-        )
-    return event
-
-
-async def _grid_staff(place: Place) -> Person | None:
-    """The housekeeper of the grid, else its grid worker: who gets a new event there."""
-    if place.grid_id is None:
-        return None
-    for role in (Role.HOUSEKEEPER, Role.GRID_WORKER):
-        membership = (
-            await Membership.filter(community_id=place.community_id, grid_id=place.grid_id, role=role)
-            .order_by("id")
-            .first()
-        )
-        if membership is not None:
-            return await Person.get(id=membership.person_id)
-    return None
-
-
-def _source_for(viewer: Viewer, community_id: int, asked: Source | None) -> Source:
-    if viewer.has_role(community_id, COMMUNITY_STAFF):
-        allowed: tuple[Source, ...] = CENTRE_SOURCES + GRID_SOURCES + RESIDENT_SOURCES
-    elif viewer.has_role(community_id, GRID_STAFF):
-        allowed = GRID_SOURCES
-    elif community_id in viewer.resident_community_ids:
-        allowed = RESIDENT_SOURCES
-    else:
-        raise Forbidden("Reporting is for the community's residents and staff", field="communityId")
-    if asked is None:
-        return allowed[0]
-    if asked not in allowed:
-        raise InvalidInput(f"You report through: {', '.join(s.value for s in allowed)}", field="source")
-    return asked
-
-
-async def _checked_place(viewer: Viewer, place: Place) -> Place:
-    """Residents report about their own house or the community's common parts; staff anywhere in it."""
-    staff = viewer.has_role(place.community_id, STAFF)
-    if place.house_id is not None and not staff and place.house_id not in viewer.house_ids:
-        raise Forbidden("Residents report about their own house, or leave the house out", field="houseId")
-    return await _place_in_community(place)
-
-
-async def _place_in_community(place: Place) -> Place:
-    building_id, grid_id = place.building_id, None
-    if place.house_id is not None:
-        house = await House.get_or_none(id=place.house_id, community_id=place.community_id)
-        if house is None:
-            raise NotFound(f"No house {place.house_id} in this community", field="houseId")
-        if building_id is not None and building_id != house.building_id:
-            raise InvalidInput("The house is in another building", field="buildingId")
-        building_id, grid_id = house.building_id, house.grid_id
-    elif building_id is not None and not await Building.exists(id=building_id, community_id=place.community_id):
-        raise NotFound(f"No building {building_id} in this community", field="buildingId")
-    for name, value, limit in (("latitude", place.latitude, 90), ("longitude", place.longitude, 180)):
-        if value is not None and not -limit <= value <= limit:
-            raise InvalidInput(f"{name} is between -{limit} and {limit}", field=name)
-    return Place(
-        community_id=place.community_id,
-        building_id=building_id,
-        house_id=place.house_id,
-        grid_id=grid_id or place.grid_id,
-        latitude=place.latitude,
-        longitude=place.longitude,
-    )
+async def my_ratings(viewer: Viewer, *, first: int | None, after: str | None) -> tuple[Page[EventEntry], float | None]:
+    """Staff see the ratings they were given: each credited to whoever held the event when it
+    was rated (a reassignment afterwards does not move it), and their average."""
+    qs = access.readable_ratings(viewer)
+    figures = await qs.annotate(average=Avg("score")).values("average")
+    average = figures[0]["average"] if figures else None
+    return await paginate(qs, first=first, after=after), None if average is None else round(float(average), 2)

@@ -9,10 +9,9 @@ from typing import Any
 from tortoise.functions import Avg, Count
 from tortoise.queryset import QuerySet
 
-from auth.roles import COMMUNITY_STAFF
 from auth.viewer import Viewer
 from domain.common.errors import InvalidInput
-from domain.common.guards import require_role
+from domain.events import access
 from domain.events.models import FINISHED, Event
 
 # Any period worth asking about; outside it the databases disagree on what a date is.
@@ -38,7 +37,7 @@ async def event_stats(
 ) -> EventStats:
     """Events reported in [since, until) in one community; `overdue` counts open events past
     their deadline now."""
-    require_role(viewer, community_id, COMMUNITY_STAFF, "Event statistics")
+    access.check_read_statistics(viewer, community_id)
     for name, bound in (("since", since), ("until", until)):
         if bound is not None and not EARLIEST <= bound <= LATEST:
             raise InvalidInput(f"{name} is between {EARLIEST:%Y} and {LATEST:%Y}", field=name)

@@ -236,6 +236,3 @@ def _publish(path: Path, tmp: Path, meta_tmp: Path, meta: bytes, meta_path: Path
     except BaseException:
         path.unlink()  # no sidecar, no object: leave the key free for a retry
         raise
-
-
-# --- S3 -----------------------------------------------------------------------------------

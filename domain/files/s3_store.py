@@ -151,6 +151,3 @@ class S3Storage:
 
 def _error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
-
-
-# --- choosing one ---------------------------------------------------------------------------

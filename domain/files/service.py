@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from auth.viewer import Viewer
 from domain.common.errors import Conflict, InvalidInput
-from domain.common.guards import require_person
+from domain.files import access
 from domain.files.models import FileKind, StoredFile
 from domain.files.storage import Storage, UploadSlot, validate_key
 
@@ -28,13 +28,15 @@ MAX_OPEN_UPLOADS = 50
 
 
 @dataclass(frozen=True)
-class KindRules:
+class UploadLimits:
+    """What one kind of file may be: its content types, its largest size in bytes."""
+
     content_types: frozenset[str]
     max_size: int
 
 
-RULES: dict[FileKind, KindRules] = {
-    FileKind.EVENT_PHOTO: KindRules(
+UPLOAD_LIMITS: dict[FileKind, UploadLimits] = {
+    FileKind.EVENT_PHOTO: UploadLimits(
         content_types=frozenset({"image/jpeg", "image/png", "image/webp", "image/heic"}), max_size=10 * 1024 * 1024
     ),
 }
@@ -43,17 +45,15 @@ RULES: dict[FileKind, KindRules] = {
 async def request_upload(
     viewer: Viewer, storage: Storage, *, kind: FileKind, content_type: str, size: int
 ) -> tuple[StoredFile, UploadSlot]:
-    person = require_person(viewer)
-    rules = RULES[kind]
-    if content_type not in rules.content_types:
-        allowed = ", ".join(sorted(rules.content_types))
+    person = access.check_upload(viewer)
+    limits = UPLOAD_LIMITS[kind]
+    if content_type not in limits.content_types:
+        allowed = ", ".join(sorted(limits.content_types))
         raise InvalidInput(f"A {kind.value} is one of: {allowed}", field="contentType")
-    if not 0 < size <= rules.max_size:
-        raise InvalidInput(f"A {kind.value} is 1 byte to {rules.max_size // (1024 * 1024)} MiB", field="size")
+    if not 0 < size <= limits.max_size:
+        raise InvalidInput(f"A {kind.value} is 1 byte to {limits.max_size // (1024 * 1024)} MiB", field="size")
     now = datetime.now(UTC)
-    waiting = await StoredFile.filter(
-        uploader_id=person, event_id__isnull=True, created_at__gte=now - timedelta(days=1)
-    )
+    waiting = await access.own_uploads(viewer).filter(event_id__isnull=True, created_at__gte=now - timedelta(days=1))
     if len(waiting) >= MAX_OPEN_UPLOADS:
         raise Conflict(
             f"You have {MAX_OPEN_UPLOADS} uploads not attached to anything in the last day: attach or wait",
@@ -70,7 +70,7 @@ async def uploaded(viewer: Viewer, storage: Storage, keys: list[str], *, field: 
     """The files behind these keys, checked: the viewer's own slots, not attached yet, and in
     storage with the size and type that were promised. Call before the transaction that
     attaches them (storage is a network call)."""
-    person = require_person(viewer)
+    own = access.own_uploads(viewer)
     if len(keys) > MAX_FILES_PER_ENTRY:
         raise InvalidInput(f"At most {MAX_FILES_PER_ENTRY} files at a time", field=field)
     if len(set(keys)) != len(keys):
@@ -78,7 +78,7 @@ async def uploaded(viewer: Viewer, storage: Storage, keys: list[str], *, field: 
     for key in keys:
         if not _well_formed(key):
             raise InvalidInput(f"{key[:40]!r}… is not a file key from requestUpload", field=field)
-    files = {f.key: f for f in await StoredFile.filter(key__in=keys, uploader_id=person)}
+    files = {f.key: f for f in await own.filter(key__in=keys)}
     checked = []
     for key in keys:
         stored = files.get(key)

@@ -10,8 +10,8 @@ for uploads, the content type and the exact size.
 * ``S3Storage`` (``s3_store``) talks to any S3-compatible store (AWS, MinIO, Ceph...) through
   aioboto3.
 
-This module holds what both share: the interface, the checks on keys, types and sizes, and
-``domain.files.stores.make_storage``, which picks one from ``STORAGE_URL``.
+This module holds what both share: the interface and the checks on keys, types and sizes.
+``domain.files.stores.make_storage`` picks one from ``STORAGE_URL``.
 
 Keys are opaque strings such as ``events/2026/11/25/<uuid>.jpg``.
 """
@@ -101,6 +101,3 @@ def validate_expires_in(expires_in: int) -> int:
     if isinstance(expires_in, bool) or not isinstance(expires_in, int) or not 1 <= expires_in <= MAX_EXPIRES_IN:
         raise ValueError(f"expires_in must be between 1 and {MAX_EXPIRES_IN} seconds")
     return expires_in
-
-
-# --- local folder -------------------------------------------------------------------------

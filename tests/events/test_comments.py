@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from gql import GraphQLRequest, gql
 
 from domain.alarms.models import Alarm
+from domain.events.deadlines import overdue_trigger
 from domain.events.models import Event
-from domain.events.timeline import overdue_trigger
-from domain.events.transitions import escalate_overdue
+from domain.events.overdue import escalate_overdue
 from tests.conftest import RunningServer
 from tests.events.support import report, upload
 from tests.realtime.support import socket, take

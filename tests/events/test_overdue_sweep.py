@@ -13,7 +13,7 @@ from typing import Any
 
 from domain.alarms.models import Alarm
 from domain.events.models import Event
-from domain.events.transitions import escalate_overdue
+from domain.events.overdue import escalate_overdue
 from domain.people.models import Person
 from tests.alarms.support import ALARMS
 from tests.conftest import RunningServer

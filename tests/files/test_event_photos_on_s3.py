@@ -15,13 +15,14 @@ import httpx
 import pytest
 
 from domain.common.errors import InvalidInput
-from domain.events import service as events
+from domain.events import reporting as events
 from domain.events.models import Category, Event
 from domain.files import service as files
 from domain.files.models import FileKind, StoredFile
 from domain.files.s3_store import S3Storage
 from domain.files.stores import make_storage
 from domain.people.accounts import load_viewer
+from domain.space.places import Place
 from tests.support import World
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
@@ -49,7 +50,7 @@ async def test_a_photo_uploaded_to_s3_is_attached_and_served_by_a_presigned_url(
             resident,
             s3,
             events.NewEvent(category=Category.ENVIRONMENT, description="Rubbish by the gate", photos=[stored.key]),
-            events.Place(community_id=world.a.id, house_id=world.a101.id),
+            Place(community_id=world.a.id, house_id=world.a101.id),
         )
         attached = await StoredFile.get(key=stored.key)
         assert attached.event_id == event.id and attached.attached_at is not None
@@ -67,7 +68,7 @@ async def test_a_slot_never_uploaded_to_s3_cannot_be_attached(world: World, s3: 
             resident,
             s3,
             events.NewEvent(category=Category.NOISE, description="Drilling", photos=[stored.key]),
-            events.Place(community_id=world.a.id),
+            Place(community_id=world.a.id),
         )
     assert refused.value.field == "photos"
     assert await Event.all().count() == 0
@@ -87,7 +88,7 @@ async def test_a_file_of_another_size_than_promised_is_refused(world: World, s3:
             resident,
             s3,
             events.NewEvent(category=Category.NOISE, description="Drilling", photos=[stored.key]),
-            events.Place(community_id=world.a.id),
+            Place(community_id=world.a.id),
         )
     assert await Event.all().count() == 0
 
@@ -107,7 +108,7 @@ async def test_uploads_never_attached_are_pruned_after_a_day_object_and_row(worl
         resident,
         s3,
         events.NewEvent(category=Category.REPAIR, description="Broken step", photos=[kept_file.key]),
-        events.Place(community_id=world.a.id),
+        Place(community_id=world.a.id),
     )
     later = datetime.now(UTC) + timedelta(days=1, minutes=1)
 
