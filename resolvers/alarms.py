@@ -68,7 +68,7 @@ async def alarm_events(
         visible=visible,
         refresh=live.refresh,
     ):
-        yield AlarmEvent(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_message(envelope.payload))
+        yield AlarmEvent.of(envelope)
 
 
 async def my_alarms(
@@ -85,7 +85,7 @@ async def my_alarms(
     async for envelope in stream.events(
         info.context.broadcast, messages.topic(chosen), after=parse_cursor(after), visible=mine, refresh=live.refresh
     ):
-        yield AlarmEvent(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_message(envelope.payload))
+        yield AlarmEvent.of(envelope)
 
 
 @strawberry.type

@@ -120,7 +120,7 @@ async def device_status(
         refresh=live.refresh,
     )
     async for envelope in feed:
-        yield DeviceStatusEvent.from_envelope(envelope.cursor, envelope.kind, envelope.payload)
+        yield DeviceStatusEvent.of(envelope)
 
 
 def _rules(rules: dict[tuple[DeviceTypeValue, str], Rule]) -> list[AlarmRule]:

@@ -220,7 +220,7 @@ async def event_updates(
     async for envelope in stream.events(
         info.context.broadcast, messages.topic(chosen), after=parse_cursor(after), visible=visible, refresh=live.refresh
     ):
-        yield EventUpdate(cursor=str(envelope.cursor), kind=envelope.kind, event=Event.from_payload(envelope.payload))
+        yield EventUpdate.of(envelope)
 
 
 @strawberry.type

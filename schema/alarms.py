@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from domain.alarms import models as am
 from domain.alarms.models import Severity as Severity
+from realtime.envelope import Envelope
 from schema.shared_events import SHARED_BY_SCOPE
 from schema.space import House, visible_house
 
@@ -74,3 +75,7 @@ class AlarmEvent:
     def share_key(self) -> str:
         # A cursor names one outbox event, whose content never changes (see schema.shared_events).
         return f"AlarmEvent:{self.cursor}"
+
+    @classmethod
+    def of(cls, envelope: Envelope) -> AlarmEvent:
+        return cls(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_message(envelope.payload))

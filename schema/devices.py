@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -12,6 +11,7 @@ from domain.alarms.models import Severity
 from domain.devices import models as dm
 from domain.devices.models import DeviceType as DeviceType
 from domain.devices.telemetry import IngestReport
+from realtime.envelope import Envelope
 from schema.common import UNCHANGED
 from schema.shared_events import SHARED_BY_SCOPE
 from schema.space import House, visible_house
@@ -95,10 +95,11 @@ class DeviceStatusEvent:
         return f"DeviceStatusEvent:{self.cursor}"
 
     @classmethod
-    def from_envelope(cls, cursor: int, kind: str, payload: dict[str, Any]) -> DeviceStatusEvent:
+    def of(cls, envelope: Envelope) -> DeviceStatusEvent:
+        payload = envelope.payload
         return cls(
-            cursor=str(cursor),
-            kind=kind,
+            cursor=str(envelope.cursor),
+            kind=envelope.kind,
             device_id=strawberry.ID(str(payload["id"])),
             type=dm.DeviceType(payload["type"]),
             name=payload["name"],

@@ -14,6 +14,7 @@ from domain.events.models import Category as EventCategory
 from domain.events.models import Priority as EventPriority
 from domain.events.models import Source as EventSource
 from domain.events.models import Status as EventStatus
+from realtime.envelope import Envelope
 from schema.files import Photo
 from schema.shared_events import SHARED_BY_SCOPE
 from schema.space import House, visible_house
@@ -120,7 +121,7 @@ class Event:
         )
 
     @classmethod
-    def from_payload(cls, p: dict[str, Any]) -> Event:
+    def from_message(cls, p: dict[str, Any]) -> Event:
         """The event as a live message carries it (``domain.events.messages.payload``)."""
         return cls(
             id=strawberry.ID(str(p["id"])),
@@ -173,6 +174,10 @@ class EventUpdate:
 
     def share_key(self) -> str:
         return f"EventUpdate:{self.cursor}"
+
+    @classmethod
+    def of(cls, envelope: Envelope) -> EventUpdate:
+        return cls(cursor=str(envelope.cursor), kind=envelope.kind, event=Event.from_message(envelope.payload))
 
 
 @strawberry.type(description="A count under one key")
