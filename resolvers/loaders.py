@@ -20,7 +20,7 @@ from domain.events import access as events_access
 from domain.events.models import EventEntry
 from domain.files.models import StoredFile
 from domain.people import access as people_access
-from domain.people.models import Membership, Person, PersonTag, Residency
+from domain.people.models import CareRecord, Membership, Person, Residency
 from domain.space import access as space_access
 from domain.space.models import Building, Community, Grid, House, Unit
 
@@ -126,8 +126,8 @@ class Loaders:
         return _grouped(lambda: people_access.readable_memberships(self.viewer), "grid_id")
 
     @cached_property
-    def tags_of_person(self) -> DataLoader[int, list[PersonTag]]:
-        return _grouped(lambda: people_access.readable_tags(viewer=self.viewer), "person_id")
+    def care_records_of_person(self) -> DataLoader[int, list[CareRecord]]:
+        return _grouped(lambda: people_access.readable_care_records(self.viewer), "person_id")
 
     @cached_property
     def personal_data(self) -> DataLoader[int, people_access.PersonalData]:

@@ -12,7 +12,7 @@ from domain.people.models import CareTag as CareTagValue
 from domain.people.service import ACTIVATION_CODE_TTL, NewResidency
 from resolvers.context import Context
 from resolvers.ids import parse_id, parse_optional_id
-from resolvers.updates import provided
+from resolvers.updates import id_field, provided
 from schema.common import PAGE_HELP, Connection, connection
 from schema.people import (
     ActivationCode,
@@ -98,7 +98,9 @@ async def person_create(info: Info[Context, None], input: PersonCreateInput) -> 
 
 async def person_update(info: Info[Context, None], input: PersonUpdateInput) -> Person:
     changes = provided(
-        input, {"name": None, "phone": None, "id_number": None, "tags": None}, nullable=frozenset({"id_number"})
+        input,
+        {"name": None, "phone": None, "id_number": None, "tags": None, "community_id": id_field("communityId")},
+        nullable=frozenset({"id_number", "community_id"}),
     )
     return Person.from_row(await service.update_person(info.context.viewer(), parse_id(input.id, "id"), changes))
 

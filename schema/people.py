@@ -93,9 +93,12 @@ class Person:
         "you are them, their household, or staff responsible for where they live"
     )
     async def tags(self, info: Info) -> list[CareTag] | None:
-        if not (await info.context.loaders.personal_data.load(int(self.id))).care_tags:
+        visible = await info.context.loaders.personal_data.load(int(self.id))
+        if not visible.care_tags:
             return None
-        return [t.tag for t in await info.context.loaders.tags_of_person.load(int(self.id))]
+        records = await info.context.loaders.care_records_of_person.load(int(self.id))
+        # One tag recorded by two communities is one tag to whoever may see both records.
+        return sorted({r.tag for r in records if visible.shows_care_record_of(r.community_id)})
 
     @strawberry.field(description="Where they live or lived, as far as you may see")
     async def residencies(self, info: Info) -> list[Residency]:
@@ -180,7 +183,15 @@ class PersonUpdateInput:
     name: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
     phone: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
     id_number: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
-    tags: list[CareTag] | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
+    tags: list[CareTag] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Replaces your community's care record of the person (other communities keep their own). "
+        + UNCHANGED,
+    )
+    community_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Whose care record `tags` replaces, when the person lives in several of your communities",
+    )
 
 
 @strawberry.input(description="Move a known person in: give personId, or the phone they were registered with")

@@ -27,7 +27,7 @@ from domain.devices.models import Device, Reading
 from domain.events.models import CategoryDeadline, Event, EventEntry, Integration
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
-from domain.people.models import AuthSession, Membership, Person, PersonTag, PhoneLookup, RefreshToken, Residency
+from domain.people.models import AuthSession, CareRecord, Membership, Person, PhoneLookup, RefreshToken, Residency
 from domain.space.models import Building, Community, Grid, House, Unit
 from realtime.models import OutboxEvent
 from realtime.outbox import Publisher
@@ -160,7 +160,7 @@ _TABLES = [
     AuthSession,
     PhoneLookup,
     Membership,
-    PersonTag,
+    CareRecord,
     Residency,
     Person,
     House,

@@ -15,7 +15,7 @@ from auth.passwords import hash_password
 from auth.roles import Role
 from auth.tokens import TokenIssuer
 from domain.people.accounts import start_session
-from domain.people.models import CareTag, Membership, Person, PersonTag, Residency, ResidencyKind
+from domain.people.models import CareRecord, CareTag, Membership, Person, Residency, ResidencyKind
 from domain.space.models import Building, Community, Grid, House, Unit
 
 PASSWORD = "correct-horse-battery"
@@ -48,16 +48,22 @@ async def make_house(building: Building, **overrides: Any) -> House:
     return await House.create(**{**fields, **overrides})
 
 
-async def make_person(*, tags: list[CareTag] = (), **overrides: Any) -> Person:  # type: ignore[assignment]
+async def make_person(**overrides: Any) -> Person:
     fields = {"name": "Someone", "phone": new_phone(), "password_hash": password_hash()}
-    person = await Person.create(**{**fields, **overrides})
-    for tag in tags:
-        await PersonTag.create(person=person, tag=tag)
-    return person
+    return await Person.create(**{**fields, **overrides})
 
 
-async def make_resident(house: House, *, kind: ResidencyKind = ResidencyKind.OWNER, **overrides: Any) -> Person:
+async def make_resident(
+    house: House,
+    *,
+    kind: ResidencyKind = ResidencyKind.OWNER,
+    tags: list[CareTag] = (),  # type: ignore[assignment]
+    **overrides: Any,
+) -> Person:
+    """A person living in the house; ``tags``: the house's community's care record of them."""
     person = await make_person(**overrides)
+    for tag in tags:
+        await CareRecord.create(person=person, community_id=house.community_id, tag=tag)
     await Residency.create(
         person=person, house=house, community_id=house.community_id, kind=kind, moved_in=date(2020, 1, 1)
     )

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tortoise.expressions import Subquery
-
 from domain.alarms import service as alarm_service
 from domain.alarms.models import Alarm, Severity
 from domain.devices.models import DeviceType, Reading
-from domain.people.models import CareTag, PersonTag, Residency
+from domain.people.models import CareRecord, CareTag, Residency
 from realtime.outbox import transaction
 
 CARE = "CARE"
@@ -27,10 +25,16 @@ async def check_elderly_alone(*, silence: timedelta, now: datetime | None = None
     """One sweep: raise a CARE alarm for each elderly person living alone silent longer than
     ``silence``, unless one is active already. Returns how many were raised."""
     now = now or datetime.now(UTC)
-    tagged = PersonTag.filter(tag=CareTag.ELDERLY_ALONE).values("person_id")
-    homes = await Residency.filter(person_id__in=Subquery(tagged), moved_out=None).values(
-        "person_id", "house_id", "community_id", "created_at", "house__grid_id", "person__name"
-    )
+    # The community where the person lives recorded them as elderly living alone: its care
+    # rule, its alarm (another community's record of them says nothing of this home).
+    records = set(await CareRecord.filter(tag=CareTag.ELDERLY_ALONE).values_list("person_id", "community_id"))
+    homes = [
+        home
+        for home in await Residency.filter(person_id__in=sorted({p for p, _ in records}), moved_out=None).values(
+            "person_id", "house_id", "community_id", "created_at", "house__grid_id", "person__name"
+        )
+        if (home["person_id"], home["community_id"]) in records
+    ]
     raised = 0
     for home in homes:
         person_id = home["person_id"]

@@ -10,9 +10,9 @@ from tortoise.queryset import QuerySet
 
 from auth.roles import COMMUNITY_STAFF, OPERATORS, Role
 from auth.viewer import Viewer
-from domain.common.errors import Forbidden
+from domain.common.errors import Forbidden, InvalidInput
 from domain.common.guards import require_person, require_platform_admin, require_role
-from domain.people.models import Membership, Person, PersonTag, Residency
+from domain.people.models import CareRecord, CareTag, Membership, Person, Residency
 from domain.space.access import staff_houses
 from domain.space.models import House
 
@@ -37,10 +37,43 @@ def readable_memberships(viewer: Viewer) -> QuerySet[Membership]:
     )
 
 
-def readable_tags(viewer: Viewer) -> QuerySet[PersonTag]:
-    """Care tags of the persons this viewer may read; whether they are shown at all is
-    personal_data_visibility's call (care_tags)."""
-    return PersonTag.filter(person_id__in=Subquery(readable_persons(viewer).values("id")))
+def readable_care_records(viewer: Viewer) -> QuerySet[CareRecord]:
+    """Care records of the persons this viewer may read; which communities' records are shown
+    is personal_data_visibility's call (``care_communities``)."""
+    return CareRecord.filter(person_id__in=Subquery(readable_persons(viewer).values("id")))
+
+
+async def recorded_where_they_live(viewer: Viewer, tag: CareTag) -> Q:
+    """A filter on residencies: those whose community recorded ``tag`` for the person."""
+    records = CareRecord.filter(tag=tag)
+    if not viewer.is_platform_admin:
+        records = records.filter(community_id__in=sorted(viewer.member_community_ids))
+    tagged: dict[int, list[int]] = {}
+    for row in await records.values("person_id", "community_id"):
+        tagged.setdefault(row["community_id"], []).append(row["person_id"])
+    if not tagged:
+        return Q(id__in=[])
+    return Q(*(Q(community_id=c, person_id__in=sorted(p)) for c, p in tagged.items()), join_type="OR")
+
+
+async def care_record_keeper(viewer: Viewer, person_id: int, community_id: int | None) -> int:
+    """The community whose care record of this person the viewer may change: one where the
+    person lives now and the viewer is its staff (operators, property staff). ``community_id``
+    chooses when there are several."""
+    require_person(viewer)
+    homes = await Residency.filter(person_id=person_id, moved_out=None).values("community_id")
+    kept: set[int] = {h["community_id"] for h in homes if viewer.has_role(h["community_id"], COMMUNITY_STAFF)}
+    if community_id is not None:
+        if community_id not in kept:
+            raise Forbidden(
+                "Care tags are recorded by the staff of a community the person lives in now", field="communityId"
+            )
+        return community_id
+    if len(kept) == 1:
+        return kept.pop()
+    if not kept:
+        raise Forbidden("Care tags are recorded by the staff of a community the person lives in now", field="tags")
+    raise InvalidInput("The person lives in several of your communities: name one (communityId)", field="communityId")
 
 
 def readable_persons(viewer: Viewer) -> QuerySet[Person]:
@@ -64,10 +97,18 @@ class PersonalData:
 
     phone: bool = False
     id_number: bool = False
-    care_tags: bool = False
+    # Whose care records are shown: these communities' (None: every community's).
+    care_communities: frozenset[int] | None = frozenset()
+
+    @property
+    def care_tags(self) -> bool:
+        return self.care_communities is None or bool(self.care_communities)
+
+    def shows_care_record_of(self, community_id: int) -> bool:
+        return self.care_communities is None or community_id in self.care_communities
 
 
-EVERYTHING = PersonalData(phone=True, id_number=True, care_tags=True)
+EVERYTHING = PersonalData(phone=True, id_number=True, care_communities=None)
 
 
 async def personal_data_visibility(viewer: Viewer, person_ids: Iterable[int]) -> dict[int, PersonalData]:
@@ -75,7 +116,8 @@ async def personal_data_visibility(viewer: Viewer, person_ids: Iterable[int]) ->
 
     - themselves: everything;
     - their household, and the staff responsible for where they live now (community
-      staff, housekeepers and grid workers of their grid): phone and care tags;
+      staff, housekeepers and grid workers of their grid): phone, and the care tags that
+      community recorded (a community never sees another's care records of the same person);
     - an operator of where they live now: also the ID number, but only if every community
       they live or work in is one the viewer operates (moving a stranger in by phone
       must not unmask an ID number the stranger's other communities keep);
@@ -93,14 +135,14 @@ async def personal_data_visibility(viewer: Viewer, person_ids: Iterable[int]) ->
     staffed = viewer.readable_community_ids
     grids = viewer.grid_ids
     operated = viewer.communities_with(OPERATORS)
-    cared_for: set[object] = set()
+    cared_for: dict[object, set[int]] = {}
     worked_with: set[object] = set()
     lives_where_operated: set[object] = set()
     footprint: dict[object, set[object]] = {}
     for person, community, house, grid in homes:
         footprint.setdefault(person, set()).add(community)
         if house in mine or community in staffed or grid in grids:
-            cared_for.add(person)
+            cared_for.setdefault(person, set()).add(community)
         if community in operated:
             lives_where_operated.add(person)
     for person, community in jobs:
@@ -113,7 +155,7 @@ async def personal_data_visibility(viewer: Viewer, person_ids: Iterable[int]) ->
         else PersonalData(
             phone=pid in cared_for or pid in worked_with,
             id_number=pid in lives_where_operated and footprint[pid] <= operated,
-            care_tags=pid in cared_for,
+            care_communities=frozenset(cared_for.get(pid, ())),
         )
         for pid in ids
     }

@@ -41,17 +41,25 @@ class Person(Model):
         table = "person"
 
 
-class PersonTag(Model):
+class CareRecord(Model):
+    """One care tag a community recorded about a person (health data). It is that community's
+    record: another community the same person lives in keeps its own, and neither sees the
+    other's (people.access.personal_data_visibility)."""
+
     id = fields.IntField(primary_key=True)
     person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
-        "lingli.Person", related_name="tags", on_delete=fields.CASCADE
+        "lingli.Person", related_name="care_records", on_delete=fields.CASCADE
     )
     person_id: int
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "lingli.Community", related_name="care_tags", on_delete=fields.CASCADE
+    )
+    community_id: int
     tag = fields.CharEnumField(CareTag, max_length=20)
 
     class Meta:
-        table = "person_tag"
-        unique_together = (("person", "tag"),)
+        table = "care_record"
+        unique_together = (("person", "community", "tag"),)
 
 
 class Residency(Model):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q
 
 from auth.passwords import hash_password
 from auth.roles import GRID_STAFF, Role
@@ -17,7 +17,7 @@ from domain.common.guards import require_person
 from domain.common.pagination import Page, paginate
 from domain.common.rows import create_or_conflict, get_visible, given, lock, only_known, save_or_conflict
 from domain.people import access, validation
-from domain.people.models import CareTag, Membership, Person, PersonTag, Residency, ResidencyKind
+from domain.people.models import CareRecord, CareTag, Membership, Person, Residency, ResidencyKind
 from domain.people.phone_budget import spend_phone_lookup
 from domain.space.access import readable_houses
 from domain.space.models import Grid, House
@@ -63,7 +63,8 @@ async def list_residents(
         # tag would tell what a hidden tag is.
         if moved_out is not False:
             raise InvalidInput("tag filters current residents only: give movedOut false", field="tag")
-        qs = qs.filter(person_id__in=Subquery(PersonTag.filter(tag=tag).values("person_id")))
+        # Each community filters by its own care records (another community's are not its to read).
+        qs = qs.filter(await access.recorded_where_they_live(viewer, tag))
     if moved_out is not None:
         qs = qs.filter(moved_out__isnull=not moved_out)
     return await paginate(qs, first=first, after=after)
@@ -129,7 +130,7 @@ async def create_person(
             phone=phone,
             id_number=id_number,
         )
-        await _set_tags(person, tags or [])
+        await _set_tags(person, community.id, tags or [])
         if residency is not None:
             await _move_in(viewer, person, residency, community_id=community.id)
         if staff_role is not None:
@@ -138,14 +139,19 @@ async def create_person(
 
 
 async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any]) -> Person:
-    """Staff who manage the person (see _manages_person) change anything; a person changes their own name."""
+    """A person changes their own name. Who a person is (phone, ID number) is changed only by staff
+    who manage them wholly (access.check_manage_person); care tags are one community's record,
+    changed by its staff where the person lives (``community_id``: which, when there are several)."""
+    community_id = changes.pop("community_id", None)
     only_known(changes, {"name", "phone", "id_number", "tags"})
     async with transaction():
         person = await get_person(viewer, person_id)
         await lock(Person, person.id)  # tags are replaced as a set
         is_self = person.id == viewer.person_id
-        if not (set(changes) <= {"name"} and is_self):
+        identity = set(changes) - {"tags"}
+        if identity and not (identity <= {"name"} and is_self):
             await access.check_manage_person(viewer, person.id, "Changing this person")
+        keeper = await access.care_record_keeper(viewer, person.id, community_id) if "tags" in changes else None
         if "name" in changes:
             person.name = validation.name(changes["name"])
         if "phone" in changes:
@@ -157,14 +163,17 @@ async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any])
         columns = [f for f in changes if f != "tags"]
         if columns:
             await save_or_conflict(person, "Another person has this phone number", field="phone", update_fields=columns)
-        if "tags" in changes:
-            await _set_tags(person, changes["tags"] or [])
+        if keeper is not None:
+            await _set_tags(person, keeper, changes["tags"] or [])
         return person
 
 
-async def _set_tags(person: Person, tags: list[CareTag]) -> None:
-    await PersonTag.filter(person_id=person.id).delete()
-    await PersonTag.bulk_create([PersonTag(person_id=person.id, tag=CareTag(t)) for t in sorted(set(tags))])
+async def _set_tags(person: Person, community_id: int, tags: list[CareTag]) -> None:
+    """Replace one community's care record of the person; other communities' records stay theirs."""
+    await CareRecord.filter(person_id=person.id, community_id=community_id).delete()
+    await CareRecord.bulk_create(
+        [CareRecord(person_id=person.id, community_id=community_id, tag=CareTag(t)) for t in sorted(set(tags))]
+    )
 
 
 async def issue_activation_code(viewer: Viewer, person_id: int) -> str:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from domain.alarms.models import Alarm
 from domain.devices.care import check_elderly_alone
-from domain.people.models import CareTag, PersonTag
+from domain.people.models import CareRecord, CareTag
 from tests.alarms.support import ALARMS
 from tests.devices.support import REGISTER, REPORT, register
 from tests.support import Api, World, data
@@ -17,7 +17,7 @@ DAY = timedelta(hours=24)
 
 async def test_silence_past_the_limit_raises_care_for_the_right_housekeeper(api: Api, world: World) -> None:
     # Elder A102 lives in grid g2; give g1's owner the tag too, to see each lands in its grid.
-    await PersonTag.create(person=world.owner_a101, tag=CareTag.ELDERLY_ALONE)
+    await CareRecord.create(person=world.owner_a101, community=world.a, tag=CareTag.ELDERLY_ALONE)
     _, gate = await register(api, world, "ACCESS_GATE", house=world.a101)
     await api(REPORT, {"key": gate, "readings": [{"metric": "person_id", "value": world.owner_a101.id}]})
     assert await check_elderly_alone(silence=DAY) == 0  # nobody silent for a day yet
