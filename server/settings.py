@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import secrets
+import zlib
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +22,23 @@ ENVIRONMENTS = ("development", "test", "production")
 DATA_DIR = Path("data")
 DEFAULT_DATABASE_URL = "sqlite://data/lingli.sqlite3"
 MIN_SECRET_BYTES = 32
+# Long is not random: 36 × "a" is 36 bytes and no secret at all. (32 random hex characters, the
+# shortest secret allowed, estimate at ~120 bits.)
+MIN_SECRET_BITS = 96
+_ZLIB_OVERHEAD = 11  # bytes zlib adds to any input: header, block header, checksum
+
+
+def estimated_bits(secret: str) -> float:
+    """A generous upper bound for what the secret holds: the smaller of its length times the
+    Shannon entropy of its characters (catches few distinct characters: "aaaa…" is 0) and the
+    size it compresses to (catches repeats: "0123456789" × 4 is ~80). A random hex secret of 64
+    characters: ~250 bits."""
+    if not secret:
+        return 0.0
+    counts = Counter(secret)
+    shannon = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values()) * len(secret)
+    compressed = 8 * max(0, len(zlib.compress(secret.encode(), 9)) - _ZLIB_OVERHEAD)
+    return min(shannon, compressed)
 
 
 class SettingsError(RuntimeError):
@@ -127,9 +147,14 @@ class Settings:
         if not self.production:
             return
         secret = self.jwt_secret.value
-        if len(secret.encode()) < MIN_SECRET_BYTES or secret.lower().startswith(("change", "secret", "dev")):
+        if (
+            len(secret.encode()) < MIN_SECRET_BYTES
+            or secret.lower().startswith(("change", "secret", "dev"))
+            or estimated_bits(secret) < MIN_SECRET_BITS
+        ):
             raise SettingsError(
-                f"LINGLI_ENV=production needs JWT_SECRET: a random value of at least {MIN_SECRET_BYTES} bytes"
+                f"LINGLI_ENV=production needs JWT_SECRET: a random value of at least {MIN_SECRET_BYTES} bytes "
+                f"(about {MIN_SECRET_BITS} bits of entropy, e.g. `openssl rand -hex 32`)"
             )
         if self.uses_sqlite:
             raise SettingsError("LINGLI_ENV=production needs DATABASE_URL pointing at PostgreSQL, not SQLite")

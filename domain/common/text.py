@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from domain.common.errors import InvalidInput
 
@@ -10,6 +11,9 @@ from domain.common.errors import InvalidInput
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Descriptions and notes may run over several lines.
 _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Direction overrides and isolates (and the bare marks) reorder what others read: "Zhang\u202egnahZ"
+# shows as somebody else. No name, note or description needs them.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def text(value: str, *, field: str, max_length: int, min_length: int = 1, multiline: bool = False) -> str:
@@ -20,6 +24,11 @@ def text(value: str, *, field: str, max_length: int, min_length: int = 1, multil
         raise InvalidInput(f"{field} is not valid Unicode text", field=field) from None
     if (_CONTROL_BUT_LINES if multiline else _CONTROL).search(cleaned):
         raise InvalidInput(f"{field} contains control characters", field=field)
+    if _BIDI_CONTROLS.search(cleaned):
+        raise InvalidInput(f"{field} contains text-direction controls", field=field)
+    if cleaned and not any(unicodedata.category(c)[0] not in "CZ" for c in cleaned):
+        # Only spaces and invisible formatting (zero-width spaces, joiners): nothing anyone can read.
+        raise InvalidInput(f"{field} has no visible character", field=field)
     if not min_length <= len(cleaned) <= max_length:
         raise InvalidInput(f"{field} must be {min_length} to {max_length} characters", field=field)
     return cleaned

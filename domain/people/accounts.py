@@ -203,7 +203,8 @@ async def viewer_for_token(issuer: TokenIssuer, token: str) -> tuple[Viewer, Acc
         claims = issuer.read_access_token(token)
     except TokenRejected as rejected:
         raise Unauthenticated(str(rejected)) from None
-    if not await AuthSession.filter(id=claims.session, revoked_at=None).exists():
+    # The session must be this person's: a token naming someone else's session is not theirs.
+    if not await AuthSession.filter(id=claims.session, person_id=claims.person_id, revoked_at=None).exists():
         raise Unauthenticated("This session has ended: log in again")
     return await load_viewer(claims.person_id, session=claims.session), claims
 

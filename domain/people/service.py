@@ -254,8 +254,7 @@ async def _move_in(viewer: Viewer, person: Person, new: NewResidency, *, communi
 
 
 def _check_moved_in(moved_in: date) -> None:
-    if moved_in > date.today() + timedelta(days=366):
-        raise InvalidInput("movedIn is more than a year ahead", field="movedIn")
+    validation.residency_date(moved_in, "movedIn")
 
 
 async def _managed_residency(viewer: Viewer, residency_id: int, action: str) -> Residency:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from domain.common.errors import InvalidInput
 from domain.common.text import text
@@ -17,6 +18,18 @@ def phone(value: str, field: str = "phone") -> str:
     if not _PHONE.match(cleaned):
         raise InvalidInput("A phone number is 6 to 15 digits, optionally with a leading +", field=field)
     return cleaned
+
+
+# The oldest residency anyone still alive could have begun; earlier is a typo (or 0001-01-01).
+EARLIEST_RESIDENCY = date(1900, 1, 1)
+
+
+def residency_date(value: date, field: str) -> date:
+    if not EARLIEST_RESIDENCY <= value <= date.today() + timedelta(days=366):
+        raise InvalidInput(
+            f"{field} must be between {EARLIEST_RESIDENCY.isoformat()} and a year from today", field=field
+        )
+    return value
 
 
 def password(value: str, field: str = "password") -> str:

@@ -6,7 +6,7 @@ import pytest
 
 from server.settings import Settings, SettingsError
 
-STRONG = "k" * 48
+STRONG = "3f9a1c7e5b2d8f4a6c0e9b7d5f3a1c8e2b4d6f8a0c1e3b5d"  # 48 hex characters, ~190 bits
 
 
 def test_defaults_serve_sqlite_and_memory_broadcast_in_development() -> None:
