@@ -31,6 +31,11 @@ class Context:
     connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(default_factory=lambda: Loaders(ANONYMOUS))
 
+    def client_address(self) -> str:
+        """The caller's address (behind a proxy: as uvicorn's --forwarded-allow-ips lets it tell)."""
+        client = getattr(self.request, "client", None)
+        return client.host if client else ""
+
     def viewer(self) -> Viewer:
         """The viewer, or the reason the credentials sent were refused.
 

@@ -98,6 +98,7 @@ async def telemetry_report(info: Info[Context, None], device_key: str, readings:
     report = await telemetry.ingest(
         device_key,
         [telemetry.ReadingIn(metric=r.metric, value=r.value, recorded_at=r.recorded_at) for r in readings],
+        client=info.context.client_address(),
     )
     return TelemetryReport.of(report)
 

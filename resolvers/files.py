@@ -8,12 +8,24 @@ from strawberry.types import Info
 from domain.files import service as files
 from domain.files.models import FileKind
 from resolvers.context import Context
+from resolvers.ids import parse_optional_id
 from schema.files import UploadSlot
 
 
-async def request_upload(info: Info[Context, None], kind: FileKind, content_type: str, size: int) -> UploadSlot:
+async def request_upload(
+    info: Info[Context, None],
+    kind: FileKind,
+    content_type: str,
+    size: int,
+    community_id: strawberry.ID | None = None,
+) -> UploadSlot:
     stored, slot = await files.request_upload(
-        info.context.viewer(), info.context.storage, kind=kind, content_type=content_type, size=size
+        info.context.viewer(),
+        info.context.storage,
+        kind=kind,
+        content_type=content_type,
+        size=size,
+        community_id=parse_optional_id(community_id, "communityId"),
     )
     return UploadSlot(
         key=stored.key,
@@ -28,5 +40,6 @@ async def request_upload(info: Info[Context, None], kind: FileKind, content_type
 class Mutation:
     request_upload: UploadSlot = strawberry.field(
         resolver=request_upload,
-        description="A short-lived URL to PUT one file to storage; attach it afterwards by its key",
+        description="Residents and staff: a short-lived URL to PUT one file to storage, counted against the "
+        "community's storage (communityId: which, if you belong to several); attach it afterwards by its key",
     )

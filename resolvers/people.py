@@ -170,7 +170,10 @@ async def auth_register(info: Info[Context, None], input: AuthRegisterInput) -> 
 
 
 async def auth_login(info: Info[Context, None], phone: str, password: str) -> AuthPayload:
-    return await _payload(info, await accounts.login(info.context.issuer, phone=phone, password=password))
+    pair = await accounts.login(
+        info.context.issuer, phone=phone, password=password, client=info.context.client_address()
+    )
+    return await _payload(info, pair)
 
 
 async def auth_refresh(info: Info[Context, None], refresh_token: str) -> AuthPayload:

@@ -20,13 +20,13 @@ from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from auth.tokens import TokenIssuer
+from domain.common.budgets import prune_budgets
 from domain.devices.care import check_elderly_alone
 from domain.devices.heartbeat import mark_silent_devices
 from domain.events.overdue import escalate_overdue
 from domain.files.local_store import LocalStorage
 from domain.files.service import prune_unattached
 from domain.files.stores import make_storage
-from domain.people.phone_budget import prune_phone_lookups
 from realtime.broadcast import make_broadcast
 from realtime.outbox import Publisher, publishing_to
 from realtime.publisher import BroadcastPublisher, prune_outbox
@@ -137,7 +137,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 ),
                 (settings.event_overdue_sweep_seconds, escalate_overdue),
                 (3600, lambda: prune_unattached(storage, older_than=timedelta(days=1))),
-                (3600, prune_phone_lookups),
+                (3600, prune_budgets),
             ]
             background = [asyncio.create_task(every(seconds, job, publisher=publisher)) for seconds, job in jobs]
             try:

@@ -9,6 +9,7 @@ from tortoise.migrations.api import migrate as _migrate
 
 APP_LABEL = "lingli"
 MODEL_MODULES = [
+    "domain.common.budgets",
     "domain.space.models",
     "domain.people.models",
     "realtime.models",

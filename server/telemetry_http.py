@@ -23,7 +23,7 @@ from domain.common.errors import DomainError, ErrorCode, InvalidInput
 from domain.devices import telemetry
 
 MAX_BODY_BYTES = 256 * 1024  # 1000 readings fit in a fraction of this
-_STATUS = {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.INVALID_INPUT: 400}
+_STATUS = {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.INVALID_INPUT: 400, ErrorCode.RATE_LIMITED: 429}
 
 
 async def post_telemetry(request: Request) -> JSONResponse:
@@ -32,7 +32,7 @@ async def post_telemetry(request: Request) -> JSONResponse:
         if not key:
             raise InvalidInput("Send the device key in the X-Device-Key header", field="X-Device-Key")
         body = await _limited_body(request)
-        report = await telemetry.ingest(key, _readings(body))
+        report = await telemetry.ingest(key, _readings(body), client=request.client.host if request.client else "")
     except DomainError as error:
         return JSONResponse(
             {"code": error.code.value, "field": error.field, "message": error.message},

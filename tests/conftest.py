@@ -23,11 +23,12 @@ from moto.server import ThreadedMotoServer
 
 from auth.tokens import TokenIssuer
 from domain.alarms.models import Alarm
+from domain.common.budgets import BudgetCounter
 from domain.devices.models import Device, Reading
 from domain.events.models import CategoryDeadline, Event, EventEntry, Integration
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
-from domain.people.models import AuthSession, CareRecord, Membership, Person, PhoneLookup, RefreshToken, Residency
+from domain.people.models import AuthSession, CareRecord, Membership, Person, RefreshToken, Residency
 from domain.space.models import Building, Community, Grid, House, Unit
 from realtime.models import OutboxEvent
 from realtime.outbox import Publisher
@@ -158,7 +159,7 @@ _TABLES = [
     OutboxEvent,
     RefreshToken,
     AuthSession,
-    PhoneLookup,
+    BudgetCounter,
     Membership,
     CareRecord,
     Residency,

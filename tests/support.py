@@ -155,10 +155,16 @@ async def token_for(issuer: TokenIssuer, person: Person) -> str:
 class Api:
     """GraphQL over real HTTP, as an app would send it."""
 
-    def __init__(self, url: str, issuer: TokenIssuer) -> None:
+    def __init__(self, url: str, issuer: TokenIssuer, *, local_address: str | None = None) -> None:
         self.url = url
         self.issuer = issuer
-        self.http = httpx.AsyncClient(timeout=30)
+        # The whole of 127.0.0.0/8 is this machine: another source address is another client.
+        transport = httpx.AsyncHTTPTransport(local_address=local_address) if local_address else None
+        self.http = httpx.AsyncClient(timeout=30, transport=transport)
+
+    def from_address(self, address: str) -> Api:
+        """The same API, called from another client address (close it after use)."""
+        return Api(self.url, self.issuer, local_address=address)
 
     async def __call__(
         self,

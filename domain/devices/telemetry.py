@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from domain.alarms import service as alarm_service
-from domain.common.errors import InvalidInput, Unauthenticated
+from domain.common.budgets import Budget
+from domain.common.errors import InvalidInput, RateLimited, Unauthenticated
 from domain.common.rows import lock
 from domain.devices import care, heartbeat
 from domain.devices.metrics import METRICS
@@ -74,14 +75,31 @@ def _check(device: Device, index: int, reading: ReadingIn, now: datetime) -> Rej
     return None
 
 
-async def ingest(device_key: str, readings: list[ReadingIn]) -> IngestReport:
+# Wrong device keys from one address: a gateway with a bad key retries a few times a minute, a
+# key guesser thousands of times.
+BAD_KEYS_PER_ADDRESS = 20
+BAD_KEYS = Budget(
+    "device-key",
+    limit=BAD_KEYS_PER_ADDRESS,
+    window=timedelta(minutes=1),
+    refusal="Too many unknown device keys from this address: try again in a minute",
+)
+
+
+async def ingest(device_key: str, readings: list[ReadingIn], *, client: str) -> IngestReport:
     """Store what is valid, refuse the rest one by one with a reason; raise the alarms the rules
     find. One transaction: readings, latest state, alarms and their events commit together."""
     if not readings:
         raise InvalidInput("Send at least one reading", field="readings")
     if len(readings) > MAX_BATCH:
         raise InvalidInput(f"At most {MAX_BATCH} readings a request", field="readings")
-    device = await authenticate_device(device_key)
+    if await BAD_KEYS.exhausted(client):
+        raise RateLimited(BAD_KEYS.refusal, field="deviceKey")
+    try:
+        device = await authenticate_device(device_key)
+    except Unauthenticated:
+        await BAD_KEYS.try_spend(client)
+        raise
     now = datetime.now(UTC)
     report = IngestReport()
     accepted: list[Reading] = []

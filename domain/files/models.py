@@ -27,6 +27,11 @@ class StoredFile(Model):
         "lingli.Person", related_name="files", on_delete=fields.RESTRICT
     )
     uploader_id: int
+    # Whose storage it counts against (null: uploaded before files were counted per community).
+    community: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
+        "lingli.Community", related_name="files", null=True, on_delete=fields.CASCADE
+    )
+    community_id: int | None
     event: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
         "lingli.Event", related_name="files", null=True, on_delete=fields.CASCADE
     )

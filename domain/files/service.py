@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from tortoise.functions import Sum
+
 from auth.viewer import Viewer
 from domain.common.errors import Conflict, InvalidInput
 from domain.files import access
@@ -25,6 +27,8 @@ KEY_LENGTH = 200  # StoredFile.key
 # Slots handed out but never attached, per person per day: enough for any report, and a
 # ceiling on what one account can make the store hold.
 MAX_OPEN_UPLOADS = 50
+# What one community's files may take in storage, attached or waiting to be.
+COMMUNITY_STORAGE_BYTES = 20 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -43,9 +47,9 @@ UPLOAD_LIMITS: dict[FileKind, UploadLimits] = {
 
 
 async def request_upload(
-    viewer: Viewer, storage: Storage, *, kind: FileKind, content_type: str, size: int
+    viewer: Viewer, storage: Storage, *, kind: FileKind, content_type: str, size: int, community_id: int | None = None
 ) -> tuple[StoredFile, UploadSlot]:
-    person = access.check_upload(viewer)
+    person, community = access.check_upload(viewer, community_id)
     limits = UPLOAD_LIMITS[kind]
     if content_type not in limits.content_types:
         allowed = ", ".join(sorted(limits.content_types))
@@ -59,11 +63,21 @@ async def request_upload(
             f"You have {MAX_OPEN_UPLOADS} uploads not attached to anything in the last day: attach or wait",
             field="kind",
         )
+    if await stored_bytes(community) + size > COMMUNITY_STORAGE_BYTES:
+        raise Conflict("This community's file storage is full: ask its operators", field="size")
     extension = mimetypes.guess_extension(content_type) or ""
     key = f"{kind.value.lower()}/{now:%Y/%m/%d}/{uuid.uuid4().hex}{extension}"
     slot = await storage.upload_slot(key, content_type=content_type, size=size, expires_in=UPLOAD_SECONDS)
-    stored = await StoredFile.create(key=key, kind=kind, content_type=content_type, size=size, uploader_id=person)
+    stored = await StoredFile.create(
+        key=key, kind=kind, content_type=content_type, size=size, uploader_id=person, community_id=community
+    )
     return stored, slot
+
+
+async def stored_bytes(community_id: int) -> int:
+    """What a community's files take (or will, once uploaded): summed by the database."""
+    rows = await StoredFile.filter(community_id=community_id).annotate(total=Sum("size")).values("total")
+    return int(rows[0]["total"] or 0) if rows else 0
 
 
 async def uploaded(viewer: Viewer, storage: Storage, keys: list[str], *, field: str) -> list[StoredFile]:

@@ -18,6 +18,7 @@ from auth.tokens import (
     refresh_token_hash,
 )
 from auth.viewer import Grant, Viewer
+from domain.common.budgets import Budget
 from domain.common.errors import Conflict, DomainError, InvalidInput, Unauthenticated
 from domain.common.guards import require_person
 from domain.common.rows import create_or_conflict
@@ -38,6 +39,14 @@ class TokenPair:
 MAX_ACTIVATION_ATTEMPTS = 5
 MAX_FAILED_LOGINS = 10
 LOGIN_BLOCK = timedelta(minutes=15)
+FAILED_LOGINS_PER_ADDRESS = 30
+FAILED_LOGINS_PER_ACCOUNT = 100
+_RESTING = "Too many wrong passwords: this account may log in again in a few minutes"
+# Tries of one account from one address (a success forgives them), failures of one address
+# across accounts, tries of one account from anywhere.
+PAIR_FAILURES = Budget("login-pair", limit=MAX_FAILED_LOGINS, window=LOGIN_BLOCK, refusal=_RESTING)
+ADDRESS_FAILURES = Budget("login-address", limit=FAILED_LOGINS_PER_ADDRESS, window=LOGIN_BLOCK, refusal=_RESTING)
+ACCOUNT_FAILURES = Budget("login-account", limit=FAILED_LOGINS_PER_ACCOUNT, window=LOGIN_BLOCK, refusal=_RESTING)
 _REGISTERED = "This phone number is already registered: log in instead"
 
 
@@ -97,43 +106,36 @@ async def _claim(person: Person, code: str | None, password_hash: str) -> Domain
     return None
 
 
-async def login(issuer: TokenIssuer, *, phone: str, password: str) -> TokenPair:
-    """Phone and password. Each try is counted before the password is checked, atomically, so
-    parallel guesses cannot outrun the limit: after MAX_FAILED_LOGINS wrong ones in a row the
-    account rests for LOGIN_BLOCK."""
+async def login(issuer: TokenIssuer, *, phone: str, password: str, client: str) -> TokenPair:
+    """Phone and password, from ``client`` (the caller's address). Each try is counted before
+    the password is checked, so parallel guesses cannot outrun the budgets:
+
+    - one address guessing one account rests after MAX_FAILED_LOGINS wrong passwords, for that
+      account only: a stranger cannot lock the owner out (the owner logs in from elsewhere);
+    - one address trying many accounts (a sweep) rests after FAILED_LOGINS_PER_ADDRESS;
+    - one account tried from many addresses rests after FAILED_LOGINS_PER_ACCOUNT.
+    A right password forgives the address's wrong ones for that account."""
     try:
         phone = validation.phone(phone)
     except InvalidInput:
         phone = ""  # still pay for a password check below: no shortcut for malformed phones
     person = await Person.get_or_none(phone=phone) if phone else None
-    allowed = person is not None and await _reserve_login_attempt(person.id)
+    pair = f"{person.id if person else phone}@{client}"
+    allowed = (
+        not await ADDRESS_FAILURES.exhausted(client)
+        and await PAIR_FAILURES.try_spend(pair)
+        and (person is None or await ACCOUNT_FAILURES.try_spend(str(person.id)))
+    )
     right = verify_password(password, person.password_hash if person else None)  # paid in every case
-    if person is None:
-        raise Unauthenticated("Wrong phone number or password")
     if not allowed:
         # Even a right password: while resting, the account is no oracle for guesses.
-        raise Unauthenticated("Too many wrong passwords: this account may log in again in a few minutes")
-    if not right:
-        await Person.filter(id=person.id, failed_logins__gte=MAX_FAILED_LOGINS, login_blocked_until=None).update(
-            login_blocked_until=_now() + LOGIN_BLOCK
-        )
+        raise Unauthenticated(_RESTING)
+    if person is None or not right:
+        await ADDRESS_FAILURES.try_spend(client)
         raise Unauthenticated("Wrong phone number or password")
+    await PAIR_FAILURES.forgive(pair)
     async with transaction():
-        await Person.filter(id=person.id).update(failed_logins=0, login_blocked_until=None)
         return await start_session(issuer, person)
-
-
-async def _reserve_login_attempt(person_id: int) -> bool:
-    """Count one try, unless the account is resting. One conditional UPDATE: atomic on both databases."""
-    if await Person.filter(id=person_id, failed_logins__lt=MAX_FAILED_LOGINS).update(
-        failed_logins=F("failed_logins") + 1
-    ):
-        return True
-    # The count is used up: once its rest is over, start a new count (one winner if raced).
-    restarted = await Person.filter(id=person_id, login_blocked_until__lt=_now()).update(
-        failed_logins=1, login_blocked_until=None
-    )
-    return restarted == 1
 
 
 async def refresh(issuer: TokenIssuer, *, refresh_token: str) -> TokenPair:

@@ -33,6 +33,8 @@ class Person(Model):
     activation_code_hash = fields.CharField(max_length=128, null=True)
     activation_expires_at = fields.DatetimeField(null=True)
     activation_attempts = fields.IntField(default=0, db_default=0, description="Wrong codes tried since issue")
+    # Retired: login budgets (domain.common.budgets) count wrong passwords now. Kept because tortoise
+    # cannot drop a column of a table others reference on SQLite (it rebuilds the table).
     failed_logins = fields.IntField(default=0, db_default=0, description="Wrong passwords in a row")
     login_blocked_until = fields.DatetimeField(null=True, description="Set after too many wrong passwords")
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -116,18 +118,6 @@ class Membership(Model):
     class Meta:
         table = "membership"
         unique_together = (("person", "community", "role", "grid"),)
-
-
-class PhoneLookup(Model):
-    """Staff finding a person by phone number: each try counts, found or not, so that nobody can
-    sweep phone numbers to learn who is registered (see domain.people.lookups)."""
-
-    id = fields.IntField(primary_key=True)
-    viewer_id = fields.IntField(db_index=True)
-    at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "phone_lookup"
 
 
 # Logins: one session per login, its refresh tokens rotated within it (stored hashed).

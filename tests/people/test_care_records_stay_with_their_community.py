@@ -17,7 +17,12 @@ query T($c: ID!, $tag: CareTag!) { residents(communityId: $c, tag: $tag, first: 
 
 
 async def _move_b_resident_into_a(api: Api, world: World) -> None:
-    move = {"houseId": str(world.a201.id), "phone": world.owner_b101.phone, "kind": "TENANT", "movedIn": str(date.today())}
+    move = {
+        "houseId": str(world.a201.id),
+        "phone": world.owner_b101.phone,
+        "kind": "TENANT",
+        "movedIn": str(date.today()),
+    }
     data(await api(MOVE_IN, {"input": move}, as_=world.operator_a))
 
 
