@@ -10,7 +10,8 @@
 #
 # LINGLI_ENV=production: the server refuses to start without a JWT_SECRET of at least
 # 32 bytes and a PostgreSQL DATABASE_URL, or with the local file store but no PUBLIC_URL
-# (its signed URLs must name the address clients use). GraphiQL and introspection are off.
+# (its signed URLs must name the address clients use), or without SMS_GATEWAY_URL (phones are proven by SMS).
+# GraphiQL and introspection are off.
 # Files: STORAGE_URL=s3://bucket?endpoint=…&region=… for several hosts.
 FROM python:3.11-slim
 

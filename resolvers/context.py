@@ -20,6 +20,7 @@ class Context:
     request_id: str
     broadcast: Any = None
     storage: Any = None
+    code_sender: Any = None  # domain.people.phone_proofs.CodeSender
     scope_refresh_seconds: float = 60
     request: Any = None
     response: Any = None

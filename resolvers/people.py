@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from auth.roles import Role as RoleValue
-from domain.people import accounts, service
+from domain.people import accounts, phone_proofs, service
 from domain.people.accounts import TokenPair, load_viewer
 from domain.people.models import CareTag as CareTagValue
 from domain.people.service import ACTIVATION_CODE_TTL, NewResidency
@@ -164,9 +164,16 @@ async def auth_register(info: Info[Context, None], input: AuthRegisterInput) -> 
         phone=input.phone,
         password=input.password,
         name=input.name,
+        client=info.context.client_address(),
+        phone_code=input.phone_code,
         activation_code=input.activation_code,
     )
     return await _payload(info, pair)
+
+
+async def auth_request_phone_code(info: Info[Context, None], phone: str) -> bool:
+    await phone_proofs.request_code(info.context.code_sender, phone=phone, client=info.context.client_address())
+    return True
 
 
 async def auth_login(info: Info[Context, None], phone: str, password: str) -> AuthPayload:
@@ -201,7 +208,14 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    auth_register: AuthPayload = strawberry.field(resolver=auth_register, description="Create or claim an account")
+    auth_request_phone_code: bool = strawberry.field(
+        resolver=auth_request_phone_code,
+        description="Send a one-time code (by SMS) to this phone, for authRegister; the answer is true for any phone",
+    )
+    auth_register: AuthPayload = strawberry.field(
+        resolver=auth_register,
+        description="Create an account for a phone you proved, or claim the record the property office made",
+    )
     auth_login: AuthPayload = strawberry.field(resolver=auth_login, description="Log in with phone and password")
     auth_refresh: AuthPayload = strawberry.field(
         resolver=auth_refresh, description="Spend a refresh token for a new token pair"

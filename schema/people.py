@@ -230,6 +230,9 @@ class AuthRegisterInput:
     phone: str = strawberry.field(description="Mobile number")
     password: str = strawberry.field(description="At least 8 characters")
     name: str = strawberry.field(description="Name")
+    phone_code: str | None = strawberry.field(
+        default=None, description="The code authRequestPhoneCode sent to this phone: proves you hold it"
+    )
     activation_code: str | None = strawberry.field(
-        default=None, description="Needed when the office registered this phone already"
+        default=None, description="Instead of phoneCode: the code the property office gave you for its record"
     )

@@ -36,6 +36,7 @@ from server.files_http import file_routes
 from server.graphql_view import LingliGraphQL
 from server.request_ids import RequestIdMiddleware
 from server.settings import Settings
+from server.sms import make_code_sender
 from server.telemetry_http import post_telemetry
 
 log = logging.getLogger("lingli.app")
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         public_base_url=settings.base_url,
         secret=settings.files_secret,
     )
+    code_sender = make_code_sender(settings.sms_gateway_url)
     # The path of every committed event: domain transaction → this publisher → the bus →
     # each subscriber's stream. Handed to the GraphQL view, the telemetry route and the jobs.
     publisher = BroadcastPublisher(broadcast)
@@ -113,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         broadcast=broadcast,
         publisher=publisher,
         storage=storage,
+        code_sender=code_sender,
         graphiql=settings.graphiql_enabled,
         allowed_origins=settings.allowed_origins,
         ws_init_timeout=settings.ws_connection_init_timeout_seconds,
@@ -147,6 +150,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     task.cancel()
                 await broadcast.disconnect()
                 await storage.close()
+                await code_sender.close()
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})

@@ -23,6 +23,7 @@ from auth.tokens import TokenIssuer
 from domain.common.errors import Unauthenticated
 from domain.files.storage import Storage
 from domain.people.accounts import viewer_for_token
+from domain.people.phone_proofs import CodeSender
 from realtime.outbox import Publisher, publishing_to
 from resolvers.context import Context
 from server.request_ids import current_request_id
@@ -48,6 +49,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         broadcast: Broadcast,
         publisher: Publisher,
         storage: Storage,
+        code_sender: CodeSender,
         graphiql: bool,
         allowed_origins: tuple[str, ...],
         ws_init_timeout: int,
@@ -65,6 +67,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         self.broadcast = broadcast
         self.publisher = publisher
         self.storage = storage
+        self.code_sender = code_sender
         self.scope_refresh_seconds = scope_refresh_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -78,6 +81,7 @@ class LingliGraphQL(GraphQL[Context, None]):
             issuer=self.issuer,
             broadcast=self.broadcast,
             storage=self.storage,
+            code_sender=self.code_sender,
             scope_refresh_seconds=self.scope_refresh_seconds,
             request_id=current_request_id.get(),
             request=request,

@@ -80,6 +80,8 @@ class Settings:
     care_sweep_seconds: int = 300
     outbox_retention_days: int = 30
     storage_url: str = "local"
+    # One-time codes for proving a phone: an SMS gateway's URL (server/sms.py); empty: the log.
+    sms_gateway_url: str = ""
     data_dir: str = str(DATA_DIR)
     public_url: str = ""
     event_overdue_sweep_seconds: int = 60
@@ -134,6 +136,7 @@ class Settings:
             care_sweep_seconds=_int(env, "CARE_SWEEP_SECONDS", 300),
             outbox_retention_days=_int(env, "OUTBOX_RETENTION_DAYS", 30),
             storage_url=env.get("STORAGE_URL", "local"),
+            sms_gateway_url=env.get("SMS_GATEWAY_URL", ""),
             data_dir=env.get("LINGLI_DATA_DIR", str(DATA_DIR)),
             public_url=env.get("PUBLIC_URL", "").rstrip("/"),
             event_overdue_sweep_seconds=_int(env, "EVENT_OVERDUE_SWEEP_SECONDS", 60),
@@ -158,6 +161,8 @@ class Settings:
             )
         if self.uses_sqlite:
             raise SettingsError("LINGLI_ENV=production needs DATABASE_URL pointing at PostgreSQL, not SQLite")
+        if not self.sms_gateway_url:
+            raise SettingsError("LINGLI_ENV=production needs SMS_GATEWAY_URL: phones are proven with codes sent by SMS")
         if self.storage_url in ("", "local") and not self.public_url:
             raise SettingsError(
                 "LINGLI_ENV=production with the local file store needs PUBLIC_URL (e.g. https://api.example.com): "

@@ -8,8 +8,11 @@ The suite runs once per backend: `pytest --db=sqlite` and `pytest --db=postgres`
 from __future__ import annotations
 
 import asyncio
+import http.server
+import json
 import os
 import tempfile
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -28,7 +31,7 @@ from domain.devices.models import Device, Reading
 from domain.events.models import CategoryDeadline, Event, EventEntry, Integration
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
-from domain.people.models import AuthSession, CareRecord, Membership, Person, RefreshToken, Residency
+from domain.people.models import AuthSession, CareRecord, Membership, Person, PhoneProof, RefreshToken, Residency
 from domain.space.models import Building, Community, Grid, House, Unit
 from realtime.models import OutboxEvent
 from realtime.outbox import Publisher
@@ -100,6 +103,7 @@ class RunningServer:
     storage: Storage
     # For a test that runs a periodic job itself: `with publishing_to(server.publisher): ...`.
     publisher: Publisher
+    sms: SmsGateway  # the codes sent to prove phones
 
 
 def test_settings(database_url: str, **overrides: object) -> Settings:
@@ -109,8 +113,39 @@ def test_settings(database_url: str, **overrides: object) -> Settings:
     return replace(base, **overrides)  # type: ignore[arg-type]
 
 
+class SmsGateway:
+    """An SMS gateway of our own on a loopback port, answering as server/sms.py expects one to
+    (POST JSON, 2xx): it keeps the last code sent to each phone for the tests to type back."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, str] = {}
+        gateway = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                gateway.codes[body["phone"]] = body["code"]
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                return None
+
+        self.http = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}/send"
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+
+
 @pytest.fixture(scope="session")
-async def server(database_url: str) -> AsyncIterator[RunningServer]:
+def sms_gateway() -> Iterator[SmsGateway]:
+    gateway = SmsGateway()
+    yield gateway
+    gateway.http.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def server(database_url: str, sms_gateway: SmsGateway) -> AsyncIterator[RunningServer]:
     """The real app on a real socket, in the test's own event loop (so factories share its database)."""
     from server.app import create_app
 
@@ -124,6 +159,7 @@ async def server(database_url: str) -> AsyncIterator[RunningServer]:
         # Running subscriptions re-read their viewer before every message here, so a revoked role
         # shows at the next message (production: at most every 60 s).
         subscription_scope_refresh_seconds=0,
+        sms_gateway_url=sms_gateway.url,
     )
     app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False)
@@ -140,6 +176,7 @@ async def server(database_url: str) -> AsyncIterator[RunningServer]:
         storage=app.state.storage,
         settings=settings,
         publisher=app.state.publisher,
+        sms=sms_gateway,
     )
     uv.should_exit = True
     await loop_task
@@ -160,6 +197,7 @@ _TABLES = [
     RefreshToken,
     AuthSession,
     BudgetCounter,
+    PhoneProof,
     Membership,
     CareRecord,
     Residency,

@@ -22,7 +22,7 @@ from domain.common.budgets import Budget
 from domain.common.errors import Conflict, DomainError, InvalidInput, Unauthenticated
 from domain.common.guards import require_person
 from domain.common.rows import create_or_conflict
-from domain.people import validation
+from domain.people import phone_proofs, validation
 from domain.people.models import AuthSession, Membership, Person, RefreshToken, Residency
 from realtime.outbox import transaction
 
@@ -48,6 +48,12 @@ PAIR_FAILURES = Budget("login-pair", limit=MAX_FAILED_LOGINS, window=LOGIN_BLOCK
 ADDRESS_FAILURES = Budget("login-address", limit=FAILED_LOGINS_PER_ADDRESS, window=LOGIN_BLOCK, refusal=_RESTING)
 ACCOUNT_FAILURES = Budget("login-account", limit=FAILED_LOGINS_PER_ACCOUNT, window=LOGIN_BLOCK, refusal=_RESTING)
 _REGISTERED = "This phone number is already registered: log in instead"
+_UNPROVEN = "Prove the phone first: authRequestPhoneCode sends a code to it (or use your activation code)"
+_WRONG_ACTIVATION = "The activation code is wrong, used up or expired: ask your property office for a new one"
+# Registrations tried from one address: a family's phones are a handful, a sweep is thousands.
+REGISTRATIONS_PER_ADDRESS = Budget(
+    "register-address", limit=20, window=timedelta(hours=1), refusal="Too many registrations from here: try later"
+)
 
 
 def _now() -> datetime:
@@ -55,48 +61,63 @@ def _now() -> datetime:
 
 
 async def register(
-    issuer: TokenIssuer, *, phone: str, password: str, name: str, activation_code: str | None
+    issuer: TokenIssuer,
+    *,
+    phone: str,
+    password: str,
+    name: str,
+    client: str,
+    phone_code: str | None = None,
+    activation_code: str | None = None,
 ) -> TokenPair:
-    """Create an account, or claim the person the property office registered with this phone.
+    """Create an account for a phone its holder proved (``phone_code``, from
+    phone_proofs.request_code), or claim the person the property office registered with this
+    phone: by proving the phone too, or with the office's activation code.
 
-    Claiming needs the one-time activation code the office handed out: knowing
-    somebody's phone number must not be enough to take over their record.
+    Knowing somebody's phone number is never enough to bind it, and a refusal does not say
+    whether the phone is registered: without a right code every phone gets the same answer.
     """
+    await REGISTRATIONS_PER_ADDRESS.spend(client, field="phone")
     phone = validation.phone(phone)
     name = validation.name(name)
     password_hash = hash_password(validation.password(password))
+    proven = bool(phone_code) and await phone_proofs.prove(phone, phone_code or "")
+    if not proven and not activation_code:
+        raise InvalidInput(_UNPROVEN, field="phoneCode")
     failure: DomainError | None = None
     async with transaction():
         person = await Person.get_or_none(phone=phone)
-        if person is None:
+        if not proven:
+            failure = await _claim(person, activation_code, password_hash)
+        elif person is None:
             person = await create_or_conflict(
                 Person, _REGISTERED, field="phone", name=name, phone=phone, password_hash=password_hash
             )
         elif person.password_hash:
-            raise Conflict(_REGISTERED, field="phone")
+            raise Conflict(_REGISTERED, field="phone")  # told only to the phone's holder
         else:
-            failure = await _claim(person, activation_code, password_hash)
-        if failure is None:
+            await Person.filter(id=person.id, password_hash=None).update(
+                password_hash=password_hash, activation_code_hash=None, activation_expires_at=None
+            )
+        if failure is None and person is not None:
             return await start_session(issuer, person)
     # Raised after the commit: a wrong code's attempt count must stay written.
-    raise failure
+    raise failure or InvalidInput(_WRONG_ACTIVATION, field="activationCode")
 
 
-async def _claim(person: Person, code: str | None, password_hash: str) -> DomainError | None:
-    if not code:
-        return InvalidInput(
-            "Your property office registered this phone: enter the activation code they gave you",
-            field="activationCode",
-        )
+async def _claim(person: Person | None, code: str | None, password_hash: str) -> DomainError | None:
+    if person is None or person.password_hash or not code:
+        verify_password(code or "", None)  # the same time as a real check
+        return InvalidInput(_WRONG_ACTIVATION, field="activationCode")
     # Counted before checking, in one conditional UPDATE: parallel guesses cannot outrun the limit.
     reserved = await Person.filter(id=person.id, activation_attempts__lt=MAX_ACTIVATION_ATTEMPTS).update(
         activation_attempts=F("activation_attempts") + 1
     )
     if not reserved:
-        return InvalidInput("Too many wrong codes: ask your property office for a new one", field="activationCode")
+        return InvalidInput(_WRONG_ACTIVATION, field="activationCode")
     expired = person.activation_expires_at is None or person.activation_expires_at < _now()
     if expired or not verify_password(code.strip(), person.activation_code_hash):
-        return InvalidInput("The activation code is wrong or has expired", field="activationCode")
+        return InvalidInput(_WRONG_ACTIVATION, field="activationCode")
     # Conditional on the state we checked: of two claims racing with one code, one wins.
     claimed = await Person.filter(
         id=person.id, password_hash=None, activation_code_hash=person.activation_code_hash

@@ -155,3 +155,17 @@ class RefreshToken(Model):
 
     class Meta:
         table = "refresh_token"
+
+
+class PhoneProof(Model):
+    """A one-time code sent to a phone (by SMS): whoever types it back holds that phone. One
+    outstanding code per phone; stored hashed; a few tries, then it is gone."""
+
+    id = fields.IntField(primary_key=True)
+    phone = fields.CharField(max_length=20, unique=True)
+    code_hash = fields.CharField(max_length=128)
+    expires_at = fields.DatetimeField()
+    attempts = fields.IntField(default=0)
+
+    class Meta:
+        table = "phone_proof"

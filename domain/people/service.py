@@ -192,14 +192,22 @@ async def issue_activation_code(viewer: Viewer, person_id: int) -> str:
         return code
 
 
-async def bootstrap_platform_admin(person_id: int) -> Membership:
+async def bootstrap_platform_admin(*, name: str, phone: str, password: str) -> Person:
     """The first platform admin of a new installation (the demo seed, a fresh production
-    database): there is nobody yet who could grant it. Refused once there is one."""
+    database), with their login: there is nobody yet who could grant it, or register them.
+    Refused once there is one."""
+    name, phone = validation.name(name), validation.phone(phone)
+    password_hash = hash_password(validation.password(password))
     async with transaction():
         await Membership.filter(role=Role.PLATFORM_ADMIN).select_for_update()
         if await Membership.filter(role=Role.PLATFORM_ADMIN).exists():
             raise Conflict("There is a platform admin already: they grant the role", field="role")
-        return await Membership.create(person_id=person_id, community_id=None, role=Role.PLATFORM_ADMIN, grid_id=None)
+        person = await create_or_conflict(
+            Person, "A person with this phone exists already", field="phone", name=name, phone=phone,
+            password_hash=password_hash,
+        )  # fmt: skip
+        await Membership.create(person_id=person.id, community_id=None, role=Role.PLATFORM_ADMIN, grid_id=None)
+        return person
 
 
 # --- residencies -------------------------------------------------------------

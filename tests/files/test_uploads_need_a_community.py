@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from domain.files.models import FileKind, StoredFile
 from domain.files.service import COMMUNITY_STORAGE_BYTES
-from tests.people.support import REGISTER, register_input
+from tests.conftest import RunningServer
+from tests.people.support import REGISTER, proven_register_input
 from tests.support import Api, World, code_and_field, data, new_phone
 
 SLOT = """
@@ -13,8 +14,11 @@ mutation S($size: Int!, $c: ID) { requestUpload(kind: EVENT_PHOTO, contentType: 
 """
 
 
-async def test_an_account_that_belongs_to_no_community_gets_no_upload_slot(api: Api, world: World) -> None:
-    fresh = data(await api(REGISTER, register_input(new_phone())))["authRegister"]["accessToken"]
+async def test_an_account_that_belongs_to_no_community_gets_no_upload_slot(
+    api: Api, world: World, server: RunningServer
+) -> None:
+    registering = await proven_register_input(api, server, new_phone())
+    fresh = data(await api(REGISTER, registering))["authRegister"]["accessToken"]
     assert code_and_field(await api(SLOT, {"size": 1024}, token=fresh)) == ("FORBIDDEN", None)
     assert await StoredFile.all().count() == 0
 

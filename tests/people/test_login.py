@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.people.support import LOGIN, NEW_PASSWORD, REGISTER, login, me
+from tests.conftest import RunningServer
+from tests.people.support import LOGIN, NEW_PASSWORD, REGISTER, login, me, phone_code
 from tests.support import PASSWORD, Api, World, data, error, new_phone
 
 LOGIN_FOR_ACCESS_TOKEN = (
@@ -36,9 +37,13 @@ async def test_wrong_password_and_unknown_phone_are_refused_alike(api: Api, worl
     assert wrong_password["data"] is None and unknown_phone["data"] is None
 
 
-async def test_login_accepts_the_phone_written_as_it_was_registered(api: Api) -> None:
+async def test_login_accepts_the_phone_written_as_it_was_registered(api: Api, server: RunningServer) -> None:
+    proof = await phone_code(api, server, "138-0000-7777")
     registered = data(
-        await api(REGISTER, {"input": {"phone": "138-0000-7777", "password": NEW_PASSWORD, "name": "Spaced"}})
+        await api(
+            REGISTER,
+            {"input": {"phone": "138-0000-7777", "password": NEW_PASSWORD, "name": "Spaced", "phoneCode": proof}},
+        )
     )["authRegister"]
     for written in ("138 0000 7777", "138-0000-7777", "13800007777"):
         logged_in = data(await api(LOGIN, {"phone": written, "password": NEW_PASSWORD}))["authLogin"]

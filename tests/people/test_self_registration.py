@@ -1,17 +1,20 @@
-"""Registering over real HTTP: a new phone gets working tokens; a short password or a taken phone writes nothing."""
+"""Registering over real HTTP: a phone its holder proved gets working tokens; a short password or a taken
+phone writes nothing; without the code sent to the phone every phone gets the same answer."""
 
 from __future__ import annotations
 
 from auth.passwords import verify_password
 from domain.people.models import Person, RefreshToken
 from tests.conftest import RunningServer
-from tests.people.support import NEW_PASSWORD, REGISTER, me, register_input
+from tests.people.support import NEW_PASSWORD, REGISTER, me, proven_register_input
 from tests.support import Api, World, data, error, new_phone
 
 
 async def test_register_of_a_new_phone_returns_tokens_that_work(api: Api, server: RunningServer) -> None:
     phone = new_phone()
-    payload = data(await api(REGISTER, register_input(phone, name="  New Neighbour ")))["authRegister"]
+    payload = data(await api(REGISTER, await proven_register_input(api, server, phone, name="  New Neighbour ")))[
+        "authRegister"
+    ]
 
     person = await Person.get(phone=phone)
     assert payload["person"] == {"id": str(person.id), "name": "New Neighbour"}
@@ -22,11 +25,11 @@ async def test_register_of_a_new_phone_returns_tokens_that_work(api: Api, server
     assert data(await me(api, payload["accessToken"]))["me"] == {"id": str(person.id), "name": "New Neighbour"}
 
 
-async def test_register_with_a_short_password_is_refused_and_writes_nothing(api: Api) -> None:
+async def test_register_with_a_short_password_is_refused_and_writes_nothing(api: Api, server: RunningServer) -> None:
     people, tokens = await Person.all().count(), await RefreshToken.all().count()
     phone = new_phone()
 
-    result = await api(REGISTER, register_input(phone, password="7chars!"))
+    result = await api(REGISTER, await proven_register_input(api, server, phone, password="7chars!"))
 
     assert error(result)["code"] == "INVALID_INPUT"
     assert error(result)["field"] == "password"
@@ -35,11 +38,12 @@ async def test_register_with_a_short_password_is_refused_and_writes_nothing(api:
     assert not await Person.filter(phone=phone).exists()
 
 
-async def test_register_of_a_phone_with_an_account_is_a_conflict(api: Api, world: World) -> None:
+async def test_register_of_a_phone_with_an_account_is_a_conflict(api: Api, world: World, server: RunningServer) -> None:
     owner = world.owner_a101
     people = await Person.all().count()
 
-    result = await api(REGISTER, register_input(owner.phone, name="Impostor"))
+    # Told only to whoever holds the phone (they proved it): log in instead.
+    result = await api(REGISTER, await proven_register_input(api, server, owner.phone, name="Impostor"))
 
     assert error(result)["code"] == "CONFLICT"
     assert error(result)["field"] == "phone"

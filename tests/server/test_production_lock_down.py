@@ -26,7 +26,11 @@ async def test_graphiql_is_served_in_development_but_not_in_production() -> None
     dev = create_app(Settings(env="development", jwt_secret=secret))
     prod = create_app(
         Settings(
-            env="production", jwt_secret=secret, database_url="postgres://u@127.0.0.1:1/none", public_url="https://x"
+            env="production",
+            jwt_secret=secret,
+            database_url="postgres://u@127.0.0.1:1/none",
+            public_url="https://x",
+            sms_gateway_url="https://sms.example.com/send",
         )
     )
     headers = {"Accept": "text/html"}

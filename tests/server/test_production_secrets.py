@@ -8,7 +8,12 @@ import pytest
 
 from server.settings import Settings, SettingsError
 
-BASE = {"LINGLI_ENV": "production", "DATABASE_URL": "postgres://db/lingli", "PUBLIC_URL": "https://api.example.com"}
+BASE = {
+    "LINGLI_ENV": "production",
+    "DATABASE_URL": "postgres://db/lingli",
+    "PUBLIC_URL": "https://api.example.com",
+    "SMS_GATEWAY_URL": "https://sms.example.com/send",
+}
 
 
 @pytest.mark.parametrize("secret", ["a" * 36, "ab" * 40, "0123456789" * 4, "lingli" * 8])

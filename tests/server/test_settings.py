@@ -33,6 +33,7 @@ def test_production_with_real_settings_starts_without_graphiql() -> None:
     settings = Settings.from_env(
         {
             "LINGLI_ENV": "production",
+            "SMS_GATEWAY_URL": "https://sms.example.com/send",
             "JWT_SECRET": STRONG,
             "DATABASE_URL": "postgres://db/lingli",
             "PORT": "9000",
@@ -46,7 +47,12 @@ def test_production_with_real_settings_starts_without_graphiql() -> None:
 
 
 def test_production_with_the_local_file_store_needs_its_public_address() -> None:
-    env = {"LINGLI_ENV": "production", "JWT_SECRET": STRONG, "DATABASE_URL": "postgres://db/lingli"}
+    env = {
+        "LINGLI_ENV": "production",
+        "JWT_SECRET": STRONG,
+        "DATABASE_URL": "postgres://db/lingli",
+        "SMS_GATEWAY_URL": "https://sms.example.com/send",
+    }
     with pytest.raises(SettingsError, match="PUBLIC_URL"):
         Settings.from_env(env)
     assert Settings.from_env({**env, "STORAGE_URL": "s3://files?endpoint=https://s3.example.com"}).production
@@ -57,3 +63,9 @@ def test_bad_numbers_and_environments_are_refused_by_name() -> None:
         Settings.from_env({"PORT": "eighty"})
     with pytest.raises(SettingsError, match="LINGLI_ENV"):
         Settings.from_env({"LINGLI_ENV": "staging"})
+
+
+def test_production_refuses_to_start_without_an_sms_gateway() -> None:
+    env = {"LINGLI_ENV": "production", "JWT_SECRET": STRONG, "DATABASE_URL": "postgres://db/lingli"}
+    with pytest.raises(SettingsError, match="SMS_GATEWAY_URL"):
+        Settings.from_env({**env, "STORAGE_URL": "s3://files?endpoint=https://s3.example.com"})
