@@ -221,3 +221,8 @@ def postgres_only(backend: str) -> None:
     """Skips the calling test unless on PostgreSQL (as conftest's `postgres_writers` fixture does)."""
     if backend != "postgres":
         pytest.skip("concurrent writers need PostgreSQL: SQLite serialises them (covered by --db=postgres)")
+
+
+def outcome_codes(results: list[dict[str, Any]]) -> list[str]:
+    """What each of several concurrent twins got: "OK" or its error code, sorted."""
+    return sorted(r["errors"][0]["extensions"]["code"] if r.get("errors") else "OK" for r in results)

@@ -57,3 +57,18 @@ async def upload(api: Api, person: Person, body: bytes = JPEG, content_type: str
         response = await http.request(slot["method"], slot["url"], content=body, headers=slot["headers"])
     assert response.status_code == 200, response.text
     return str(slot["key"])
+
+
+REPORT_ABOUT = """
+mutation R($input: EventReportInput!) {
+  eventReport(input: $input) { id status assigneeId deadlineAt }
+}
+"""
+
+
+async def report_about(api: Api, world: World, person: Person, house: Any = None, **extra: Any) -> dict[str, Any]:
+    """An event in community A (about `house` if given: a101 is grid g1, whose keeper gets it at once)."""
+    fields: dict[str, Any] = {"communityId": str(world.a.id), "category": "REPAIR", "description": "Broken", **extra}
+    if house is not None:
+        fields["houseId"] = str(house.id)
+    return dict(data(await api(REPORT_ABOUT, {"input": fields}, as_=person))["eventReport"])

@@ -3,33 +3,19 @@ longer read or work their open assignments."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from auth.roles import Role
 from domain.events.models import Event, EventEntry
-from domain.people.models import Membership, Person
+from domain.people.models import Membership
 from tests.events.support import ACCEPT, ASSIGN, RESOLVE
+from tests.events.support import report_about as report
 from tests.support import Api, World, code_and_field, data, make_staff
 
-REPORT = """
-mutation R($input: EventReportInput!) {
-  eventReport(input: $input) { id status assigneeId deadlineAt }
-}
-"""
 EVENT = """
 query E($id: ID!) {
   event(id: $id) { id status assigneeId contact deadlineAt overdue rating photos { key } timeline { action } }
 }
 """
 REVOKE = "mutation R($id: ID!) { membershipRevoke(id: $id) { id } }"
-
-
-async def report(api: Api, world: World, person: Person, house: Any = None, **extra: Any) -> dict[str, Any]:
-    """An event in community A (about `house` if given: a101 is grid g1, whose keeper gets it at once)."""
-    fields: dict[str, Any] = {"communityId": str(world.a.id), "category": "REPAIR", "description": "Broken", **extra}
-    if house is not None:
-        fields["houseId"] = str(house.id)
-    return dict(data(await api(REPORT, {"input": fields}, as_=person))["eventReport"])
 
 
 async def test_staff_whose_role_is_revoked_no_longer_read_or_work_their_open_assignments(

@@ -10,28 +10,17 @@ import pytest
 from domain.events.models import Event
 from domain.files.models import StoredFile
 from domain.people.models import Person
+from tests.events.support import REPORT_ABOUT as REPORT
+from tests.events.support import report_about as report
 from tests.files.support import upload
-from tests.support import Api, World, code_and_field, data, token_for
+from tests.support import Api, World, code_and_field, token_for
 
-REPORT = """
-mutation R($input: EventReportInput!) {
-  eventReport(input: $input) { id status assigneeId deadlineAt }
-}
-"""
 STATISTICS = "query S($c: ID!, $since: DateTime) { eventStatistics(communityId: $c, since: $since) { total } }"
 UPLOAD = """
 mutation U($type: String!, $size: Int!) {
   requestUpload(kind: EVENT_PHOTO, contentType: $type, size: $size) { key url method headers }
 }
 """
-
-
-async def report(api: Api, world: World, person: Person, house: Any = None, **extra: Any) -> dict[str, Any]:
-    """An event in community A (about `house` if given: a101 is grid g1, whose keeper gets it at once)."""
-    fields: dict[str, Any] = {"communityId": str(world.a.id), "category": "REPAIR", "description": "Broken", **extra}
-    if house is not None:
-        fields["houseId"] = str(house.id)
-    return dict(data(await api(REPORT, {"input": fields}, as_=person))["eventReport"])
 
 
 async def raw(api: Api, person: Person, query: str, variables: dict[str, Any]) -> dict[str, Any]:

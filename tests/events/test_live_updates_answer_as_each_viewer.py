@@ -10,9 +10,9 @@ from typing import Any
 from gql import GraphQLRequest, gql
 
 from auth.roles import Role
-from domain.people.models import Person, Residency
+from domain.people.models import Residency
 from tests.conftest import RunningServer
-from tests.events.support import ASSIGN, report
+from tests.events.support import ASSIGN, report, report_about
 from tests.files.support import upload
 from tests.realtime.support import socket, take
 from tests.support import Api, World, data, make_resident, make_staff
@@ -21,23 +21,10 @@ LIVE = gql(
     "subscription S($after: String) { eventUpdates(after: $after) { kind event { id status house { number } } } }"
 )
 HOUSE_OF = "query E($id: ID!) { event(id: $id) { house { number } } }"
-REPORT_WITH_DEADLINE = """
-mutation R($input: EventReportInput!) {
-  eventReport(input: $input) { id status assigneeId deadlineAt }
-}
-"""
 
 
 def _of(messages: list[dict[str, Any]], event_id: str) -> list[dict[str, Any]]:
     return [m for m in messages if m["event"]["id"] == event_id]
-
-
-async def report_about(api: Api, world: World, person: Person, house: Any = None, **extra: Any) -> dict[str, Any]:
-    """An event in community A (about `house` if given: a101 is grid g1, whose keeper gets it at once)."""
-    fields: dict[str, Any] = {"communityId": str(world.a.id), "category": "REPAIR", "description": "Broken", **extra}
-    if house is not None:
-        fields["houseId"] = str(house.id)
-    return dict(data(await api(REPORT_WITH_DEADLINE, {"input": fields}, as_=person))["eventReport"])
 
 
 async def test_each_live_message_reads_the_timeline_afresh(api: Api, world: World, server: RunningServer) -> None:

@@ -17,7 +17,7 @@ from domain.events.overdue import escalate_overdue
 from domain.people.models import Person
 from tests.alarms.support import ALARMS
 from tests.conftest import RunningServer
-from tests.events.support import ACCEPT, ESCALATE, REOPEN, RESOLVE
+from tests.events.support import ACCEPT, ESCALATE, REOPEN, RESOLVE, report_about
 from tests.support import Api, World, code_and_field, data, postgres_only, token_for
 
 REPORT = """
@@ -34,11 +34,6 @@ query E($id: ID!) {
 }
 """
 EVENTS = "query L($overdue: Boolean) { events(overdue: $overdue) { totalCount nodes { id } } }"
-REPORT_WITH_DEADLINE = """
-mutation R($input: EventReportInput!) {
-  eventReport(input: $input) { id status assigneeId deadlineAt }
-}
-"""
 EVENT_STATE = """
 query E($id: ID!) {
   event(id: $id) { id status assigneeId contact deadlineAt overdue rating photos { key } timeline { action } }
@@ -50,14 +45,6 @@ ALARMS_SEEN = "query A { alarms { totalCount nodes { id type } } }"
 async def report(api: Api, world: World, person: Person, category: str = "REPAIR", **place: Any) -> dict[str, Any]:
     fields = {"communityId": str(world.a.id), "category": category, "description": "Please have a look", **place}
     return dict(data(await api(REPORT, {"input": fields}, as_=person))["eventReport"])
-
-
-async def report_about(api: Api, world: World, person: Person, house: Any = None, **extra: Any) -> dict[str, Any]:
-    """An event in community A (about `house` if given: a101 is grid g1, whose keeper gets it at once)."""
-    fields: dict[str, Any] = {"communityId": str(world.a.id), "category": "REPAIR", "description": "Broken", **extra}
-    if house is not None:
-        fields["houseId"] = str(house.id)
-    return dict(data(await api(REPORT_WITH_DEADLINE, {"input": fields}, as_=person))["eventReport"])
 
 
 async def resolved(api: Api, world: World) -> str:

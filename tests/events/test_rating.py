@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from domain.people.models import Person
 from tests.events.support import ACCEPT, ASSIGN, RATE, RESOLVE
+from tests.events.support import report_about as report
 from tests.support import Api, World, data
 
-REPORT = """
-mutation R($input: EventReportInput!) {
-  eventReport(input: $input) { id status assigneeId deadlineAt }
-}
-"""
 MY_RATINGS = "query { myRatings { average totalCount ratings { eventId score } } }"
-
-
-async def report(api: Api, world: World, person: Person, house: Any = None, **extra: Any) -> dict[str, Any]:
-    """An event in community A (about `house` if given: a101 is grid g1, whose keeper gets it at once)."""
-    fields: dict[str, Any] = {"communityId": str(world.a.id), "category": "REPAIR", "description": "Broken", **extra}
-    if house is not None:
-        fields["houseId"] = str(house.id)
-    return dict(data(await api(REPORT, {"input": fields}, as_=person))["eventReport"])
 
 
 async def resolved(api: Api, world: World) -> str:

@@ -4,21 +4,16 @@ and one upload attached to two events at once lands on one (PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from domain.events.models import Event, EventEntry
 from domain.files.models import StoredFile
-from domain.people.models import Person
 from tests.conftest import RunningServer
 from tests.events.support import ACCEPT
+from tests.events.support import REPORT_ABOUT as REPORT
+from tests.events.support import report_about as report
 from tests.files.support import upload
 from tests.support import Api, World, code_and_field, data, postgres_only, token_for
 
-REPORT = """
-mutation R($input: EventReportInput!) {
-  eventReport(input: $input) { id status assigneeId deadlineAt }
-}
-"""
 EVENT = """
 query E($id: ID!) {
   event(id: $id) { id status assigneeId contact deadlineAt overdue rating photos { key } timeline { action } }
@@ -30,14 +25,6 @@ mutation R($id: ID!, $photos: [String!]) { eventResolve(id: $id, photos: $photos
 REOPEN_WITH = """
 mutation R($id: ID!, $photos: [String!]) { eventReopen(id: $id, photos: $photos) { id status } }
 """
-
-
-async def report(api: Api, world: World, person: Person, house: Any = None, **extra: Any) -> dict[str, Any]:
-    """An event in community A (about `house` if given: a101 is grid g1, whose keeper gets it at once)."""
-    fields: dict[str, Any] = {"communityId": str(world.a.id), "category": "REPAIR", "description": "Broken", **extra}
-    if house is not None:
-        fields["houseId"] = str(house.id)
-    return dict(data(await api(REPORT, {"input": fields}, as_=person))["eventReport"])
 
 
 async def test_only_the_assignee_and_the_reporter_attach_photos_and_a_refusal_keeps_the_file(

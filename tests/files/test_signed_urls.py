@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 
-from domain.people.models import Person
+from tests.events.support import report_about as report
 from tests.files.support import PHOTO
 from tests.support import Api, World, data
 
-REPORT = """
-mutation R($input: EventReportInput!) {
-  eventReport(input: $input) { id status assigneeId deadlineAt }
-}
-"""
 UPLOAD = """
 mutation U($type: String!, $size: Int!) {
   requestUpload(kind: EVENT_PHOTO, contentType: $type, size: $size) { key url method headers }
 }
 """
-
-
-async def report(api: Api, world: World, person: Person, house: Any = None, **extra: Any) -> dict[str, Any]:
-    """An event in community A (about `house` if given: a101 is grid g1, whose keeper gets it at once)."""
-    fields: dict[str, Any] = {"communityId": str(world.a.id), "category": "REPAIR", "description": "Broken", **extra}
-    if house is not None:
-        fields["houseId"] = str(house.id)
-    return dict(data(await api(REPORT, {"input": fields}, as_=person))["eventReport"])
 
 
 async def _chunks(body: bytes, size: int = 100) -> AsyncIterator[bytes]:

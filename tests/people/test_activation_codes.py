@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -13,6 +12,7 @@ from auth.passwords import verify_password
 from domain.people.models import Person, Residency
 from tests.people.support import LOGIN, NEW_PASSWORD, REGISTER, login, me, register_input
 from tests.support import Api, World, data, error, make_person, make_resident
+from tests.support import outcome_codes as _codes
 
 ISSUE_ACTIVATION_CODE = """
 mutation Issue($personId: ID!) {
@@ -21,10 +21,6 @@ mutation Issue($personId: ID!) {
 """
 ISSUE = "mutation I($personId: ID!) { personIssueActivationCode(personId: $personId) { code } }"
 REGISTER_FOR_ACCESS_TOKEN = "mutation R($input: AuthRegisterInput!) { authRegister(input: $input) { accessToken } }"
-
-
-def _codes(results: list[dict[str, Any]]) -> list[str]:
-    return sorted(r["errors"][0]["extensions"]["code"] if r.get("errors") else "OK" for r in results)
 
 
 async def test_claiming_an_office_registered_person_needs_their_activation_code(api: Api, world: World) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 
 from domain.people.models import Residency
 from tests.conftest import RunningServer
 from tests.support import Api, World, data, error, make_resident, token_for
+from tests.support import outcome_codes as _codes
 
 RESIDENCY_END = "mutation R($input: ResidencyEndInput!) { residencyEnd(input: $input) { id movedOut current } }"
 HOUSE_RESIDENTS = """
@@ -22,10 +22,6 @@ PERSON = "query P($id: ID!) { person(id: $id) { id name phone idNumber tags } }"
 HOUSE_HISTORY = "query H($id: ID!) { house(id: $id) { residents(includeMovedOut: true) { person { name } } } }"
 RESIDENCY_CREATE = "mutation R($input: ResidencyCreateInput!) { residencyCreate(input: $input) { id } }"
 ATTEMPTS = 8
-
-
-def _codes(results: list[dict[str, Any]]) -> list[str]:
-    return sorted(r["errors"][0]["extensions"]["code"] if r.get("errors") else "OK" for r in results)
 
 
 async def test_moving_out_keeps_the_history(api: Api, world: World) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import jwt
 import pytest
@@ -15,12 +14,9 @@ from domain.people.models import AuthSession
 from tests.conftest import RunningServer
 from tests.people.support import REFRESH, login, me
 from tests.support import Api, World, data, error
+from tests.support import outcome_codes as _codes
 
 REFRESH_FOR_ACCESS_TOKEN = "mutation R($t: String!) { authRefresh(refreshToken: $t) { accessToken } }"
-
-
-def _codes(results: list[dict[str, Any]]) -> list[str]:
-    return sorted(r["errors"][0]["extensions"]["code"] if r.get("errors") else "OK" for r in results)
 
 
 async def test_refresh_returns_a_new_pair_and_the_new_refresh_token_rotates_again(api: Api, world: World) -> None:

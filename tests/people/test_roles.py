@@ -12,6 +12,7 @@ from auth.roles import Role
 from domain.people.models import Membership
 from tests.conftest import RunningServer
 from tests.support import Api, World, data, error, make_resident, make_staff, token_for
+from tests.support import outcome_codes as _codes
 
 RESIDENTS = """
 query R($communityId: ID, $buildingId: ID, $gridId: ID, $houseId: ID, $tag: CareTag, $movedOut: Boolean,
@@ -30,10 +31,6 @@ ATTEMPTS = 8
 
 def _names(result: dict[str, Any]) -> set[str]:
     return {n["person"]["name"] for n in data(result)["residents"]["nodes"]}
-
-
-def _codes(results: list[dict[str, Any]]) -> list[str]:
-    return sorted(r["errors"][0]["extensions"]["code"] if r.get("errors") else "OK" for r in results)
 
 
 async def test_grid_roles_need_a_grid_of_the_same_community(api: Api, world: World) -> None:

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 
 from domain.space.models import Building, House
 from tests.conftest import RunningServer
 from tests.support import Api, World, error, token_for
+from tests.support import outcome_codes as _codes
 
 BUILDING_CREATE = """
 mutation B($input: BuildingCreateInput!) { buildingCreate(input: $input) { id name floors community { code } } }
@@ -23,10 +23,6 @@ mutation H($input: HouseCreateInput!) {
 HOUSE_CREATE_FOR_ID = "mutation H($input: HouseCreateInput!) { houseCreate(input: $input) { id } }"
 ATTEMPTS = 8
 HOUSE_UPDATE = "mutation H($input: HouseUpdateInput!) { houseUpdate(input: $input) { id number } }"
-
-
-def _codes(results: list[dict[str, Any]]) -> list[str]:
-    return sorted(r["errors"][0]["extensions"]["code"] if r.get("errors") else "OK" for r in results)
 
 
 async def test_duplicate_house_number_is_a_conflict_on_number(api: Api, world: World) -> None:

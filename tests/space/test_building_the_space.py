@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 
 from domain.space.models import House
 from tests.conftest import RunningServer
 from tests.support import Api, World, data, token_for
+from tests.support import outcome_codes as _codes
 
 BUILDING_CREATE = """
 mutation B($input: BuildingCreateInput!) { buildingCreate(input: $input) { id name floors community { code } } }
@@ -22,10 +22,6 @@ mutation H($input: HouseCreateInput!) {
 }
 """
 HOUSE_UPDATE = "mutation H($input: HouseUpdateInput!) { houseUpdate(input: $input) { id number grid { id } floor } }"
-
-
-def _codes(results: list[dict[str, Any]]) -> list[str]:
-    return sorted(r["errors"][0]["extensions"]["code"] if r.get("errors") else "OK" for r in results)
 
 
 async def test_operator_builds_a_house_with_unit_and_grid(api: Api, world: World) -> None:
