@@ -180,14 +180,12 @@ async def manages_person(viewer: Viewer, person_id: int) -> bool:
     return bool(footprint) and footprint <= managed and staff_of <= viewer.communities_with(OPERATORS)
 
 
-async def check_manage_person(viewer: Viewer, person_id: int, action: str) -> None:
-    """Changing who a person is (phone, ID number, tags) or issuing their activation code."""
+async def check_manage_person(viewer: Viewer, person_id: int, refusal: str) -> None:
+    """Changing who a person is (phone, ID number, someone else's name) or issuing their
+    activation code; ``refusal`` says so to whoever may not."""
     require_person(viewer)
     if not await manages_person(viewer, person_id):
-        raise Forbidden(
-            f"{action} needs OPERATOR or PROPERTY_STAFF in every community the person lives or works in "
-            "(OPERATOR for staff)"
-        )
+        raise Forbidden(refusal)
 
 
 def check_register(viewer: Viewer, community_id: int) -> None:

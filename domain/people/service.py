@@ -150,7 +150,12 @@ async def update_person(viewer: Viewer, person_id: int, changes: dict[str, Any])
         is_self = person.id == viewer.person_id
         identity = set(changes) - {"tags"}
         if identity and not (identity <= {"name"} and is_self):
-            await access.check_manage_person(viewer, person.id, "Changing this person")
+            await access.check_manage_person(
+                viewer,
+                person.id,
+                "Changing this person needs OPERATOR or PROPERTY_STAFF in every community they live or work in "
+                "(OPERATOR for staff)",
+            )
         keeper = await access.care_record_keeper(viewer, person.id, community_id) if "tags" in changes else None
         if "name" in changes:
             person.name = validation.name(changes["name"])
@@ -180,7 +185,12 @@ async def issue_activation_code(viewer: Viewer, person_id: int) -> str:
     """A one-time code the office hands to a registered person so they can claim their account."""
     async with transaction():
         person = await get_person(viewer, person_id)
-        await access.check_manage_person(viewer, person.id, "Issuing an activation code")
+        await access.check_manage_person(
+            viewer,
+            person.id,
+            "Issuing an activation code needs OPERATOR or PROPERTY_STAFF in every community the person lives or "
+            "works in (OPERATOR for staff)",
+        )
         if person.password_hash:
             raise Conflict("This person has an account already", field="personId")
         code = new_one_time_code()
