@@ -84,11 +84,26 @@ async def register(
     proven = bool(phone_code) and await phone_proofs.prove(phone, phone_code or "")
     if not proven and not activation_code:
         raise InvalidInput(_UNPROVEN, field="phoneCode")
-    failure: DomainError | None = None
+    person = await Person.get_or_none(phone=phone)
+    if not proven:
+        # Checked before the transaction: scrypt's 50 ms must not hold the outbox's write lock.
+        failure = await _check_activation_code(person, activation_code)
+        if failure is not None or person is None:
+            raise failure or InvalidInput(_WRONG_ACTIVATION, field="activationCode")
     async with transaction():
-        person = await Person.get_or_none(phone=phone)
         if not proven:
-            failure = await _claim(person, activation_code, password_hash)
+            # Conditional on the state we checked: of two claims racing with one code, one wins.
+            assert person is not None
+            claimed = await Person.filter(
+                id=person.id, password_hash=None, activation_code_hash=person.activation_code_hash
+            ).update(
+                password_hash=password_hash,
+                activation_code_hash=None,
+                activation_expires_at=None,
+                activation_attempts=0,
+            )
+            if claimed != 1:
+                raise InvalidInput(_WRONG_ACTIVATION, field="activationCode")
         elif person is None:
             person = await create_or_conflict(
                 Person, _REGISTERED, field="phone", name=name, phone=phone, password_hash=password_hash
@@ -99,13 +114,11 @@ async def register(
             await Person.filter(id=person.id, password_hash=None).update(
                 password_hash=password_hash, activation_code_hash=None, activation_expires_at=None
             )
-        if failure is None and person is not None:
-            return await start_session(issuer, person)
-    # Raised after the commit: a wrong code's attempt count must stay written.
-    raise failure or InvalidInput(_WRONG_ACTIVATION, field="activationCode")
+        return await start_session(issuer, person)
 
 
-async def _claim(person: Person | None, code: str | None, password_hash: str) -> DomainError | None:
+async def _check_activation_code(person: Person | None, code: str | None) -> DomainError | None:
+    """Whether ``code`` is the office's outstanding code for this person; every try counts."""
     if person is None or person.password_hash or not code:
         verify_password(code or "", None)  # the same time as a real check
         return InvalidInput(_WRONG_ACTIVATION, field="activationCode")
@@ -118,12 +131,6 @@ async def _claim(person: Person | None, code: str | None, password_hash: str) ->
     expired = person.activation_expires_at is None or person.activation_expires_at < _now()
     if expired or not verify_password(code.strip(), person.activation_code_hash):
         return InvalidInput(_WRONG_ACTIVATION, field="activationCode")
-    # Conditional on the state we checked: of two claims racing with one code, one wins.
-    claimed = await Person.filter(
-        id=person.id, password_hash=None, activation_code_hash=person.activation_code_hash
-    ).update(password_hash=password_hash, activation_code_hash=None, activation_expires_at=None, activation_attempts=0)
-    if claimed != 1:
-        return Conflict(_REGISTERED, field="phone")
     return None
 
 

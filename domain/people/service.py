@@ -183,6 +183,10 @@ async def _set_tags(person: Person, community_id: int, tags: list[CareTag]) -> N
 
 async def issue_activation_code(viewer: Viewer, person_id: int) -> str:
     """A one-time code the office hands to a registered person so they can claim their account."""
+    code = new_one_time_code()
+    # Hashed like a password (a stolen database must not give away codes still valid), before the
+    # transaction: scrypt's 50 ms must not hold the outbox's write lock (realtime.outbox).
+    code_hash = hash_password(code)
     async with transaction():
         person = await get_person(viewer, person_id)
         await access.check_manage_person(
@@ -193,9 +197,7 @@ async def issue_activation_code(viewer: Viewer, person_id: int) -> str:
         )
         if person.password_hash:
             raise Conflict("This person has an account already", field="personId")
-        code = new_one_time_code()
-        # Hashed like a password: a stolen database must not give away codes still valid.
-        person.activation_code_hash = hash_password(code)
+        person.activation_code_hash = code_hash
         person.activation_expires_at = datetime.now(UTC) + ACTIVATION_CODE_TTL
         person.activation_attempts = 0
         await person.save(update_fields=["activation_code_hash", "activation_expires_at", "activation_attempts"])
