@@ -36,7 +36,7 @@ from server.files_http import file_routes
 from server.graphql_view import LingliGraphQL
 from server.request_ids import RequestIdMiddleware
 from server.settings import Settings
-from server.telemetry_http import post_telemetry
+from server.telemetry_http import telemetry_endpoint
 
 log = logging.getLogger("lingli.app")
 
@@ -117,6 +117,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         allowed_origins=settings.allowed_origins,
         ws_init_timeout=settings.ws_connection_init_timeout_seconds,
         scope_refresh_seconds=settings.subscription_scope_refresh_seconds,
+        max_body_bytes=settings.max_body_bytes,
+        max_ws_message_bytes=settings.max_ws_message_bytes,
+        max_json_depth=settings.max_json_depth,
+    )
+    telemetry = telemetry_endpoint(
+        max_body_bytes=settings.telemetry_max_body_bytes, max_json_depth=settings.max_json_depth
     )
 
     @contextlib.asynccontextmanager
@@ -162,7 +168,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
-            Route("/telemetry", publishing(publisher, post_telemetry), methods=["POST"]),
+            Route("/telemetry", publishing(publisher, telemetry), methods=["POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             # The embedded file store: signed PUT and GET, as S3 would do them.

@@ -51,6 +51,11 @@ class Settings:
     workers: int = 1
     log_level: str = "INFO"
     allowed_origins: tuple[str, ...] = ()
+    # What a request may be, before it is read or parsed (README, "Limits").
+    max_body_bytes: int = 1024 * 1024
+    max_ws_message_bytes: int = 1024 * 1024
+    telemetry_max_body_bytes: int = 256 * 1024
+    max_json_depth: int = 32
     max_query_depth: int = 10
     max_aliases: int = 30
     max_tokens: int = 2000
@@ -106,9 +111,13 @@ class Settings:
             workers=_int(env, "WEB_CONCURRENCY", 1),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             allowed_origins=tuple(o for o in env.get("ALLOWED_ORIGINS", "").split(",") if o),
-            max_query_depth=_int(env, "MAX_QUERY_DEPTH", 10),
-            max_aliases=_int(env, "MAX_ALIASES", 30),
-            max_tokens=_int(env, "MAX_TOKENS", 2000),
+            max_body_bytes=_limit(env, "MAX_BODY_BYTES", cls.max_body_bytes),
+            max_ws_message_bytes=_limit(env, "MAX_WS_MESSAGE_BYTES", cls.max_ws_message_bytes),
+            telemetry_max_body_bytes=_limit(env, "TELEMETRY_MAX_BODY_BYTES", cls.telemetry_max_body_bytes),
+            max_json_depth=_limit(env, "MAX_JSON_DEPTH", cls.max_json_depth),
+            max_query_depth=_limit(env, "MAX_QUERY_DEPTH", cls.max_query_depth),
+            max_aliases=_limit(env, "MAX_ALIASES", cls.max_aliases),
+            max_tokens=_limit(env, "MAX_TOKENS", cls.max_tokens),
             heartbeat_sweep_seconds=_int(env, "HEARTBEAT_SWEEP_SECONDS", 30),
             care_silence_hours=_int(env, "CARE_SILENCE_HOURS", 24),
             care_sweep_seconds=_int(env, "CARE_SWEEP_SECONDS", 300),
@@ -154,6 +163,14 @@ class Settings:
         except FileExistsError:
             pass
         return replace(self, jwt_secret=Secret(path.read_text().strip()))
+
+
+def _limit(env: Mapping[str, str], name: str, default: int) -> int:
+    """A limit: a whole number of at least 1 (0 would refuse every request)."""
+    value = _int(env, name, default)
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1, not {value}")
+    return value
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -12,6 +12,8 @@ class ErrorCode(StrEnum):
     CONFLICT = "CONFLICT"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     RATE_LIMITED = "RATE_LIMITED"
+    # Refused before it is read: a body or a WebSocket message larger than its limit.
+    REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
 
 
 class DomainError(Exception):

@@ -57,3 +57,17 @@ def test_bad_numbers_and_environments_are_refused_by_name() -> None:
         Settings.from_env({"PORT": "eighty"})
     with pytest.raises(SettingsError, match="LINGLI_ENV"):
         Settings.from_env({"LINGLI_ENV": "staging"})
+
+
+def test_request_and_query_limits_come_from_the_environment() -> None:
+    defaults = Settings.from_env({})
+    assert (defaults.max_body_bytes, defaults.max_ws_message_bytes, defaults.telemetry_max_body_bytes) == (
+        1024 * 1024,
+        1024 * 1024,
+        256 * 1024,
+    )
+    assert defaults.max_json_depth == 32
+    tuned = Settings.from_env({"MAX_BODY_BYTES": "2048", "MAX_WS_MESSAGE_BYTES": "4096", "MAX_JSON_DEPTH": "8"})
+    assert (tuned.max_body_bytes, tuned.max_ws_message_bytes, tuned.max_json_depth) == (2048, 4096, 8)
+    with pytest.raises(SettingsError, match="MAX_BODY_BYTES must be at least 1"):
+        Settings.from_env({"MAX_BODY_BYTES": "0"})
