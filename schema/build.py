@@ -11,12 +11,13 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import DisableIntrospection
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from schema.extensions import MaskUnexpectedErrors, PerOperationContext
+from schema.limits import DocumentLimits, QueryLimits
 from schema.shared_events import SharedEventExecutor
 
 log = logging.getLogger("lingli.graphql")
@@ -49,25 +50,17 @@ class LingliSchema(strawberry.Schema):
 
 
 def build_schema(
-    *,
-    query: type,
-    mutation: type,
-    subscription: type,
-    production: bool,
-    max_depth: int = 10,
-    max_aliases: int = 30,
-    max_tokens: int = 2000,
+    *, query: type, mutation: type, subscription: type, production: bool, limits: QueryLimits = QueryLimits()
 ) -> strawberry.Schema:
     """The Schema of the given roots (resolvers.root merges each noun's part), with its limits."""
     extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
-        lambda: MaxTokensLimiter(max_token_count=max_tokens),
         MaskUnexpectedErrors,
         PerOperationContext,
     ]
     if production:
         extensions.append(DisableIntrospection)
+    # Last: its validation runs the rules the others added (DisableIntrospection's).
+    extensions.append(lambda: DocumentLimits(limits))
     return LingliSchema(
         query=query,
         mutation=mutation,

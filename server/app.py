@@ -31,6 +31,7 @@ from realtime.broadcast import make_broadcast
 from realtime.outbox import Publisher, publishing_to
 from realtime.publisher import BroadcastPublisher, prune_outbox
 from resolvers.root import build_schema
+from schema.limits import QueryLimits
 from server.db import tortoise_config
 from server.files_http import file_routes
 from server.graphql_view import LingliGraphQL
@@ -80,6 +81,16 @@ def settle_heap() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+def query_limits(settings: Settings) -> QueryLimits:
+    return QueryLimits(
+        max_characters=settings.max_query_characters,
+        max_tokens=settings.max_tokens,
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_directives=settings.max_directives,
+    )
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = (settings or Settings.from_env()).with_dev_secret()
     settings.check()
@@ -91,12 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
         session_ttl_seconds=settings.session_max_days * 24 * 3600,
     )
-    schema = build_schema(
-        production=settings.production,
-        max_depth=settings.max_query_depth,
-        max_aliases=settings.max_aliases,
-        max_tokens=settings.max_tokens,
-    )
+    schema = build_schema(production=settings.production, limits=query_limits(settings))
     broadcast = make_broadcast(settings.broadcast_url)
     storage = make_storage(
         settings.storage_url,

@@ -56,9 +56,12 @@ class Settings:
     max_ws_message_bytes: int = 1024 * 1024
     telemetry_max_body_bytes: int = 256 * 1024
     max_json_depth: int = 32
+    # What a GraphQL document may be (schema/limits.py): GraphQL Armor's defaults, but the depth.
+    max_query_characters: int = 20_000
+    max_tokens: int = 1000
     max_query_depth: int = 10
-    max_aliases: int = 30
-    max_tokens: int = 2000
+    max_aliases: int = 15
+    max_directives: int = 50
     ws_connection_init_timeout_seconds: int = 5
     heartbeat_sweep_seconds: int = 30
     care_silence_hours: int = 24
@@ -115,9 +118,11 @@ class Settings:
             max_ws_message_bytes=_limit(env, "MAX_WS_MESSAGE_BYTES", cls.max_ws_message_bytes),
             telemetry_max_body_bytes=_limit(env, "TELEMETRY_MAX_BODY_BYTES", cls.telemetry_max_body_bytes),
             max_json_depth=_limit(env, "MAX_JSON_DEPTH", cls.max_json_depth),
+            max_query_characters=_limit(env, "MAX_QUERY_CHARACTERS", cls.max_query_characters),
+            max_tokens=_limit(env, "MAX_TOKENS", cls.max_tokens),
             max_query_depth=_limit(env, "MAX_QUERY_DEPTH", cls.max_query_depth),
             max_aliases=_limit(env, "MAX_ALIASES", cls.max_aliases),
-            max_tokens=_limit(env, "MAX_TOKENS", cls.max_tokens),
+            max_directives=_limit(env, "MAX_DIRECTIVES", cls.max_directives),
             heartbeat_sweep_seconds=_int(env, "HEARTBEAT_SWEEP_SECONDS", 30),
             care_silence_hours=_int(env, "CARE_SILENCE_HOURS", 24),
             care_sweep_seconds=_int(env, "CARE_SWEEP_SECONDS", 300),

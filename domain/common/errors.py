@@ -14,6 +14,8 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     # Refused before it is read: a body or a WebSocket message larger than its limit.
     REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
+    # Refused before it runs: the document is longer, deeper, wider or costlier than its limits.
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 
 
 class DomainError(Exception):

@@ -71,3 +71,11 @@ def test_request_and_query_limits_come_from_the_environment() -> None:
     assert (tuned.max_body_bytes, tuned.max_ws_message_bytes, tuned.max_json_depth) == (2048, 4096, 8)
     with pytest.raises(SettingsError, match="MAX_BODY_BYTES must be at least 1"):
         Settings.from_env({"MAX_BODY_BYTES": "0"})
+
+
+def test_the_schema_defaults_are_the_settings_defaults() -> None:
+    from schema.limits import QueryLimits
+    from server.app import query_limits
+
+    assert query_limits(Settings.from_env({})) == QueryLimits()
+    assert query_limits(Settings.from_env({"MAX_QUERY_CHARACTERS": "500"})).max_characters == 500

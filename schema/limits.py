@@ -1,0 +1,209 @@
+"""What a GraphQL document may be, checked before anything runs.
+
+Parsing stops at ``max_characters`` (before the lexer reads a character: a 50 MiB comment is
+refused at its length) and at ``max_tokens`` (comments count: graphql-core's ``max_tokens``
+counts them, even while skipping a run of them). Validation then runs the limits first —
+depth, aliases, directives — and only a document within them goes through the specification's
+rules (some of which cost more with more fields). These limits are counted here, each fragment
+once (see ``Shape``), not by strawberry's QueryDepthLimiter and MaxAliasesLimiter. Each refusal
+is a GraphQL error with ``extensions: {"code": "QUERY_TOO_COMPLEX", "limit": <its setting>,
+"max": <its value>}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, cast
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    Node,
+    OperationDefinitionNode,
+    validate,
+)
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+from strawberry.types.execution import ExecutionContext
+
+from domain.common.errors import ErrorCode
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """The defaults are GraphQL Armor's, but the depth: the domain's own paths are deeper than
+    Armor's 6 (a community's buildings' houses' residents' person's roles is 7).
+    Settings reads each from the environment (MAX_QUERY_CHARACTERS, MAX_TOKENS, …)."""
+
+    max_characters: int = 20_000
+    max_tokens: int = 1000
+    max_depth: int = 10
+    max_aliases: int = 15
+    max_directives: int = 50
+
+
+def too_complex(message: str, *, limit: str, maximum: int, nodes: Node | None = None) -> GraphQLError:
+    return GraphQLError(message, nodes, extensions=_code(limit, maximum))
+
+
+def operations(document: DocumentNode) -> list[OperationDefinitionNode]:
+    return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+
+
+class DocumentLimits(SchemaExtension):
+    def __init__(self, limits: QueryLimits) -> None:
+        self.limits = limits
+
+    def on_operation(self) -> Iterator[None]:
+        # The parser's own limits (strawberry's ParseOptions names only max_tokens).
+        options = cast("dict[str, Any]", self.execution_context.parse_options)
+        options["max_source_length"] = self.limits.max_characters
+        options["max_tokens"] = self.limits.max_tokens
+        yield
+
+    def on_parse(self) -> Iterator[None]:
+        yield
+        context = self.execution_context
+        for error in context.pre_execution_errors or []:
+            self._type_parse_error(error, context.query or "")
+
+    def _type_parse_error(self, error: GraphQLError, query: str) -> None:
+        """A parse stopped by a limit gets the limit's code (graphql-core raises a syntax error)."""
+        if len(query) > self.limits.max_characters:
+            error.message = f"The document is longer than {self.limits.max_characters} characters"
+            error.extensions = _code("MAX_QUERY_CHARACTERS", self.limits.max_characters)
+        elif f"more than {self.limits.max_tokens} tokens" in error.message:
+            error.extensions = _code("MAX_TOKENS", self.limits.max_tokens)
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        # Strawberry validates only when nothing has yet: these results stand.
+        if context.pre_execution_errors is None and context.graphql_document is not None:
+            context.pre_execution_errors = self._validate(context, context.graphql_document)
+        yield
+
+    def _validate(self, context: ExecutionContext, document: DocumentNode) -> list[GraphQLError]:
+        if errors := self._beyond_limits(document):
+            return errors
+        schema = context.schema._schema  # graphql-core's schema: what strawberry validates with
+        rules = (*context.validation_rules, MaybeNullValidationRule, OneOfInputValidationRule)
+        return validate(schema, document, rules)
+
+    def _beyond_limits(self, document: DocumentNode) -> list[GraphQLError]:
+        limits = self.limits
+        shape = Shape(document)
+        errors = [
+            too_complex(
+                f"'{name}' exceeds maximum operation depth of {limits.max_depth}",
+                limit="MAX_QUERY_DEPTH",
+                maximum=limits.max_depth,
+                nodes=operation,
+            )
+            for name, operation in shape.named_operations()
+            if shape.depth(operation) > limits.max_depth
+        ]
+        if (aliases := sum(shape.aliases(o) for o in shape.operations)) > limits.max_aliases:
+            errors.append(
+                too_complex(
+                    f"{aliases} aliases found. Allowed: {limits.max_aliases}",
+                    limit="MAX_ALIASES",
+                    maximum=limits.max_aliases,
+                )
+            )
+        if (directives := sum(shape.directives(o) for o in shape.operations)) > limits.max_directives:
+            errors.append(
+                too_complex(
+                    f"{directives} directives found. Allowed: {limits.max_directives}",
+                    limit="MAX_DIRECTIVES",
+                    maximum=limits.max_directives,
+                )
+            )
+        return errors
+
+
+def _code(limit: str, maximum: int) -> dict[str, Any]:
+    return {"code": ErrorCode.QUERY_TOO_COMPLEX.value, "limit": limit, "max": maximum}
+
+
+Owner = OperationDefinitionNode | FragmentDefinitionNode | FieldNode | InlineFragmentNode
+
+
+class Shape:
+    """A document's depth, aliases and directives, each fragment worked out once.
+
+    Counted as executed, a fragment spread twice counts twice — but it is walked once: a
+    document of fragments that each spread the next twice is 2^n fields wide in ~10 n tokens,
+    and strawberry's own depth and alias limiters walk every one of them (18 such fragments, a
+    kilobyte, took them 2.5 s; 30 would take hours).
+    """
+
+    def __init__(self, document: DocumentNode) -> None:
+        self.operations = operations(document)
+        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        self._depths: dict[str, int] = {}
+        self._aliases: dict[str, int] = {}
+        self._directives: dict[str, int] = {}
+
+    def named_operations(self) -> Iterator[tuple[str, OperationDefinitionNode]]:
+        for operation in self.operations:
+            yield (operation.name.value if operation.name else "anonymous"), operation
+
+    def depth(self, owner: Owner) -> int:
+        """Fields nested in fields, as strawberry's QueryDepthLimiter counts them: ``{ me { id } }``
+        is 1; introspection fields are not counted."""
+        deepest = 0
+        for selection in _selections(owner):
+            if isinstance(selection, FieldNode):
+                leaf = selection.selection_set is None or selection.name.value.startswith("__")
+                depth = 0 if leaf else 1 + self.depth(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                depth = self.depth(selection)
+            else:
+                depth = self._once(self._depths, selection.name.value, self.depth)
+            deepest = max(deepest, depth)
+        return deepest
+
+    def aliases(self, owner: Owner) -> int:
+        count = 0
+        for selection in _selections(owner):
+            if isinstance(selection, FieldNode):
+                count += (1 if selection.alias else 0) + self.aliases(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                count += self.aliases(selection)
+            else:
+                count += self._once(self._aliases, selection.name.value, self.aliases)
+        return count
+
+    def directives(self, owner: Owner) -> int:
+        count = len(owner.directives or ())
+        for selection in _selections(owner):
+            if isinstance(selection, FieldNode | InlineFragmentNode):
+                count += self.directives(selection)
+            else:
+                count += len(selection.directives or ())
+                count += self._once(self._directives, selection.name.value, self.directives)
+        return count
+
+    def _once(self, memo: dict[str, int], name: str, measure: Callable[[Owner], int]) -> int:
+        """A fragment's measure, worked out at its first spread."""
+        if name not in memo:
+            memo[name] = 0  # while it is worked out: a fragment spread within itself adds nothing
+            fragment = self.fragments.get(name)  # (the specification's rules refuse both, later)
+            if fragment is not None:
+                memo[name] = measure(fragment)
+        return memo[name]
+
+
+def _selections(owner: Owner) -> tuple[FieldNode | InlineFragmentNode | FragmentSpreadNode, ...]:
+    selection_set = owner.selection_set
+    return (
+        cast("tuple[FieldNode | InlineFragmentNode | FragmentSpreadNode, ...]", selection_set.selections)
+        if selection_set
+        else ()
+    )
