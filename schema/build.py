@@ -23,6 +23,15 @@ from schema.shared_events import SharedEventExecutor
 log = logging.getLogger("lingli.graphql")
 
 
+class SuggestionlessExecutor(SharedEventExecutor):
+    """Production's executor: no "Did you mean …?" in errors found while executing either (a
+    variable's unknown enum value, an unknown field of an input object)."""
+
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        return super().build(*args, **{**kwargs, "hide_suggestions": True})
+
+
 class LingliSchema(strawberry.Schema):
     async def execute(
         self,
@@ -52,7 +61,8 @@ class LingliSchema(strawberry.Schema):
 def build_schema(
     *, query: type, mutation: type, subscription: type, production: bool, limits: QueryLimits = QueryLimits()
 ) -> strawberry.Schema:
-    """The Schema of the given roots (resolvers.root merges each noun's part), with its limits."""
+    """The Schema of the given roots (resolvers.root merges each noun's part), with its limits.
+    Production hides "Did you mean …?" suggestions, as it hides introspection."""
     extensions: list[Any] = [
         MaskUnexpectedErrors,
         PerOperationContext,
@@ -60,11 +70,11 @@ def build_schema(
     if production:
         extensions.append(DisableIntrospection)
     # Last: its validation runs the rules the others added (DisableIntrospection's).
-    extensions.append(lambda: DocumentLimits(limits))
+    extensions.append(lambda: DocumentLimits(limits, hide_suggestions=production))
     return LingliSchema(
         query=query,
         mutation=mutation,
         subscription=subscription,
         extensions=extensions,
-        execution_context_class=SharedEventExecutor,
+        execution_context_class=SuggestionlessExecutor if production else SharedEventExecutor,
     )

@@ -8,6 +8,9 @@ rules (some of which cost more with more fields). These limits are counted here,
 once (see ``Shape``), not by strawberry's QueryDepthLimiter and MaxAliasesLimiter. Each refusal
 is a GraphQL error with ``extensions: {"code": "QUERY_TOO_COMPLEX", "limit": <its setting>,
 "max": <its value>}``.
+
+In production, errors carry no "Did you mean …?": with introspection off, suggestions would
+hand the schema out one guess at a time (the executor hides those of execution: build.py).
 """
 
 from __future__ import annotations
@@ -57,8 +60,9 @@ def operations(document: DocumentNode) -> list[OperationDefinitionNode]:
 
 
 class DocumentLimits(SchemaExtension):
-    def __init__(self, limits: QueryLimits) -> None:
+    def __init__(self, limits: QueryLimits, *, hide_suggestions: bool = False) -> None:
         self.limits = limits
+        self.hide_suggestions = hide_suggestions
 
     def on_operation(self) -> Iterator[None]:
         # The parser's own limits (strawberry's ParseOptions names only max_tokens).
@@ -93,7 +97,7 @@ class DocumentLimits(SchemaExtension):
             return errors
         schema = context.schema._schema  # graphql-core's schema: what strawberry validates with
         rules = (*context.validation_rules, MaybeNullValidationRule, OneOfInputValidationRule)
-        return validate(schema, document, rules)
+        return validate(schema, document, rules, hide_suggestions=self.hide_suggestions)
 
     def _beyond_limits(self, document: DocumentNode) -> list[GraphQLError]:
         limits = self.limits
