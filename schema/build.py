@@ -17,7 +17,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from schema.extensions import MaskUnexpectedErrors, PerOperationContext
-from schema.limits import DocumentLimits, QueryLimits
+from schema.limits import DocumentLimits, NamedOperationContext, QueryLimits
 from schema.shared_events import SharedEventExecutor
 
 log = logging.getLogger("lingli.graphql")
@@ -33,6 +33,28 @@ class SuggestionlessExecutor(SharedEventExecutor):
 
 
 class LingliSchema(strawberry.Schema):
+    def _create_execution_context(
+        self,
+        query: str | None,
+        allowed_operation_types: Iterable[OperationType],
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionContext:
+        """Strawberry's, but a document of several operations runs none unless one is named."""
+        return NamedOperationContext(
+            query=query,
+            schema=self,
+            allowed_operations=allowed_operation_types,
+            context=context_value,
+            root_value=root_value,
+            variables=variable_values,
+            provided_operation_name=operation_name,
+            operation_extensions=operation_extensions,
+        )
+
     async def execute(
         self,
         query: str | None,

@@ -11,6 +11,9 @@ is a GraphQL error with ``extensions: {"code": "QUERY_TOO_COMPLEX", "limit": <it
 
 In production, errors carry no "Did you mean …?": with introspection off, suggestions would
 hand the schema out one guess at a time (the executor hides those of execution: build.py).
+
+A document with several operations must name the one to run (``operationName``): strawberry
+would run the first, the specification asks for an error (INVALID_INPUT on ``operationName``).
 """
 
 from __future__ import annotations
@@ -59,6 +62,21 @@ def operations(document: DocumentNode) -> list[OperationDefinitionNode]:
     return [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
 
 
+class NamedOperationContext(ExecutionContext):
+    """Strawberry's execution context, except that a document of several operations has no
+    operation unless the request names one: strawberry's own falls back to the first, which then
+    runs (``LingliSchema`` builds this one; ``DocumentLimits`` turns the missing name into an error)."""
+
+    @property
+    def operation_name(self) -> str | None:
+        if self._provided_operation_name is not None:
+            return self._provided_operation_name
+        found = operations(self.graphql_document) if self.graphql_document else []
+        if len(found) != 1 or found[0].name is None:
+            return None
+        return found[0].name.value
+
+
 class DocumentLimits(SchemaExtension):
     def __init__(self, limits: QueryLimits, *, hide_suggestions: bool = False) -> None:
         self.limits = limits
@@ -93,6 +111,14 @@ class DocumentLimits(SchemaExtension):
         yield
 
     def _validate(self, context: ExecutionContext, document: DocumentNode) -> list[GraphQLError]:
+        found = operations(document)
+        if len(found) > 1 and context.operation_name is None:
+            return [
+                GraphQLError(
+                    f"The document has {len(found)} operations: name the one to run in operationName",
+                    extensions={"code": ErrorCode.INVALID_INPUT.value, "field": "operationName"},
+                )
+            ]
         if errors := self._beyond_limits(document):
             return errors
         schema = context.schema._schema  # graphql-core's schema: what strawberry validates with
