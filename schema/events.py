@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from domain.common.pagination import DEFAULT_PAGE_SIZE
 from domain.events import models as em
 from domain.events import stats as event_stats
 from domain.events.models import Category as EventCategory
@@ -15,6 +16,7 @@ from domain.events.models import Priority as EventPriority
 from domain.events.models import Source as EventSource
 from domain.events.models import Status as EventStatus
 from realtime.envelope import Envelope
+from schema.common import first_help, first_of
 from schema.files import Photo
 from schema.shared_events import SHARED_BY_SCOPE
 from schema.space import House, visible_house
@@ -152,14 +154,18 @@ class Event:
         )
 
     @strawberry.field(
-        description="Every step so far, oldest first (read when asked: on a live message it can hold later steps)"
+        description="Its steps, oldest first (read when asked: on a live message it can hold later steps). "
+        + first_help()
     )
-    async def timeline(self, info: Info) -> list[TimelineEntry]:
-        return [TimelineEntry.from_row(e) for e in await info.context.loaders.entries_of_event.load(int(self.id))]
+    async def timeline(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> list[TimelineEntry]:
+        rows = await info.context.loaders.entries_of_event.load(int(self.id))
+        return [TimelineEntry.from_row(e) for e in first_of(rows, first)]
 
-    @strawberry.field(description="Photos from the report and the steps after it")
-    async def photos(self, info: Info) -> list[Photo]:
-        return [Photo.from_row(f) for f in await info.context.loaders.files_of_event.load(int(self.id))]
+    @strawberry.field(description=f"Photos from the report and the steps after it. {first_help()}")
+    async def photos(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> list[Photo]:
+        return [
+            Photo.from_row(f) for f in first_of(await info.context.loaders.files_of_event.load(int(self.id)), first)
+        ]
 
     @strawberry.field(description="The house concerned, if any and if you may see it", metadata=SHARED_BY_SCOPE)
     async def house(self, info: Info) -> House | None:

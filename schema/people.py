@@ -8,11 +8,12 @@ import strawberry
 from strawberry.types import Info
 
 from auth.roles import Role as Role
+from domain.common.pagination import DEFAULT_PAGE_SIZE
 from domain.people import models as pm
 from domain.people.masking import mask_id_number, mask_phone
 from domain.people.models import CareTag as CareTag
 from domain.people.models import ResidencyKind as ResidencyKind
-from schema.common import UNCHANGED
+from schema.common import UNCHANGED, first_help, first_of
 from schema.space import Community, Grid, House
 
 strawberry.enum(ResidencyKind, description="How a person lives in a house")
@@ -97,13 +98,15 @@ class Person:
             return None
         return [t.tag for t in await info.context.loaders.tags_of_person.load(int(self.id))]
 
-    @strawberry.field(description="Where they live or lived, as far as you may see")
-    async def residencies(self, info: Info) -> list[Residency]:
-        return [Residency.from_row(r) for r in await info.context.loaders.residencies_of_person.load(int(self.id))]
+    @strawberry.field(description=f"Where they live or lived, as far as you may see. {first_help()}")
+    async def residencies(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> list[Residency]:
+        rows = await info.context.loaders.residencies_of_person.load(int(self.id))
+        return [Residency.from_row(r) for r in first_of(rows, first)]
 
-    @strawberry.field(description="Their roles, as far as you may see")
-    async def memberships(self, info: Info) -> list[Membership]:
-        return [Membership.from_row(m) for m in await info.context.loaders.memberships_of_person.load(int(self.id))]
+    @strawberry.field(description=f"Their roles, as far as you may see. {first_help()}")
+    async def memberships(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> list[Membership]:
+        rows = await info.context.loaders.memberships_of_person.load(int(self.id))
+        return [Membership.from_row(m) for m in first_of(rows, first)]
 
 
 @strawberry.type(description="A role held in a community, scoped to the community, a grid, or (residents) their houses")
