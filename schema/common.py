@@ -9,6 +9,7 @@ import strawberry
 
 from domain.common.errors import ErrorCode
 from domain.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, page_size
+from schema.limits import PAGE_ITEMS
 
 strawberry.enum(
     ErrorCode, description="Stable codes in `errors[].extensions.code`: clients switch on these, never on messages"
@@ -27,7 +28,7 @@ class PageInfo:
 
 @strawberry.type(description="One page of a list, newest last")
 class Connection(Generic[T]):
-    nodes: list[T] = strawberry.field(description="The items of this page")
+    nodes: list[T] = strawberry.field(description="The items of this page", metadata=PAGE_ITEMS)
     page_info: PageInfo = strawberry.field(description="How to get the next page")
     total_count: int = strawberry.field(description="How many items match, across all pages")
 

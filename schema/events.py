@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from domain.common.pagination import DEFAULT_PAGE_SIZE
+from domain.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from domain.events import models as em
 from domain.events import stats as event_stats
 from domain.events.models import Category as EventCategory
@@ -18,6 +18,7 @@ from domain.events.models import Status as EventStatus
 from realtime.envelope import Envelope
 from schema.common import first_help, first_of
 from schema.files import Photo
+from schema.limits import PAGE_ITEMS, list_size
 from schema.shared_events import SHARED_BY_SCOPE
 from schema.space import House, visible_house
 
@@ -195,10 +196,13 @@ class Tally:
 @strawberry.type(description="Events of a community for the operations centre")
 class EventStatistics:
     total: int = strawberry.field(description="Events reported in the period")
-    by_status: list[Tally] = strawberry.field(description="By status")
-    by_category: list[Tally] = strawberry.field(description="By category")
-    by_grid: list[Tally] = strawberry.field(description="By grid (key: grid id)")
-    by_building: list[Tally] = strawberry.field(description="By building (key: building id)")
+    by_status: list[Tally] = strawberry.field(description="By status", metadata=list_size(len(em.Status)))
+    by_category: list[Tally] = strawberry.field(description="By category", metadata=list_size(len(em.Category)))
+    # One per grid or building that has events: not capped, counted as a full page in the cost.
+    by_grid: list[Tally] = strawberry.field(description="By grid (key: grid id)", metadata=list_size(MAX_PAGE_SIZE))
+    by_building: list[Tally] = strawberry.field(
+        description="By building (key: building id)", metadata=list_size(MAX_PAGE_SIZE)
+    )
     overdue: int = strawberry.field(description="Open now and past their deadline")
     average_resolve_seconds: float | None = strawberry.field(description="Report to resolution, on average")
     average_rating: float | None = strawberry.field(description="Reporters' ratings, on average")
@@ -240,7 +244,7 @@ class Rating:
 @strawberry.type(description="The ratings of the events you handled")
 class MyRatings:
     average: float | None = strawberry.field(description="Your average rating")
-    ratings: list[Rating] = strawberry.field(description="Ratings, oldest first (this page)")
+    ratings: list[Rating] = strawberry.field(description="Ratings, oldest first (this page)", metadata=PAGE_ITEMS)
     total_count: int = strawberry.field(description="How many ratings in all")
 
 

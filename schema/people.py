@@ -14,6 +14,7 @@ from domain.people.masking import mask_id_number, mask_phone
 from domain.people.models import CareTag as CareTag
 from domain.people.models import ResidencyKind as ResidencyKind
 from schema.common import UNCHANGED, first_help, first_of
+from schema.limits import list_size
 from schema.space import Community, Grid, House
 
 strawberry.enum(ResidencyKind, description="How a person lives in a house")
@@ -91,7 +92,8 @@ class Person:
 
     @strawberry.field(
         description="Care tags (elderly living alone, disabled, child, key care): health data, so null unless "
-        "you are them, their household, or staff responsible for where they live"
+        "you are them, their household, or staff responsible for where they live",
+        metadata=list_size(len(CareTag)),
     )
     async def tags(self, info: Info) -> list[CareTag] | None:
         if not (await info.context.loaders.personal_data.load(int(self.id))).care_tags:

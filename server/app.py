@@ -88,6 +88,7 @@ def query_limits(settings: Settings) -> QueryLimits:
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,
         max_directives=settings.max_directives,
+        max_cost=settings.max_query_cost,
     )
 
 

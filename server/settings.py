@@ -62,6 +62,7 @@ class Settings:
     max_query_depth: int = 10
     max_aliases: int = 15
     max_directives: int = 50
+    max_query_cost: int = 5000
     ws_connection_init_timeout_seconds: int = 5
     heartbeat_sweep_seconds: int = 30
     care_silence_hours: int = 24
@@ -123,6 +124,7 @@ class Settings:
             max_query_depth=_limit(env, "MAX_QUERY_DEPTH", cls.max_query_depth),
             max_aliases=_limit(env, "MAX_ALIASES", cls.max_aliases),
             max_directives=_limit(env, "MAX_DIRECTIVES", cls.max_directives),
+            max_query_cost=_limit(env, "MAX_QUERY_COST", cls.max_query_cost),
             heartbeat_sweep_seconds=_int(env, "HEARTBEAT_SWEEP_SECONDS", 30),
             care_silence_hours=_int(env, "CARE_SILENCE_HOURS", 24),
             care_sweep_seconds=_int(env, "CARE_SWEEP_SECONDS", 300),
