@@ -56,12 +56,10 @@ def refusal(refused: RequestRefused) -> JSONResponse:
     """A request refused before it ran, as GraphQL over HTTP answers a request error: no data,
     one error with its code and the request id."""
     extensions = {**refused.extensions, "requestId": current_request_id.get()}
-    # A body not read to its end cannot be followed by another request on this connection.
-    headers = {"Connection": "close"} if refused.status == 413 else None
     return JSONResponse(
         {"errors": [{"message": refused.message, "extensions": extensions}]},
         status_code=refused.status,
-        headers=headers,
+        headers=refused.headers,
     )
 
 
@@ -149,8 +147,8 @@ class LingliGraphQL(GraphQL[Context, None]):
             await send(message)
 
         try:
-            check_declared_length(Headers(scope=scope), self.max_body_bytes)
-            await super().__call__(scope, capped(receive, self.max_body_bytes), send_tracked)
+            check_declared_length(Headers(scope=scope), self.max_body_bytes, setting="MAX_BODY_BYTES")
+            await super().__call__(scope, capped(receive, self.max_body_bytes, setting="MAX_BODY_BYTES"), send_tracked)
         except RequestRefused as refused:
             if started:  # cannot happen: the body is read before anything is answered
                 raise
@@ -172,7 +170,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         if len(text) > self.max_ws_message_bytes or (
             len(text) * 4 > self.max_ws_message_bytes and len(text.encode()) > self.max_ws_message_bytes
         ):
-            raise too_large("The message", self.max_ws_message_bytes)
+            raise too_large("The message", self.max_ws_message_bytes, setting="MAX_WS_MESSAGE_BYTES")
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         context = Context(

@@ -30,7 +30,14 @@ class RequestRefused(Exception):
     """Refused before the request is read in full or parsed."""
 
     def __init__(
-        self, message: str, *, status: int, code: ErrorCode, close_code: int, limit: int | None = None
+        self,
+        message: str,
+        *,
+        status: int,
+        code: ErrorCode,
+        close_code: int,
+        limit: tuple[str, int] | None = None,
+        unread: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -38,23 +45,33 @@ class RequestRefused(Exception):
         self.code = code
         self.close_code = close_code
         self.limit = limit
+        # A body refused while it streams may never end: the connection is closed after the
+        # answer. One refused at its Content-Length is not: uvicorn reads and drops the rest of
+        # it (the client, still sending, gets the 413 rather than a reset connection).
+        self.unread = unread
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"Connection": "close"} if self.unread else None
 
     @property
     def extensions(self) -> dict[str, Any]:
-        """What a client switches on: the code, and the limit that was passed."""
+        """What a client switches on: the code, and the limit that was passed (its setting and
+        value, as the document limits name theirs: schema/limits.py)."""
         extensions: dict[str, Any] = {"code": self.code.value}
         if self.limit is not None:
-            extensions["limit"] = self.limit
+            extensions["limit"], extensions["max"] = self.limit
         return extensions
 
 
-def too_large(what: str, limit: int) -> RequestRefused:
+def too_large(what: str, limit: int, *, setting: str, streaming: bool = False) -> RequestRefused:
     return RequestRefused(
         f"{what} is larger than {limit} bytes",
         status=413,
         code=ErrorCode.REQUEST_TOO_LARGE,
         close_code=MESSAGE_TOO_BIG,
-        limit=limit,
+        limit=(setting, limit),
+        unread=streaming,
     )
 
 
@@ -64,7 +81,7 @@ def too_deep(limit: int) -> RequestRefused:
         status=400,
         code=ErrorCode.INVALID_INPUT,
         close_code=4400,  # graphql-transport-ws: a message the server will not take
-        limit=limit,
+        limit=("MAX_JSON_DEPTH", limit),
     )
 
 
@@ -74,14 +91,14 @@ def not_json() -> RequestRefused:
     )
 
 
-def check_declared_length(headers: Mapping[str, str], limit: int, *, what: str = "The body") -> None:
+def check_declared_length(headers: Mapping[str, str], limit: int, *, setting: str) -> None:
     """A Content-Length past the limit is refused before one byte of the body is read."""
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise too_large(what, limit)
+        raise too_large("The body", limit, setting=setting)
 
 
-def capped(receive: Receive, limit: int, *, what: str = "The body") -> Receive:
+def capped(receive: Receive, limit: int, *, setting: str) -> Receive:
     """``receive`` for an app that reads the body itself: past ``limit`` bytes (chunked, or more
     than the Content-Length promised) it raises ``RequestRefused`` instead of reading on."""
     received = 0
@@ -92,21 +109,21 @@ def capped(receive: Receive, limit: int, *, what: str = "The body") -> Receive:
         if message["type"] == "http.request":
             received += len(message.get("body", b""))
             if received > limit:
-                raise too_large(what, limit)
+                raise too_large("The body", limit, setting=setting, streaming=True)
         return message
 
     return receive_capped
 
 
-async def read_body(request: Request, limit: int, *, what: str = "The body") -> bytes:
+async def read_body(request: Request, limit: int, *, setting: str) -> bytes:
     """At most ``limit`` bytes of the body: refused at its Content-Length, or as soon as it
     passes the limit while it streams. Never more than the limit is held in memory."""
-    check_declared_length(request.headers, limit, what=what)
+    check_declared_length(request.headers, limit, setting=setting)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise too_large(what, limit)
+            raise too_large("The body", limit, setting=setting, streaming=True)
     return bytes(body)
 
 

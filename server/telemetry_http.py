@@ -37,11 +37,11 @@ def telemetry_endpoint(*, max_body_bytes: int, max_json_depth: int) -> Callable[
             key = request.headers.get("x-device-key", "")
             if not key:
                 raise InvalidInput("Send the device key in the X-Device-Key header", field="X-Device-Key")
-            body = await read_body(request, max_body_bytes)
+            body = await read_body(request, max_body_bytes, setting="TELEMETRY_MAX_BODY_BYTES")
             report = await telemetry.ingest(key, _readings(body, max_json_depth))
         except RequestRefused as refused:
             log_refusal(refused)
-            return _error(refused.code, None, refused.message, refused.status)
+            return _error(refused.code, None, refused.message, refused.status, headers=refused.headers)
         except DomainError as error:
             return _error(error.code, error.field, error.message, _STATUS.get(error.code, 400))
         return JSONResponse(
@@ -55,9 +55,11 @@ def telemetry_endpoint(*, max_body_bytes: int, max_json_depth: int) -> Callable[
     return post_telemetry
 
 
-def _error(code: ErrorCode, field: str | None, message: str, status: int) -> JSONResponse:
+def _error(
+    code: ErrorCode, field: str | None, message: str, status: int, *, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body = {"code": code.value, "field": field, "message": message, "requestId": current_request_id.get()}
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _readings(body: bytes, max_json_depth: int) -> list[telemetry.ReadingIn]:

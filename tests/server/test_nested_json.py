@@ -27,7 +27,7 @@ def nested(depth: int) -> str:
 def assert_refused_as_too_deep(response: httpx.Response) -> None:
     assert response.status_code == 400, response.text
     (error,) = response.json()["errors"]
-    assert error["extensions"]["code"] == "INVALID_INPUT"
+    assert (error["extensions"]["code"], error["extensions"]["limit"]) == ("INVALID_INPUT", "MAX_JSON_DEPTH")
     assert error["extensions"]["requestId"] == response.headers["x-request-id"]
     assert "nested" in error["message"]
 
