@@ -29,8 +29,9 @@ LINGLI = str(ROOT / ".venv" / "bin" / "lingli")
 QUERIES = {
     "me": "{ me { id name } }",
     "houses page (20)": "{ houses(first: 20) { totalCount nodes { number building { name } grid { name } } } }",
-    "nested community tree": """{ communities { nodes { buildings { houses { number residents {
-        kind person { name phone tags } } } } } } }""",
+    # Nested lists say how many they read: the query cost limit counts what they may hold (2708).
+    "nested community tree": """{ communities(first: 1) { nodes { buildings(first: 5) { houses(first: 20) {
+        number residents(first: 5) { kind person { name phone tags } } } } } } }""",
     "residents by tag": "{ residents(tag: ELDERLY_ALONE) { nodes { person { name phone } house { number } } } }",
     "events page with timelines": """{ events(first: 20) { totalCount nodes { status category assigneeName
         timeline { action actorName at } } } }""",

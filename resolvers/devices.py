@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from domain.alarms.models import Severity as SeverityValue
 from domain.devices import access, messages, service, telemetry, thresholds
+from domain.devices.metrics import METRICS
 from domain.devices.models import DeviceType as DeviceTypeValue
 from domain.devices.rules import Rule
 from realtime import stream
@@ -29,6 +30,7 @@ from schema.devices import (
     ReadingInput,
     TelemetryReport,
 )
+from schema.limits import list_size
 
 
 async def devices(
@@ -124,6 +126,10 @@ async def device_status(
         yield DeviceStatusEvent.of(envelope)
 
 
+# One rule in force per device type and metric at most (the query cost counts that many).
+RULES = list_size(sum(len(metrics) for metrics in METRICS.values()))
+
+
 def _rules(rules: dict[tuple[DeviceTypeValue, str], Rule]) -> list[AlarmRule]:
     return [
         AlarmRule(
@@ -174,7 +180,7 @@ class Query:
     )
     device: Device = strawberry.field(resolver=device, description="One device")
     alarm_rules: list[AlarmRule] = strawberry.field(
-        resolver=alarm_rules, description="Community staff: the alarm rules in force"
+        resolver=alarm_rules, description="Community staff: the alarm rules in force", metadata=RULES
     )
 
 
@@ -195,10 +201,12 @@ class Mutation:
     alarm_threshold_set: list[AlarmRule] = strawberry.field(
         resolver=alarm_threshold_set,
         description="Operators: the community's own threshold for a metric; returns the rules in force",
+        metadata=RULES,
     )
     alarm_threshold_remove: list[AlarmRule] = strawberry.field(
         resolver=alarm_threshold_remove,
         description="Operators: back to the default rule; returns the rules in force",
+        metadata=RULES,
     )
 
 

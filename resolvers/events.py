@@ -30,6 +30,7 @@ from schema.events import (
     MyRatings,
     Rating,
 )
+from schema.limits import list_size
 
 
 async def event(info: Info[Context, None], id: strawberry.ID) -> Event:
@@ -242,7 +243,9 @@ class Query:
         description="Dispatchers: counts by status, category, grid, building; overdue; averages (reported in [since, until))",
     )
     event_deadlines: list[CategoryDeadline] = strawberry.field(
-        resolver=event_deadlines, description="Dispatchers: hours allowed per category"
+        resolver=event_deadlines,
+        description="Dispatchers: hours allowed per category",
+        metadata=list_size(len(Category)),
     )
     my_ratings: MyRatings = strawberry.field(
         resolver=my_ratings, description="Staff: how reporters rated the events you handled"
@@ -289,6 +292,7 @@ class Mutation:
     event_deadline_set: list[CategoryDeadline] = strawberry.field(
         resolver=event_deadline_set,
         description="Dispatchers: the community's own deadline for a category (hours null: the default)",
+        metadata=list_size(len(Category)),
     )
     integration_register: IntegrationRegistration = strawberry.field(
         resolver=integration_register,

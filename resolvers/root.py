@@ -6,6 +6,7 @@ import strawberry
 
 from resolvers import alarms, devices, events, files, people, space
 from schema.build import build_schema as _build
+from schema.limits import QueryLimits
 
 
 @strawberry.type(description="Everything you may read")
@@ -23,15 +24,5 @@ class Subscription(events.Subscription, devices.Subscription, alarms.Subscriptio
     pass
 
 
-def build_schema(
-    *, production: bool, max_depth: int = 10, max_aliases: int = 30, max_tokens: int = 2000
-) -> strawberry.Schema:
-    return _build(
-        query=Query,
-        mutation=Mutation,
-        subscription=Subscription,
-        production=production,
-        max_depth=max_depth,
-        max_aliases=max_aliases,
-        max_tokens=max_tokens,
-    )
+def build_schema(*, production: bool, limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
+    return _build(query=Query, mutation=Mutation, subscription=Subscription, production=production, limits=limits)

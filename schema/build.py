@@ -11,18 +11,50 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import DisableIntrospection
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from schema.extensions import MaskUnexpectedErrors, PerOperationContext
+from schema.limits import DocumentLimits, NamedOperationContext, QueryLimits
 from schema.shared_events import SharedEventExecutor
 
 log = logging.getLogger("lingli.graphql")
 
 
+class SuggestionlessExecutor(SharedEventExecutor):
+    """Production's executor: no "Did you mean …?" in errors found while executing either (a
+    variable's unknown enum value, an unknown field of an input object)."""
+
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        return super().build(*args, **{**kwargs, "hide_suggestions": True})
+
+
 class LingliSchema(strawberry.Schema):
+    def _create_execution_context(
+        self,
+        query: str | None,
+        allowed_operation_types: Iterable[OperationType],
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionContext:
+        """Strawberry's, but a document of several operations runs none unless one is named."""
+        return NamedOperationContext(
+            query=query,
+            schema=self,
+            allowed_operations=allowed_operation_types,
+            context=context_value,
+            root_value=root_value,
+            variables=variable_values,
+            provided_operation_name=operation_name,
+            operation_extensions=operation_extensions,
+        )
+
     async def execute(
         self,
         query: str | None,
@@ -49,29 +81,22 @@ class LingliSchema(strawberry.Schema):
 
 
 def build_schema(
-    *,
-    query: type,
-    mutation: type,
-    subscription: type,
-    production: bool,
-    max_depth: int = 10,
-    max_aliases: int = 30,
-    max_tokens: int = 2000,
+    *, query: type, mutation: type, subscription: type, production: bool, limits: QueryLimits = QueryLimits()
 ) -> strawberry.Schema:
-    """The Schema of the given roots (resolvers.root merges each noun's part), with its limits."""
+    """The Schema of the given roots (resolvers.root merges each noun's part), with its limits.
+    Production hides "Did you mean …?" suggestions, as it hides introspection."""
     extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
-        lambda: MaxTokensLimiter(max_token_count=max_tokens),
         MaskUnexpectedErrors,
         PerOperationContext,
     ]
     if production:
         extensions.append(DisableIntrospection)
+    # Last: its validation runs the rules the others added (DisableIntrospection's).
+    extensions.append(lambda: DocumentLimits(limits, hide_suggestions=production))
     return LingliSchema(
         query=query,
         mutation=mutation,
         subscription=subscription,
         extensions=extensions,
-        execution_context_class=SharedEventExecutor,
+        execution_context_class=SuggestionlessExecutor if production else SharedEventExecutor,
     )

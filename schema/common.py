@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Generic, TypeVar
 
 import strawberry
 
 from domain.common.errors import ErrorCode
-from domain.common.pagination import Page
+from domain.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, page_size
+from schema.limits import PAGE_ITEMS
 
 strawberry.enum(
     ErrorCode, description="Stable codes in `errors[].extensions.code`: clients switch on these, never on messages"
@@ -15,6 +17,7 @@ strawberry.enum(
 
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @strawberry.type(description="Where a page ends and whether another follows")
@@ -25,7 +28,7 @@ class PageInfo:
 
 @strawberry.type(description="One page of a list, newest last")
 class Connection(Generic[T]):
-    nodes: list[T] = strawberry.field(description="The items of this page")
+    nodes: list[T] = strawberry.field(description="The items of this page", metadata=PAGE_ITEMS)
     page_info: PageInfo = strawberry.field(description="How to get the next page")
     total_count: int = strawberry.field(description="How many items match, across all pages")
 
@@ -41,4 +44,16 @@ def connection(page: Page, make: object) -> Connection:  # type: ignore[type-arg
 
 UNCHANGED = "Left out: unchanged"
 
-PAGE_HELP = "Pages: `first` (1-100, default 20) items after the cursor `after`."
+PAGE_HELP = f"Pages: `first` (1-{MAX_PAGE_SIZE}, default {DEFAULT_PAGE_SIZE}) items after the cursor `after`."
+
+
+def first_help(everything: str | None = None) -> str:
+    """The description's end of a nested list: how many it holds, and where to read them all."""
+    help = f"The first `first` (1-{MAX_PAGE_SIZE}, default {DEFAULT_PAGE_SIZE}), by id"
+    return f"{help}; all of them, page by page: `{everything}`" if everything else help
+
+
+def first_of(rows: Sequence[R], first: int | None) -> list[R]:
+    """A nested list's first `first` rows (1-100, default 20; anything else is INVALID_INPUT on
+    `first`). Its loader has read the whole group: the query cost limit bounds how many groups."""
+    return list(rows[: page_size(first)])

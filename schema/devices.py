@@ -10,9 +10,10 @@ from strawberry.types import Info
 from domain.alarms.models import Severity
 from domain.devices import models as dm
 from domain.devices.models import DeviceType as DeviceType
-from domain.devices.telemetry import IngestReport
+from domain.devices.telemetry import MAX_BATCH, IngestReport
 from realtime.envelope import Envelope
 from schema.common import UNCHANGED
+from schema.limits import list_size
 from schema.shared_events import SHARED_BY_SCOPE
 from schema.space import House, visible_house
 
@@ -70,8 +71,12 @@ class RejectedReading:
 @strawberry.type(description="What happened to a batch of readings")
 class TelemetryReport:
     accepted: int = strawberry.field(description="Readings stored")
-    rejected: list[RejectedReading] = strawberry.field(description="Readings refused, each with its reason")
-    alarm_ids: list[strawberry.ID] = strawberry.field(description="Alarms raised or counted by this batch")
+    rejected: list[RejectedReading] = strawberry.field(
+        description="Readings refused, each with its reason", metadata=list_size(MAX_BATCH)
+    )
+    alarm_ids: list[strawberry.ID] = strawberry.field(
+        description="Alarms raised or counted by this batch", metadata=list_size(MAX_BATCH)
+    )
 
     @classmethod
     def of(cls, report: IngestReport) -> TelemetryReport:

@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from domain.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from domain.events import models as em
 from domain.events import stats as event_stats
 from domain.events.models import Category as EventCategory
@@ -15,7 +16,9 @@ from domain.events.models import Priority as EventPriority
 from domain.events.models import Source as EventSource
 from domain.events.models import Status as EventStatus
 from realtime.envelope import Envelope
+from schema.common import first_help, first_of
 from schema.files import Photo
+from schema.limits import PAGE_ITEMS, list_size
 from schema.shared_events import SHARED_BY_SCOPE
 from schema.space import House, visible_house
 
@@ -152,14 +155,18 @@ class Event:
         )
 
     @strawberry.field(
-        description="Every step so far, oldest first (read when asked: on a live message it can hold later steps)"
+        description="Its steps, oldest first (read when asked: on a live message it can hold later steps). "
+        + first_help()
     )
-    async def timeline(self, info: Info) -> list[TimelineEntry]:
-        return [TimelineEntry.from_row(e) for e in await info.context.loaders.entries_of_event.load(int(self.id))]
+    async def timeline(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> list[TimelineEntry]:
+        rows = await info.context.loaders.entries_of_event.load(int(self.id))
+        return [TimelineEntry.from_row(e) for e in first_of(rows, first)]
 
-    @strawberry.field(description="Photos from the report and the steps after it")
-    async def photos(self, info: Info) -> list[Photo]:
-        return [Photo.from_row(f) for f in await info.context.loaders.files_of_event.load(int(self.id))]
+    @strawberry.field(description=f"Photos from the report and the steps after it. {first_help()}")
+    async def photos(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> list[Photo]:
+        return [
+            Photo.from_row(f) for f in first_of(await info.context.loaders.files_of_event.load(int(self.id)), first)
+        ]
 
     @strawberry.field(description="The house concerned, if any and if you may see it", metadata=SHARED_BY_SCOPE)
     async def house(self, info: Info) -> House | None:
@@ -189,10 +196,13 @@ class Tally:
 @strawberry.type(description="Events of a community for the operations centre")
 class EventStatistics:
     total: int = strawberry.field(description="Events reported in the period")
-    by_status: list[Tally] = strawberry.field(description="By status")
-    by_category: list[Tally] = strawberry.field(description="By category")
-    by_grid: list[Tally] = strawberry.field(description="By grid (key: grid id)")
-    by_building: list[Tally] = strawberry.field(description="By building (key: building id)")
+    by_status: list[Tally] = strawberry.field(description="By status", metadata=list_size(len(em.Status)))
+    by_category: list[Tally] = strawberry.field(description="By category", metadata=list_size(len(em.Category)))
+    # One per grid or building that has events: not capped, counted as a full page in the cost.
+    by_grid: list[Tally] = strawberry.field(description="By grid (key: grid id)", metadata=list_size(MAX_PAGE_SIZE))
+    by_building: list[Tally] = strawberry.field(
+        description="By building (key: building id)", metadata=list_size(MAX_PAGE_SIZE)
+    )
     overdue: int = strawberry.field(description="Open now and past their deadline")
     average_resolve_seconds: float | None = strawberry.field(description="Report to resolution, on average")
     average_rating: float | None = strawberry.field(description="Reporters' ratings, on average")
@@ -234,7 +244,7 @@ class Rating:
 @strawberry.type(description="The ratings of the events you handled")
 class MyRatings:
     average: float | None = strawberry.field(description="Your average rating")
-    ratings: list[Rating] = strawberry.field(description="Ratings, oldest first (this page)")
+    ratings: list[Rating] = strawberry.field(description="Ratings, oldest first (this page)", metadata=PAGE_ITEMS)
     total_count: int = strawberry.field(description="How many ratings in all")
 
 

@@ -8,11 +8,13 @@ import strawberry
 from strawberry.types import Info
 
 from auth.roles import Role as Role
+from domain.common.pagination import DEFAULT_PAGE_SIZE
 from domain.people import models as pm
 from domain.people.masking import mask_id_number, mask_phone
 from domain.people.models import CareTag as CareTag
 from domain.people.models import ResidencyKind as ResidencyKind
-from schema.common import UNCHANGED
+from schema.common import UNCHANGED, first_help, first_of
+from schema.limits import list_size
 from schema.space import Community, Grid, House
 
 strawberry.enum(ResidencyKind, description="How a person lives in a house")
@@ -90,7 +92,8 @@ class Person:
 
     @strawberry.field(
         description="Care tags (elderly living alone, disabled, child, key care): health data, so null unless "
-        "you are them, their household, or staff responsible for where they live"
+        "you are them, their household, or staff responsible for where they live",
+        metadata=list_size(len(CareTag)),
     )
     async def tags(self, info: Info) -> list[CareTag] | None:
         visible = await info.context.loaders.personal_data.load(int(self.id))
@@ -100,13 +103,15 @@ class Person:
         # One tag recorded by two communities is one tag to whoever may see both records.
         return sorted({r.tag for r in records if visible.shows_care_record_of(r.community_id)})
 
-    @strawberry.field(description="Where they live or lived, as far as you may see")
-    async def residencies(self, info: Info) -> list[Residency]:
-        return [Residency.from_row(r) for r in await info.context.loaders.residencies_of_person.load(int(self.id))]
+    @strawberry.field(description=f"Where they live or lived, as far as you may see. {first_help()}")
+    async def residencies(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> list[Residency]:
+        rows = await info.context.loaders.residencies_of_person.load(int(self.id))
+        return [Residency.from_row(r) for r in first_of(rows, first)]
 
-    @strawberry.field(description="Their roles, as far as you may see")
-    async def memberships(self, info: Info) -> list[Membership]:
-        return [Membership.from_row(m) for m in await info.context.loaders.memberships_of_person.load(int(self.id))]
+    @strawberry.field(description=f"Their roles, as far as you may see. {first_help()}")
+    async def memberships(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> list[Membership]:
+        rows = await info.context.loaders.memberships_of_person.load(int(self.id))
+        return [Membership.from_row(m) for m in first_of(rows, first)]
 
 
 @strawberry.type(description="A role held in a community, scoped to the community, a grid, or (residents) their houses")

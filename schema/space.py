@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
+from domain.common.pagination import DEFAULT_PAGE_SIZE
 from domain.space import models as sm
-from schema.common import UNCHANGED
+from schema.common import UNCHANGED, first_help, first_of
 
 if TYPE_CHECKING:
     from schema.people import Membership, Residency
@@ -35,13 +36,16 @@ class Community:
             id=strawberry.ID(str(row.id)), name=row.name, code=row.code, address=row.address, created_at=row.created_at
         )
 
-    @strawberry.field(description="Buildings you may see, by id")
-    async def buildings(self, info: Info) -> list[Building]:
-        return [Building.from_row(b) for b in await info.context.loaders.buildings_of_community.load(int(self.id))]
+    @strawberry.field(description=f"Buildings you may see. {first_help('buildings(communityId: …)')}")
+    async def buildings(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> list[Building]:
+        rows = await info.context.loaders.buildings_of_community.load(int(self.id))
+        return [Building.from_row(b) for b in first_of(rows, first)]
 
-    @strawberry.field(description="Grids you may see, by id")
-    async def grids(self, info: Info) -> list[Grid]:
-        return [Grid.from_row(g) for g in await info.context.loaders.grids_of_community.load(int(self.id))]
+    @strawberry.field(description=f"Grids you may see. {first_help('grids(communityId: …)')}")
+    async def grids(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> list[Grid]:
+        return [
+            Grid.from_row(g) for g in first_of(await info.context.loaders.grids_of_community.load(int(self.id)), first)
+        ]
 
 
 @strawberry.type(description="A building (楼栋) of a community")
@@ -60,13 +64,16 @@ class Building:
         row = await info.context.loaders.community.load(self.community_id)
         return Community.from_row(row) if row else None
 
-    @strawberry.field(description="Its units (单元) you may see")
-    async def units(self, info: Info) -> list[Unit]:
-        return [Unit.from_row(u) for u in await info.context.loaders.units_of_building.load(int(self.id))]
+    @strawberry.field(description=f"Its units (单元) you may see. {first_help()}")
+    async def units(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> list[Unit]:
+        return [
+            Unit.from_row(u) for u in first_of(await info.context.loaders.units_of_building.load(int(self.id)), first)
+        ]
 
-    @strawberry.field(description="Its houses you may see")
-    async def houses(self, info: Info) -> list[House]:
-        return [House.from_row(h) for h in await info.context.loaders.houses_of_building.load(int(self.id))]
+    @strawberry.field(description=f"Its houses you may see. {first_help('houses(buildingId: …)')}")
+    async def houses(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> list[House]:
+        rows = await info.context.loaders.houses_of_building.load(int(self.id))
+        return [House.from_row(h) for h in first_of(rows, first)]
 
 
 @strawberry.type(description="A unit (单元, one staircase) of a building")
@@ -79,9 +86,11 @@ class Unit:
     def from_row(cls, row: sm.Unit) -> Unit:
         return cls(id=strawberry.ID(str(row.id)), name=row.name, building_id=row.building_id)
 
-    @strawberry.field(description="Its houses you may see")
-    async def houses(self, info: Info) -> list[House]:
-        return [House.from_row(h) for h in await info.context.loaders.houses_of_unit.load(int(self.id))]
+    @strawberry.field(description=f"Its houses you may see. {first_help('houses(unitId: …)')}")
+    async def houses(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> list[House]:
+        return [
+            House.from_row(h) for h in first_of(await info.context.loaders.houses_of_unit.load(int(self.id)), first)
+        ]
 
 
 @strawberry.type(description="A grid (网格): houses grouped for the staff responsible for them")
@@ -94,15 +103,20 @@ class Grid:
     def from_row(cls, row: sm.Grid) -> Grid:
         return cls(id=strawberry.ID(str(row.id)), name=row.name, community_id=row.community_id)
 
-    @strawberry.field(description="Houses of this grid you may see")
-    async def houses(self, info: Info) -> list[House]:
-        return [House.from_row(h) for h in await info.context.loaders.houses_of_grid.load(int(self.id))]
+    @strawberry.field(description=f"Houses of this grid you may see. {first_help('houses(gridId: …)')}")
+    async def houses(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> list[House]:
+        return [
+            House.from_row(h) for h in first_of(await info.context.loaders.houses_of_grid.load(int(self.id)), first)
+        ]
 
-    @strawberry.field(description="Housekeepers and grid workers assigned to this grid, as far as you may see them")
-    async def staff(self, info: Info) -> list[LazyMembership]:
+    @strawberry.field(
+        description=f"Housekeepers and grid workers assigned to this grid, as far as you may see them. {first_help()}"
+    )
+    async def staff(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> list[LazyMembership]:
         from schema.people import Membership
 
-        return [Membership.from_row(m) for m in await info.context.loaders.memberships_of_grid.load(int(self.id))]
+        rows = await info.context.loaders.memberships_of_grid.load(int(self.id))
+        return [Membership.from_row(m) for m in first_of(rows, first)]
 
 
 @strawberry.type(description="A house or flat (房屋): the household unit people live in")
@@ -149,12 +163,18 @@ class House:
         row = await info.context.loaders.grid.load(self.grid_id) if self.grid_id else None
         return Grid.from_row(row) if row else None
 
-    @strawberry.field(description="Who lives here now; with `includeMovedOut`, the history too")
-    async def residents(self, info: Info, include_moved_out: bool = False) -> list[LazyResidency]:
+    @strawberry.field(
+        description="Who lives here now; with `includeMovedOut`, the history too. "
+        + first_help("residents(houseId: …, movedOut: …)")
+    )
+    async def residents(
+        self, info: Info, include_moved_out: bool = False, first: int | None = DEFAULT_PAGE_SIZE
+    ) -> list[LazyResidency]:
         from schema.people import Residency
 
         rows = await info.context.loaders.residencies_of_house.load(int(self.id))
-        return [Residency.from_row(r) for r in rows if include_moved_out or r.moved_out is None]
+        shown = [r for r in rows if include_moved_out or r.moved_out is None]
+        return [Residency.from_row(r) for r in first_of(shown, first)]
 
 
 async def visible_house(info: Info, house_id: int | str | None) -> House | None:

@@ -31,13 +31,14 @@ from realtime.broadcast import make_broadcast
 from realtime.outbox import Publisher, publishing_to
 from realtime.publisher import BroadcastPublisher, prune_outbox
 from resolvers.root import build_schema
+from schema.limits import QueryLimits
 from server.db import tortoise_config
 from server.files_http import file_routes
 from server.graphql_view import LingliGraphQL
 from server.request_ids import RequestIdMiddleware
 from server.settings import Settings
 from server.sms import make_code_sender
-from server.telemetry_http import post_telemetry
+from server.telemetry_http import telemetry_endpoint
 
 log = logging.getLogger("lingli.app")
 
@@ -81,6 +82,17 @@ def settle_heap() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+def query_limits(settings: Settings) -> QueryLimits:
+    return QueryLimits(
+        max_characters=settings.max_query_characters,
+        max_tokens=settings.max_tokens,
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_directives=settings.max_directives,
+        max_cost=settings.max_query_cost,
+    )
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = (settings or Settings.from_env()).with_dev_secret()
     settings.check()
@@ -92,12 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
         session_ttl_seconds=settings.session_max_days * 24 * 3600,
     )
-    schema = build_schema(
-        production=settings.production,
-        max_depth=settings.max_query_depth,
-        max_aliases=settings.max_aliases,
-        max_tokens=settings.max_tokens,
-    )
+    schema = build_schema(production=settings.production, limits=query_limits(settings))
     broadcast = make_broadcast(settings.broadcast_url)
     storage = make_storage(
         settings.storage_url,
@@ -120,6 +127,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         allowed_origins=settings.allowed_origins,
         ws_init_timeout=settings.ws_connection_init_timeout_seconds,
         scope_refresh_seconds=settings.subscription_scope_refresh_seconds,
+        max_body_bytes=settings.max_body_bytes,
+        max_ws_message_bytes=settings.max_ws_message_bytes,
+        max_json_depth=settings.max_json_depth,
+    )
+    telemetry = telemetry_endpoint(
+        max_body_bytes=settings.telemetry_max_body_bytes, max_json_depth=settings.max_json_depth
     )
 
     @contextlib.asynccontextmanager
@@ -166,7 +179,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
-            Route("/telemetry", publishing(publisher, post_telemetry), methods=["POST"]),
+            Route("/telemetry", publishing(publisher, telemetry), methods=["POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             # The embedded file store: signed PUT and GET, as S3 would do them.

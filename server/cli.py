@@ -58,6 +58,9 @@ def _serve(settings: Settings) -> None:
         workers=settings.workers,
         log_config=logging_config(settings.log_level),
         ws_per_message_deflate=False,
+        # A larger WebSocket message is refused (1009) as it arrives, before it is buffered whole;
+        # the app checks the same limit (server/graphql_view.py) under any other server.
+        ws_max_size=settings.max_ws_message_bytes,
         proxy_headers=True,
     )
 

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 import weakref
+from collections.abc import AsyncGenerator
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from broadcaster import Broadcast
+from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.responses import JSONResponse, Response
+from starlette.types import Message, Receive, Scope, Send
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
 from strawberry.schema import BaseSchema
 
 from auth.tokens import TokenIssuer
@@ -27,6 +31,15 @@ from domain.people.phone_proofs import CodeSender
 from realtime.outbox import Publisher, publishing_to
 from resolvers.context import Context
 from server.request_ids import current_request_id
+from server.request_limits import (
+    RequestRefused,
+    capped,
+    check_declared_length,
+    decode_json,
+    log_refusal,
+    not_json,
+    too_large,
+)
 
 log = logging.getLogger("lingli.auth")
 
@@ -40,7 +53,47 @@ def bearer_token(value: str | None) -> str | None:
     return token.strip()
 
 
+def refusal(refused: RequestRefused) -> JSONResponse:
+    """A request refused before it ran, as GraphQL over HTTP answers a request error: no data,
+    one error with its code and the request id."""
+    extensions = {**refused.extensions, "requestId": current_request_id.get()}
+    return JSONResponse(
+        {"errors": [{"message": refused.message, "extensions": extensions}]},
+        status_code=refused.status,
+        headers=refused.headers,
+    )
+
+
+class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
+    """Strawberry's socket adapter, with each message's size and JSON nesting checked: a message
+    past either limit closes the socket (1009 too large, 4400 too deep) on both protocols."""
+
+    async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[object, None]:
+        view = cast("LingliGraphQL", self.view)
+        while self.ws.application_state != WebSocketState.DISCONNECTED:
+            try:
+                text = await self.ws.receive_text()
+            except KeyError:
+                raise NonTextMessageReceived from None
+            except WebSocketDisconnect:
+                return
+            try:
+                view.check_message_size(text)
+                message = view.decode_json(text)
+            except json.JSONDecodeError:
+                if not ignore_parsing_errors:
+                    raise NonJsonMessageReceived from None
+                continue
+            except RequestRefused as refused:
+                log_refusal(refused)
+                await self.close(refused.close_code, refused.message)
+                return
+            yield message
+
+
 class LingliGraphQL(GraphQL[Context, None]):
+    websocket_adapter_class = LimitedWebSocketAdapter
+
     def __init__(
         self,
         schema: BaseSchema,
@@ -54,6 +107,9 @@ class LingliGraphQL(GraphQL[Context, None]):
         allowed_origins: tuple[str, ...],
         ws_init_timeout: int,
         scope_refresh_seconds: float = 60,
+        max_body_bytes: int = 1024 * 1024,
+        max_ws_message_bytes: int = 1024 * 1024,
+        max_json_depth: int = 32,
     ) -> None:
         super().__init__(
             schema,
@@ -69,12 +125,55 @@ class LingliGraphQL(GraphQL[Context, None]):
         self.storage = storage
         self.code_sender = code_sender
         self.scope_refresh_seconds = scope_refresh_seconds
+        self.max_body_bytes = max_body_bytes
+        self.max_ws_message_bytes = max_ws_message_bytes
+        self.max_json_depth = max_json_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Every mutation of this request (or of this socket, whose operations run in tasks that
         # inherit it) hands what it committed to the subscribers through this publisher.
         with publishing_to(self.publisher):
-            await super().__call__(scope, receive, send)
+            if scope["type"] == "http":
+                await self._serve_http(scope, receive, send)
+            else:
+                await super().__call__(scope, receive, send)
+
+    async def _serve_http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A body past the limit is refused at its Content-Length, or as soon as it passes the
+        limit while it streams (strawberry reads the body through ``capped``). A GET's query
+        string is bounded by the HTTP server (uvicorn: about 64 KiB) and by the document limits."""
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            check_declared_length(Headers(scope=scope), self.max_body_bytes, setting="MAX_BODY_BYTES")
+            await super().__call__(scope, capped(receive, self.max_body_bytes, setting="MAX_BODY_BYTES"), send_tracked)
+        except RequestRefused as refused:
+            if started:  # cannot happen: the body is read before anything is answered
+                raise
+            log_refusal(refused)
+            await refusal(refused)(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_json(data, max_depth=self.max_json_depth)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A body's (or a query parameter's) JSON: malformed is a typed 400 too."""
+        try:
+            return self.decode_json(data)
+        except json.JSONDecodeError:
+            raise not_json() from None
+
+    def check_message_size(self, text: str) -> None:
+        # Characters first: a UTF-8 encoding is never shorter, and most messages are far below.
+        if len(text) > self.max_ws_message_bytes or (
+            len(text) * 4 > self.max_ws_message_bytes and len(text.encode()) > self.max_ws_message_bytes
+        ):
+            raise too_large("The message", self.max_ws_message_bytes, setting="MAX_WS_MESSAGE_BYTES")
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         context = Context(

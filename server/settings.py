@@ -71,9 +71,18 @@ class Settings:
     workers: int = 1
     log_level: str = "INFO"
     allowed_origins: tuple[str, ...] = ()
+    # What a request may be, before it is read or parsed (README, "Limits").
+    max_body_bytes: int = 1024 * 1024
+    max_ws_message_bytes: int = 1024 * 1024
+    telemetry_max_body_bytes: int = 256 * 1024
+    max_json_depth: int = 32
+    # What a GraphQL document may be (schema/limits.py): GraphQL Armor's defaults, but the depth.
+    max_query_characters: int = 20_000
+    max_tokens: int = 1000
     max_query_depth: int = 10
-    max_aliases: int = 30
-    max_tokens: int = 2000
+    max_aliases: int = 15
+    max_directives: int = 50
+    max_query_cost: int = 5000
     ws_connection_init_timeout_seconds: int = 5
     heartbeat_sweep_seconds: int = 30
     care_silence_hours: int = 24
@@ -128,9 +137,16 @@ class Settings:
             workers=_int(env, "WEB_CONCURRENCY", 1),
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             allowed_origins=tuple(o for o in env.get("ALLOWED_ORIGINS", "").split(",") if o),
-            max_query_depth=_int(env, "MAX_QUERY_DEPTH", 10),
-            max_aliases=_int(env, "MAX_ALIASES", 30),
-            max_tokens=_int(env, "MAX_TOKENS", 2000),
+            max_body_bytes=_limit(env, "MAX_BODY_BYTES", cls.max_body_bytes),
+            max_ws_message_bytes=_limit(env, "MAX_WS_MESSAGE_BYTES", cls.max_ws_message_bytes),
+            telemetry_max_body_bytes=_limit(env, "TELEMETRY_MAX_BODY_BYTES", cls.telemetry_max_body_bytes),
+            max_json_depth=_limit(env, "MAX_JSON_DEPTH", cls.max_json_depth),
+            max_query_characters=_limit(env, "MAX_QUERY_CHARACTERS", cls.max_query_characters),
+            max_tokens=_limit(env, "MAX_TOKENS", cls.max_tokens),
+            max_query_depth=_limit(env, "MAX_QUERY_DEPTH", cls.max_query_depth),
+            max_aliases=_limit(env, "MAX_ALIASES", cls.max_aliases),
+            max_directives=_limit(env, "MAX_DIRECTIVES", cls.max_directives),
+            max_query_cost=_limit(env, "MAX_QUERY_COST", cls.max_query_cost),
             heartbeat_sweep_seconds=_int(env, "HEARTBEAT_SWEEP_SECONDS", 30),
             care_silence_hours=_int(env, "CARE_SILENCE_HOURS", 24),
             care_sweep_seconds=_int(env, "CARE_SWEEP_SECONDS", 300),
@@ -184,6 +200,14 @@ class Settings:
         except FileExistsError:
             pass
         return replace(self, jwt_secret=Secret(path.read_text().strip()))
+
+
+def _limit(env: Mapping[str, str], name: str, default: int) -> int:
+    """A limit: a whole number of at least 1 (0 would refuse every request)."""
+    value = _int(env, name, default)
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1, not {value}")
+    return value
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

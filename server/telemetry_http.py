@@ -5,14 +5,15 @@
     {"readings": [{"metric": "smoke", "value": 12.5, "recordedAt": "2026-11-25T10:00:00Z"}]}
 
 Answers as telemetryReport does: 200 with {"accepted", "rejected": [{"index", "field",
-"reason"}], "alarmIds"}; 401 for an unknown key; 400 with {"code", "field", "message"} for
-a malformed body. Same rules, same transaction, same events as the GraphQL mutation.
+"reason"}], "alarmIds"}; 401 for an unknown key; 400 with {"code", "field", "message",
+"requestId"} for a malformed body (or JSON nested too deep), 413 (REQUEST_TOO_LARGE) for one
+past TELEMETRY_MAX_BODY_BYTES. Same rules, same transaction, same events as the GraphQL mutation.
 """
 
 from __future__ import annotations
 
-import json
 import math
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,48 +22,50 @@ from starlette.responses import JSONResponse
 
 from domain.common.errors import DomainError, ErrorCode, InvalidInput
 from domain.devices import telemetry
+from server.request_ids import current_request_id
+from server.request_limits import RequestRefused, decode_json, log_refusal, read_body
 
-MAX_BODY_BYTES = 256 * 1024  # 1000 readings fit in a fraction of this
 _STATUS = {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.INVALID_INPUT: 400, ErrorCode.RATE_LIMITED: 429}
 
 
-async def post_telemetry(request: Request) -> JSONResponse:
-    try:
-        key = request.headers.get("x-device-key", "")
-        if not key:
-            raise InvalidInput("Send the device key in the X-Device-Key header", field="X-Device-Key")
-        body = await _limited_body(request)
-        report = await telemetry.ingest(key, _readings(body), client=request.client.host if request.client else "")
-    except DomainError as error:
+def telemetry_endpoint(*, max_body_bytes: int, max_json_depth: int) -> Callable[[Request], Awaitable[JSONResponse]]:
+    """POST /telemetry, reading at most ``max_body_bytes`` (1000 readings fit in a fraction of the
+    default 256 KiB) of JSON nested at most ``max_json_depth`` deep."""
+
+    async def post_telemetry(request: Request) -> JSONResponse:
+        try:
+            key = request.headers.get("x-device-key", "")
+            if not key:
+                raise InvalidInput("Send the device key in the X-Device-Key header", field="X-Device-Key")
+            body = await read_body(request, max_body_bytes, setting="TELEMETRY_MAX_BODY_BYTES")
+            client = request.client.host if request.client else ""
+            report = await telemetry.ingest(key, _readings(body, max_json_depth), client=client)
+        except RequestRefused as refused:
+            log_refusal(refused)
+            return _error(refused.code, None, refused.message, refused.status, headers=refused.headers)
+        except DomainError as error:
+            return _error(error.code, error.field, error.message, _STATUS.get(error.code, 400))
         return JSONResponse(
-            {"code": error.code.value, "field": error.field, "message": error.message},
-            status_code=_STATUS.get(error.code, 400),
+            {
+                "accepted": report.accepted,
+                "rejected": [{"index": r.index, "field": r.field, "reason": r.reason} for r in report.rejected],
+                "alarmIds": sorted({str(a) for a in report.alarms}),
+            }
         )
-    return JSONResponse(
-        {
-            "accepted": report.accepted,
-            "rejected": [{"index": r.index, "field": r.field, "reason": r.reason} for r in report.rejected],
-            "alarmIds": sorted({str(a) for a in report.alarms}),
-        }
-    )
+
+    return post_telemetry
 
 
-async def _limited_body(request: Request) -> bytes:
-    """Read at most MAX_BODY_BYTES: an oversized body is refused without holding it in memory."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise InvalidInput(f"The body is larger than {MAX_BODY_BYTES} bytes", field="readings")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise InvalidInput(f"The body is larger than {MAX_BODY_BYTES} bytes", field="readings")
-    return bytes(body)
+def _error(
+    code: ErrorCode, field: str | None, message: str, status: int, *, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = {"code": code.value, "field": field, "message": message, "requestId": current_request_id.get()}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
-def _readings(body: bytes) -> list[telemetry.ReadingIn]:
+def _readings(body: bytes, max_json_depth: int) -> list[telemetry.ReadingIn]:
     try:
-        raw: Any = json.loads(body)
+        raw: Any = decode_json(body, max_depth=max_json_depth)
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput("The body is not JSON", field="readings") from None
     items = raw.get("readings") if isinstance(raw, dict) else None

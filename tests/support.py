@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -226,3 +229,27 @@ def postgres_only(backend: str) -> None:
 def outcome_codes(results: list[dict[str, Any]]) -> list[str]:
     """What each of several concurrent twins got: "OK" or its error code, sorted."""
     return sorted(r["errors"][0]["extensions"]["code"] if r.get("errors") else "OK" for r in results)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def errors_logged() -> Iterator[list[logging.LogRecord]]:
+    """What the server logs at ERROR or worse meanwhile: the root logger and uvicorn's own (which
+    does not propagate to the root), so an 'Exception in ASGI application' is seen too."""
+    collect = _Collect()
+    loggers = [logging.getLogger(), logging.getLogger("uvicorn")]
+    for logger in loggers:
+        logger.addHandler(collect)
+    try:
+        yield collect.records
+    finally:
+        for logger in loggers:
+            logger.removeHandler(collect)

@@ -12,6 +12,10 @@ class ErrorCode(StrEnum):
     CONFLICT = "CONFLICT"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     RATE_LIMITED = "RATE_LIMITED"
+    # Refused before it is read: a body or a WebSocket message larger than its limit.
+    REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
+    # Refused before it runs: the document is longer, deeper, wider or costlier than its limits.
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 
 
 class DomainError(Exception):

@@ -9,21 +9,22 @@ from contextlib import contextmanager
 from domain.people.models import ResidencyKind
 from tests.support import Api, World, data, make_house, make_resident
 
+# Every list says how long it may be: the query cost limit counts what they may hold (1277 here).
 NESTED = """
 query Nested {
-  communities {
+  communities(first: 1) {
     nodes {
       name
-      buildings {
+      buildings(first: 2) {
         name
-        units { name }
-        houses {
+        units(first: 2) { name }
+        houses(first: 20) {
           number
           grid { name }
-          residents { kind person { name phone idNumber tags memberships { role } } }
+          residents(first: 3) { kind person { name phone idNumber tags memberships(first: 2) { role } } }
         }
       }
-      grids { name staff { role person { name } } }
+      grids(first: 2) { name staff(first: 3) { role person { name } } }
     }
   }
 }

@@ -69,3 +69,25 @@ def test_production_refuses_to_start_without_an_sms_gateway() -> None:
     env = {"LINGLI_ENV": "production", "JWT_SECRET": STRONG, "DATABASE_URL": "postgres://db/lingli"}
     with pytest.raises(SettingsError, match="SMS_GATEWAY_URL"):
         Settings.from_env({**env, "STORAGE_URL": "s3://files?endpoint=https://s3.example.com"})
+
+
+def test_request_and_query_limits_come_from_the_environment() -> None:
+    defaults = Settings.from_env({})
+    assert (defaults.max_body_bytes, defaults.max_ws_message_bytes, defaults.telemetry_max_body_bytes) == (
+        1024 * 1024,
+        1024 * 1024,
+        256 * 1024,
+    )
+    assert defaults.max_json_depth == 32
+    tuned = Settings.from_env({"MAX_BODY_BYTES": "2048", "MAX_WS_MESSAGE_BYTES": "4096", "MAX_JSON_DEPTH": "8"})
+    assert (tuned.max_body_bytes, tuned.max_ws_message_bytes, tuned.max_json_depth) == (2048, 4096, 8)
+    with pytest.raises(SettingsError, match="MAX_BODY_BYTES must be at least 1"):
+        Settings.from_env({"MAX_BODY_BYTES": "0"})
+
+
+def test_the_schema_defaults_are_the_settings_defaults() -> None:
+    from schema.limits import QueryLimits
+    from server.app import query_limits
+
+    assert query_limits(Settings.from_env({})) == QueryLimits()
+    assert query_limits(Settings.from_env({"MAX_QUERY_CHARACTERS": "500"})).max_characters == 500
