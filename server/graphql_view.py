@@ -24,10 +24,13 @@ from domain.common.errors import Unauthenticated
 from domain.files.storage import Storage
 from domain.people.accounts import viewer_for_token
 from realtime.outbox import Publisher, publishing_to
-from resolvers.context import Context
+from resolvers.context import Context, OpenSockets
 from server.request_ids import current_request_id
 
 log = logging.getLogger("lingli.auth")
+
+# Where get_context leaves a WebSocket's Context in its ASGI scope, for __call__ to find it at the end.
+_CONTEXT = "lingli.context"
 
 
 def bearer_token(value: str | None) -> str | None:
@@ -52,6 +55,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         allowed_origins: tuple[str, ...],
         ws_init_timeout: int,
         scope_refresh_seconds: float = 60,
+        sockets: OpenSockets | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -66,12 +70,18 @@ class LingliGraphQL(GraphQL[Context, None]):
         self.publisher = publisher
         self.storage = storage
         self.scope_refresh_seconds = scope_refresh_seconds
+        self.sockets = sockets if sockets is not None else OpenSockets()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Every mutation of this request (or of this socket, whose operations run in tasks that
         # inherit it) hands what it committed to the subscribers through this publisher.
         with publishing_to(self.publisher):
-            await super().__call__(scope, receive, send)
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                context = scope.pop(_CONTEXT, None)
+                if context is not None:
+                    self.sockets.leave(context)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         context = Context(
@@ -83,6 +93,8 @@ class LingliGraphQL(GraphQL[Context, None]):
             request=request,
             response=response,
         )
+        if isinstance(request, WebSocket):
+            request.scope[_CONTEXT] = context
         if isinstance(request, Request):
             try:
                 token = bearer_token(request.headers.get("authorization"))
@@ -111,6 +123,8 @@ class LingliGraphQL(GraphQL[Context, None]):
         context.websocket = True
         if isinstance(context.request, WebSocket):
             _close_at_expiry(context.request, claims.expires_at)
+        # A logout, a revoked role or a move, on any process, reaches its subscriptions at once.
+        self.sockets.join(context)
         return {"personId": str(viewer.person_id)}
 
 

@@ -103,6 +103,8 @@ class RunningServer:
     storage: Storage
     # For a test that runs a periodic job itself: `with publishing_to(server.publisher): ...`.
     publisher: Publisher
+    # The authenticated WebSockets the server holds (resolvers.context.OpenSockets).
+    sockets: Any = None
 
 
 def test_settings(database_url: str, **overrides: object) -> Settings:
@@ -137,6 +139,7 @@ async def _serve(database_url: str, **overrides: object) -> AsyncIterator[Runnin
         storage=app.state.storage,
         settings=settings,
         publisher=app.state.publisher,
+        sockets=app.state.sockets,
     )
     uv.should_exit = True
     await loop_task
