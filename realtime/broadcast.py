@@ -19,6 +19,8 @@ from broadcaster._base import Subscriber
 from realtime.redis_backend import RESYNC, ReconnectingRedisBackend
 
 QUEUE_LIMIT = 1000
+# Put in one subscriber's queue by this process, never sent on the bus: "look again now" (wake).
+WAKE = "__lingli_wake__"
 
 
 class LingliBroadcast(Broadcast):
@@ -61,6 +63,17 @@ def deliver(queue: asyncio.Queue[Event | None], event: Event) -> None:
     except asyncio.QueueFull:
         drop_all(queue)
         queue.put_nowait(Event(channel=event.channel, message=RESYNC))
+
+
+def wake(subscriber: Subscriber, channel: str) -> None:
+    """Make the reader of ``subscriber`` return from its wait with a WAKE, now: a stream's side
+    was told something (a session ended) it must act on before the next message comes, if ever.
+    On a full queue the backlog goes, as in ``deliver``: a RESYNC, then the WAKE."""
+    queue: asyncio.Queue[Event | None] = subscriber._queue
+    if queue.full():
+        drop_all(queue)
+        queue.put_nowait(Event(channel=channel, message=RESYNC))
+    queue.put_nowait(Event(channel=channel, message=WAKE))
 
 
 def drop_all(queue: asyncio.Queue[Event | None]) -> None:

@@ -66,7 +66,7 @@ async def alarm_events(
         messages.topic(community),
         after=parse_cursor(after),
         visible=visible,
-        refresh=live.refresh,
+        follower=live,
     ):
         yield AlarmEvent.of(envelope)
 
@@ -83,7 +83,7 @@ async def my_alarms(
         return access.may_receive_at_home(live.viewer, envelope.payload)
 
     async for envelope in stream.events(
-        info.context.broadcast, messages.topic(chosen), after=parse_cursor(after), visible=mine, refresh=live.refresh
+        info.context.broadcast, messages.topic(chosen), after=parse_cursor(after), visible=mine, follower=live
     ):
         yield AlarmEvent.of(envelope)
 

@@ -120,7 +120,7 @@ async def device_status(
         messages.status_topic(community),
         after=parse_cursor(after),
         visible=visible,
-        refresh=live.refresh,
+        follower=live,
     )
     async for envelope in feed:
         yield DeviceStatusEvent.of(envelope)

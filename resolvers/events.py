@@ -224,7 +224,7 @@ async def event_updates(
         return access.may_see(live.viewer, envelope.payload)
 
     async for envelope in stream.events(
-        info.context.broadcast, messages.topic(chosen), after=parse_cursor(after), visible=visible, refresh=live.refresh
+        info.context.broadcast, messages.topic(chosen), after=parse_cursor(after), visible=visible, follower=live
     ):
         yield EventUpdate.of(envelope)
 

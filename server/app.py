@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
+from broadcaster import Broadcast
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -27,9 +28,12 @@ from domain.events.overdue import escalate_overdue
 from domain.files.local_store import LocalStorage
 from domain.files.service import prune_unattached
 from domain.files.stores import make_storage
+from domain.people import messages as people_messages
+from realtime import stream
 from realtime.broadcast import make_broadcast
 from realtime.outbox import Publisher, publishing_to
 from realtime.publisher import BroadcastPublisher, prune_outbox
+from resolvers.context import OpenSockets
 from resolvers.root import build_schema
 from schema.limits import QueryLimits
 from server.db import tortoise_config
@@ -53,6 +57,24 @@ async def every(seconds: float, job: Callable[[], Awaitable[object]], *, publish
                 await job()
         except Exception:
             log.exception("periodic job %s failed", getattr(job, "__name__", job))
+
+
+async def follow_viewers(broadcast: Broadcast, sockets: OpenSockets, subscribed: asyncio.Event) -> None:
+    """Every process hears every change to a viewer (people's `viewers` topic, from whichever
+    process made it) and applies it to the sockets it holds. Applying one twice changes nothing,
+    missing one would: what the bus lost (Redis went away) is read from the outbox.
+    ``subscribed`` is set once this is on the bus."""
+    after: int | None = None  # from now on: no socket is open before start-up
+    while True:
+        try:
+            feed = stream.every_event(broadcast, people_messages.topic(), after=after, subscribed=subscribed.set)
+            async for envelope in feed:
+                sockets.apply(envelope)
+                after = envelope.cursor
+            return  # the bus is going away
+        except Exception:
+            log.exception("following changes to viewers failed: following again from the outbox")
+            await asyncio.sleep(1)  # a back-off before the next try, not a wait for state
 
 
 def publishing(
@@ -116,6 +138,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # The path of every committed event: domain transaction → this publisher → the bus →
     # each subscriber's stream. Handed to the GraphQL view, the telemetry route and the jobs.
     publisher = BroadcastPublisher(broadcast)
+    # The sockets this process holds, which every change to a viewer reaches (follow_viewers).
+    sockets = OpenSockets()
     graphql = LingliGraphQL(
         schema,
         issuer=issuer,
@@ -130,6 +154,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         max_body_bytes=settings.max_body_bytes,
         max_ws_message_bytes=settings.max_ws_message_bytes,
         max_json_depth=settings.max_json_depth,
+        sockets=sockets,
     )
     telemetry = telemetry_endpoint(
         max_body_bytes=settings.telemetry_max_body_bytes, max_json_depth=settings.max_json_depth
@@ -156,6 +181,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 (3600, prune_budgets),
             ]
             background = [asyncio.create_task(every(seconds, job, publisher=publisher)) for seconds, job in jobs]
+            # On the bus before the first socket opens: a change to a viewer made from then on reaches it.
+            subscribed = asyncio.Event()
+            background.append(asyncio.create_task(follow_viewers(broadcast, sockets, subscribed)))
+            try:
+                await asyncio.wait_for(subscribed.wait(), timeout=10)
+            except TimeoutError:
+                log.error(
+                    "not following changes to viewers yet: running subscriptions follow them within %d s",
+                    settings.subscription_scope_refresh_seconds,
+                )
             try:
                 yield
             finally:
@@ -203,4 +238,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.broadcast = broadcast
     app.state.publisher = publisher
     app.state.storage = storage
+    app.state.sockets = sockets
     return app

@@ -29,7 +29,7 @@ from domain.files.storage import Storage
 from domain.people.accounts import viewer_for_token
 from domain.people.phone_proofs import CodeSender
 from realtime.outbox import Publisher, publishing_to
-from resolvers.context import Context
+from resolvers.context import Context, OpenSockets
 from server.request_ids import current_request_id
 from server.request_limits import (
     RequestRefused,
@@ -42,6 +42,9 @@ from server.request_limits import (
 )
 
 log = logging.getLogger("lingli.auth")
+
+# Where get_context leaves a WebSocket's Context in its ASGI scope, for __call__ to find it at the end.
+_CONTEXT = "lingli.context"
 
 
 def bearer_token(value: str | None) -> str | None:
@@ -110,6 +113,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         max_body_bytes: int = 1024 * 1024,
         max_ws_message_bytes: int = 1024 * 1024,
         max_json_depth: int = 32,
+        sockets: OpenSockets | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -128,6 +132,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         self.max_body_bytes = max_body_bytes
         self.max_ws_message_bytes = max_ws_message_bytes
         self.max_json_depth = max_json_depth
+        self.sockets = sockets if sockets is not None else OpenSockets()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Every mutation of this request (or of this socket, whose operations run in tasks that
@@ -136,7 +141,12 @@ class LingliGraphQL(GraphQL[Context, None]):
             if scope["type"] == "http":
                 await self._serve_http(scope, receive, send)
             else:
-                await super().__call__(scope, receive, send)
+                try:
+                    await super().__call__(scope, receive, send)
+                finally:
+                    context = scope.pop(_CONTEXT, None)
+                    if context is not None:
+                        self.sockets.leave(context)
 
     async def _serve_http(self, scope: Scope, receive: Receive, send: Send) -> None:
         """A body past the limit is refused at its Content-Length, or as soon as it passes the
@@ -186,6 +196,8 @@ class LingliGraphQL(GraphQL[Context, None]):
             request=request,
             response=response,
         )
+        if isinstance(request, WebSocket):
+            request.scope[_CONTEXT] = context
         if isinstance(request, Request):
             try:
                 token = bearer_token(request.headers.get("authorization"))
@@ -214,6 +226,8 @@ class LingliGraphQL(GraphQL[Context, None]):
         context.websocket = True
         if isinstance(context.request, WebSocket):
             _close_at_expiry(context.request, claims.expires_at)
+        # A logout, a revoked role or a move, on any process, reaches its subscriptions at once.
+        self.sockets.join(context)
         return {"personId": str(viewer.person_id)}
 
 

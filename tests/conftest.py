@@ -11,15 +11,19 @@ import asyncio
 import http.server
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 import uvicorn
 from moto.server import ThreadedMotoServer
@@ -104,6 +108,8 @@ class RunningServer:
     # For a test that runs a periodic job itself: `with publishing_to(server.publisher): ...`.
     publisher: Publisher
     sms: SmsGateway  # the codes sent to prove phones
+    # The authenticated WebSockets the server holds (resolvers.context.OpenSockets).
+    sockets: Any = None
 
 
 def test_settings(database_url: str, **overrides: object) -> Settings:
@@ -144,22 +150,19 @@ def sms_gateway() -> Iterator[SmsGateway]:
     gateway.http.shutdown()
 
 
-@pytest.fixture(scope="session")
-async def server(database_url: str, sms_gateway: SmsGateway) -> AsyncIterator[RunningServer]:
+@asynccontextmanager
+async def _serve(database_url: str, sms_gateway: SmsGateway, **overrides: object) -> AsyncIterator[RunningServer]:
     """The real app on a real socket, in the test's own event loop (so factories share its database)."""
     from server.app import create_app
 
-    await apply_migrations(database_url)
     # A known port: the local file store signs URLs with the server's own address.
     port = free_port()
     settings = test_settings(
         database_url,
         port=port,
         data_dir=tempfile.mkdtemp(prefix="lingli-test-data-"),
-        # Running subscriptions re-read their viewer before every message here, so a revoked role
-        # shows at the next message (production: at most every 60 s).
-        subscription_scope_refresh_seconds=0,
         sms_gateway_url=sms_gateway.url,
+        **overrides,
     )
     app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False)
@@ -177,10 +180,88 @@ async def server(database_url: str, sms_gateway: SmsGateway) -> AsyncIterator[Ru
         settings=settings,
         publisher=app.state.publisher,
         sms=sms_gateway,
+        sockets=app.state.sockets,
     )
     uv.should_exit = True
     await loop_task
     await uv.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def server(database_url: str, sms_gateway: SmsGateway) -> AsyncIterator[RunningServer]:
+    """The real app on a real socket, in the test's own event loop (so factories share its database)."""
+    await apply_migrations(database_url)
+    # Running subscriptions re-read their viewer before every message here, so a revoked role
+    # shows at the next message (production: at most every 60 s).
+    async with _serve(database_url, sms_gateway, subscription_scope_refresh_seconds=0) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+async def pushing_server(
+    database_url: str, server: RunningServer, sms_gateway: SmsGateway
+) -> AsyncIterator[RunningServer]:
+    """A second app on the same database whose running subscriptions re-read their viewer only
+    hourly on their own: what reaches them sooner (a logout, a revoked role, a move) was pushed to
+    them. Its bus is its own (memory://): send it the mutations and readings its subscribers hear of."""
+    async with _serve(database_url, sms_gateway, subscription_scope_refresh_seconds=3600) as running:
+        yield running
+
+
+LINGLI = str(Path(sys.executable).parent / "lingli")
+REPO = Path(__file__).resolve().parent.parent
+
+
+async def start_lingli(database_url: str, port: int, **env: str) -> subprocess.Popen[bytes]:
+    """`lingli serve` in its own process, on this database and the test Redis, once it answers /readyz."""
+    environ = {
+        **os.environ,
+        # This checkout's code, wherever the venv's `lingli` script was installed from.
+        "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p),
+        "LINGLI_ENV": "test",
+        "DATABASE_URL": database_url,
+        "BROADCAST_URL": REDIS_URL,
+        "JWT_SECRET": TEST_SECRET,
+        "PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+        **env,
+    }
+    process = subprocess.Popen([LINGLI, "serve"], env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: ASYNC220
+    async with httpx.AsyncClient() as http:
+        for _ in range(300):  # bounded: up to 30 s for the process to answer
+            if process.poll() is not None:
+                raise AssertionError(f"lingli serve exited: {process.stderr.read().decode() if process.stderr else ''}")
+            try:
+                if (await http.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
+                    return process
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)  # the process is still starting: a bounded wait on a condition
+    raise AssertionError("lingli serve did not become ready")
+
+
+@pytest.fixture(scope="session")
+async def two_servers(database_url: str, server: RunningServer) -> AsyncIterator[tuple[int, int]]:
+    """Two `lingli serve` processes sharing the test database and Redis (mandatory under CI=true), on
+    these ports, for the whole run (each test's rows are cleaned up as usual). Their running
+    subscriptions re-read their viewer only hourly on their own: what reaches them sooner came
+    over Redis."""
+    try:
+        _, writer = await asyncio.open_connection("127.0.0.1", 6379)
+        writer.close()
+    except OSError as error:
+        if IN_CI:
+            pytest.fail(f"CI=true needs Redis at {REDIS_URL}: {error}", pytrace=False)
+        pytest.skip(f"Redis not reachable: {error}")
+    ports = (free_port(), free_port())
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        for port in ports:
+            processes.append(await start_lingli(database_url, port, SUBSCRIPTION_SCOPE_REFRESH_SECONDS="3600"))
+        yield ports
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=15)
 
 
 # Children before parents, so foreign keys never block the clean-up.
@@ -238,6 +319,16 @@ async def api(server: RunningServer) -> AsyncIterator[Any]:
     from tests.support import Api
 
     client = Api(server.url, server.issuer)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+async def pushing_api(pushing_server: RunningServer) -> AsyncIterator[Any]:
+    """GraphQL over HTTP to `pushing_server`: its mutations reach its own subscribers."""
+    from tests.support import Api
+
+    client = Api(pushing_server.url, pushing_server.issuer)
     yield client
     await client.close()
 

@@ -22,9 +22,10 @@ from domain.common.budgets import Budget
 from domain.common.errors import Conflict, DomainError, InvalidInput, Unauthenticated
 from domain.common.guards import require_person
 from domain.common.rows import create_or_conflict
-from domain.people import phone_proofs, validation
+from domain.people import messages, phone_proofs, validation
+from domain.people.messages import ViewerMessage
 from domain.people.models import AuthSession, Membership, Person, RefreshToken, Residency
-from realtime.outbox import transaction
+from realtime.outbox import record, transaction
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ async def refresh(issuer: TokenIssuer, *, refresh_token: str) -> TokenPair:
         elif session.created_at + timedelta(seconds=issuer.session_ttl_seconds) < _now():
             failure = f"This login is older than {issuer.session_ttl_seconds // 86400} days: log in again"
         elif await RefreshToken.filter(id=token.id, used_at=None).update(used_at=_now()) != 1:
-            await AuthSession.filter(id=session.id).update(revoked_at=_now())
+            await _end_session(session.person_id, session.id)
             failure = "This refresh token was already used: the session is revoked, log in again"
         else:
             return await _issue(issuer, await Person.get(id=token.person_id), session.id)
@@ -198,10 +199,18 @@ async def refresh(issuer: TokenIssuer, *, refresh_token: str) -> TokenPair:
 
 
 async def logout(viewer: Viewer) -> None:
-    """End the viewer's session: its refresh tokens and its access tokens stop working at once."""
-    require_person(viewer)
+    """End the viewer's session: its refresh tokens and its access tokens stop working at once,
+    and its open sockets close, on every process."""
+    person_id = require_person(viewer)
     if viewer.session:
-        await AuthSession.filter(id=viewer.session, revoked_at=None).update(revoked_at=_now())
+        async with transaction():
+            await _end_session(person_id, viewer.session)
+
+
+async def _end_session(person_id: int, session: str) -> None:
+    """Revoke a session (inside the caller's transaction) and say so, once, to every process."""
+    if await AuthSession.filter(id=session, revoked_at=None).update(revoked_at=_now()):
+        await record(messages.topic(), ViewerMessage.SESSION_ENDED, messages.session_ended(person_id, session))
 
 
 async def start_session(issuer: TokenIssuer, person: Person) -> TokenPair:

@@ -1,10 +1,13 @@
 """The viewer of a running subscription, kept current.
 
 A subscription can run for as long as its access token lives (15 minutes). Its viewer is read
-when it starts; a role revoked or a household left meanwhile must not keep the messages coming
-for that long. So the stream asks `refresh()` before each message, and the viewer is read again
-from the database when it is older than `every` seconds (60 by default: a bound, not a query
-per message per subscriber). A session logged out meanwhile ends the subscription.
+when it starts; a role revoked or a household left meanwhile must not keep the messages coming.
+Every such change says so on the `viewers` topic (domain/people/messages.py), and the process
+holding the subscription marks its viewer stale and wakes its stream at once (`reread()`). The
+stream asks `refresh()` when woken and before each message, which reads the viewer again from the
+database when it is stale, or in any case older than `every` seconds (60 by default: a safety net
+for a message the bus lost, not a query per message per subscriber). A session logged out
+meanwhile ends the subscription with UNAUTHENTICATED.
 """
 
 from __future__ import annotations
@@ -25,12 +28,30 @@ class LiveViewer:
         self.viewer = viewer
         self._every = every
         self._on_change = on_change
-        self._read_at = time.monotonic()
+        self._due = time.monotonic() + every
+        self._stale = False
+        self._wake: Callable[[], None] | None = None
+
+    def wake_with(self, wake: Callable[[], None] | None) -> None:
+        """The running stream's wake (realtime.stream), or None once it ended."""
+        self._wake = wake
+
+    def reread(self) -> None:
+        """The person's roles, homes or session changed: read them again now (the stream is woken
+        and refreshes), and in any case before the next message. Synchronous, so it holds before
+        any message published after the change reaches the stream."""
+        self._stale = True
+        if self._wake is not None:
+            self._wake()
 
     async def refresh(self) -> None:
-        if self.viewer.person_id is None or time.monotonic() - self._read_at < self._every:
+        if not self._stale and time.monotonic() < self._due:
             return
-        self._read_at = time.monotonic()
+        if self.viewer.person_id is None:
+            return
+        # Cleared before reading: a change told while the read runs marks it stale again.
+        self._stale = False
+        self._due = time.monotonic() + self._every
         session = self.viewer.session
         if session is not None and not await AuthSession.filter(id=session, revoked_at=None).exists():
             raise Unauthenticated("This session has ended: log in again")

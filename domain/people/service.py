@@ -16,15 +16,23 @@ from domain.common.errors import Conflict, InvalidInput, NotFound
 from domain.common.guards import require_person
 from domain.common.pagination import Page, paginate
 from domain.common.rows import create_or_conflict, get_visible, given, lock, only_known, save_or_conflict
-from domain.people import access, validation
+from domain.people import access, messages, validation
+from domain.people.messages import ViewerMessage
 from domain.people.models import CareRecord, CareTag, Membership, Person, Residency, ResidencyKind
 from domain.people.phone_budget import spend_phone_lookup
 from domain.space.access import readable_houses
 from domain.space.models import Grid, House
 from domain.space.service import get_community
-from realtime.outbox import transaction
+from realtime.outbox import record, transaction
 
 ACTIVATION_CODE_TTL = timedelta(days=7)
+
+
+async def _scope_changed(person_id: int) -> None:
+    """Every write to what accounts.load_viewer reads (memberships, current residencies) says so,
+    in its transaction: running subscriptions of that person, on every process, read their viewer
+    again before their next message, instead of up to SUBSCRIPTION_SCOPE_REFRESH_SECONDS later."""
+    await record(messages.topic(), ViewerMessage.SCOPE_CHANGED, messages.scope_changed(person_id))
 
 
 # --- reads -------------------------------------------------------------------
@@ -219,6 +227,7 @@ async def bootstrap_platform_admin(*, name: str, phone: str, password: str) -> P
             password_hash=password_hash,
         )  # fmt: skip
         await Membership.create(person_id=person.id, community_id=None, role=Role.PLATFORM_ADMIN, grid_id=None)
+        await _scope_changed(person.id)
         return person
 
 
@@ -270,6 +279,7 @@ async def _move_in(viewer: Viewer, person: Person, new: NewResidency, *, communi
     await Membership.get_or_create(
         person_id=person.id, community_id=house.community_id, role=Role.RESIDENT, grid_id=None
     )
+    await _scope_changed(person.id)
     return residency
 
 
@@ -308,6 +318,7 @@ async def end_residency(viewer: Viewer, residency_id: int, *, moved_out: date) -
             await Membership.filter(
                 person_id=residency.person_id, community_id=residency.community_id, role=Role.RESIDENT
             ).delete()
+        await _scope_changed(residency.person_id)
         return residency
 
 
@@ -378,7 +389,7 @@ async def _grant(person: Person, *, role: Role, community_id: int | None, grid_i
     existing = Membership.filter(person_id=person.id, community_id=community_id, role=role, grid_id=grid_id)
     if await existing.exists():
         raise Conflict("This person has this role already", field="role")
-    return await create_or_conflict(
+    membership = await create_or_conflict(
         Membership,
         "This person has this role already",
         field="role",
@@ -387,6 +398,8 @@ async def _grant(person: Person, *, role: Role, community_id: int | None, grid_i
         role=role,
         grid_id=grid_id,
     )
+    await _scope_changed(person.id)
+    return membership
 
 
 async def revoke_membership(viewer: Viewer, membership_id: int) -> Membership:
@@ -404,4 +417,5 @@ async def revoke_membership(viewer: Viewer, membership_id: int) -> Membership:
         else:
             access.check_revoke(viewer, membership)
         await membership.delete()
+        await _scope_changed(membership.person_id)
         return membership

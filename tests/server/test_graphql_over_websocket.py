@@ -113,6 +113,20 @@ async def test_an_open_socket_follows_revoked_roles_and_logout(server: RunningSe
         assert logged_out.value.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
+async def test_a_closed_socket_is_forgotten(server: RunningServer, world: World) -> None:
+    """The server keeps its open sockets by person (so a logout elsewhere reaches them): not after they close."""
+    before = len(server.sockets)
+    token = await token_for(server.issuer, world.owner_a101)
+    async with Client(transport=transport(server, {"Authorization": f"Bearer {token}"})) as session:
+        await session.execute(ME)
+        assert len(server.sockets) == before + 1
+    for _ in range(100):  # bounded: the server finishes the connection after the client closed it
+        if len(server.sockets) == before:
+            break
+        await asyncio.sleep(0.05)
+    assert len(server.sockets) == before
+
+
 async def test_a_non_text_authorization_closes_the_socket_with_4403(server: RunningServer) -> None:
     assert await close_code_of_refused_connection(server, {"Authorization": 123}) == FORBIDDEN
 
