@@ -374,8 +374,10 @@ class Cost:
         for argument in node.arguments or ():
             if argument.name.value == "first":
                 value = self._value(argument.value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # GraphQL takes 100.0 for an Int, and runs it as 100: so do we
         if not isinstance(value, int) or isinstance(value, bool):
-            value = DEFAULT_PAGE_SIZE  # null: the default page
+            value = DEFAULT_PAGE_SIZE  # null: the default page (anything else GraphQL refuses)
         return int(min(max(value, 1), MAX_PAGE_SIZE))  # past either end the field refuses to run
 
     def _value(self, node: Any) -> Any:

@@ -38,7 +38,8 @@ class Trigger:
         if self.event_id:
             subject = f"event-{self.event_id}"
         elif self.person_id:
-            subject = f"person-{self.person_id}"
+            # A person may live in two communities, each with its own care rule and alarm.
+            return f"person-{self.person_id}:{self.type}@{self.community_id}"
         else:
             subject = f"device-{self.device_id}"
         return f"{subject}:{self.type}"

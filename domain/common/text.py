@@ -16,6 +16,16 @@ _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# Letters and symbols that print as nothing: the Hangul fillers, the braille blank, Khmer's
+# inherent vowels, the Mongolian vowel separator.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5\u180e")
+
+
+def _visible(character: str) -> bool:
+    """A letter, number, symbol or punctuation that shows: not a mark, space, format or control."""
+    return unicodedata.category(character)[0] in "LNSP" and character not in _BLANK
+
+
 def text(value: str, *, field: str, max_length: int, min_length: int = 1, multiline: bool = False) -> str:
     cleaned = value.strip()
     try:
@@ -26,8 +36,9 @@ def text(value: str, *, field: str, max_length: int, min_length: int = 1, multil
         raise InvalidInput(f"{field} contains control characters", field=field)
     if _BIDI_CONTROLS.search(cleaned):
         raise InvalidInput(f"{field} contains text-direction controls", field=field)
-    if cleaned and not any(unicodedata.category(c)[0] not in "CZ" for c in cleaned):
-        # Only spaces and invisible formatting (zero-width spaces, joiners): nothing anyone can read.
+    if cleaned and not any(_visible(c) for c in cleaned):
+        # Only spaces, invisible formatting (zero-width spaces, joiners), lone marks or letters that
+        # print blank (Hangul fillers): nothing anyone can read.
         raise InvalidInput(f"{field} has no visible character", field=field)
     if not min_length <= len(cleaned) <= max_length:
         raise InvalidInput(f"{field} must be {min_length} to {max_length} characters", field=field)

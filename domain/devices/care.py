@@ -17,8 +17,10 @@ ACCESS_TYPES = (DeviceType.ACCESS_GATE, DeviceType.DOOR_LOCK)
 ACCESS_METRIC = "person_id"  # an access record: who passed
 
 
-def care_key(person_id: int) -> str:
-    return alarm_service.Trigger(community_id=0, type=CARE, severity=Severity.MAJOR, person_id=person_id).active_key
+def care_key(person_id: int, community_id: int) -> str:
+    """One CARE alarm per person and community: each community's record of them has its own."""
+    trigger = alarm_service.Trigger(community_id=community_id, type=CARE, severity=Severity.MAJOR, person_id=person_id)
+    return trigger.active_key
 
 
 async def check_elderly_alone(*, silence: timedelta, now: datetime | None = None) -> int:
@@ -38,7 +40,7 @@ async def check_elderly_alone(*, silence: timedelta, now: datetime | None = None
     raised = 0
     for home in homes:
         person_id = home["person_id"]
-        if await Alarm.filter(active_key=care_key(person_id)).exists():
+        if await Alarm.filter(active_key=care_key(person_id, home["community_id"])).exists():
             continue
         last = (
             await Reading.filter(
@@ -78,6 +80,6 @@ async def check_elderly_alone(*, silence: timedelta, now: datetime | None = None
 async def passed_a_gate(person_id: int, community_id: int) -> None:
     """Inside the ingest transaction: an access record clears the person's CARE alarm, if the gate
     is in the community the alarm is about (a gate elsewhere says nothing of this home)."""
-    active = await Alarm.get_or_none(active_key=care_key(person_id), community_id=community_id)
+    active = await Alarm.get_or_none(active_key=care_key(person_id, community_id))
     if active is not None:
         await alarm_service.clear_automatically(active)

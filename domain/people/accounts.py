@@ -128,9 +128,11 @@ async def _check_activation_code(person: Person | None, code: str | None) -> Dom
         activation_attempts=F("activation_attempts") + 1
     )
     if not reserved:
+        verify_password(code, None)  # every refusal takes one check's time: no timing oracle
         return InvalidInput(_WRONG_ACTIVATION, field="activationCode")
     expired = person.activation_expires_at is None or person.activation_expires_at < _now()
-    if expired or not verify_password(code.strip(), person.activation_code_hash):
+    right = verify_password(code.strip(), person.activation_code_hash)  # paid even when expired
+    if expired or not right:
         return InvalidInput(_WRONG_ACTIVATION, field="activationCode")
     return None
 
