@@ -40,6 +40,7 @@ from server.request_limits import (
     not_json,
     too_large,
 )
+from server.ws_protocol import OperationErrorsKeepTheSocket
 
 log = logging.getLogger("lingli.auth")
 
@@ -96,6 +97,7 @@ class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
 
 class LingliGraphQL(GraphQL[Context, None]):
     websocket_adapter_class = LimitedWebSocketAdapter
+    graphql_transport_ws_handler_class = OperationErrorsKeepTheSocket
 
     def __init__(
         self,
