@@ -52,7 +52,7 @@ async def devices(
     return connection(page, Device)
 
 
-async def device(info: Info[Context, None], id: strawberry.ID) -> Device:
+async def device(info: Info[Context, None], id: strawberry.ID) -> Device | None:
     return Device.from_row(await service.get_device(info.context.viewer(), parse_id(id, "id")))
 
 
@@ -178,7 +178,10 @@ class Query:
     devices: Connection[Device] = strawberry.field(
         resolver=devices, description=f"Devices in service that you may see. {PAGE_HELP}"
     )
-    device: Device = strawberry.field(resolver=device, description="One device")
+    device: Device | None = strawberry.field(
+        resolver=device,
+        description="One device: null, with a NOT_FOUND error, when there is none you may see (the rest of the answer stands)",
+    )
     alarm_rules: list[AlarmRule] = strawberry.field(
         resolver=alarm_rules, description="Community staff: the alarm rules in force", metadata=RULES
     )

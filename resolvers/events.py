@@ -33,7 +33,7 @@ from schema.events import (
 from schema.limits import list_size
 
 
-async def event(info: Info[Context, None], id: strawberry.ID) -> Event:
+async def event(info: Info[Context, None], id: strawberry.ID) -> Event | None:
     return Event.from_row(await events.get_event(info.context.viewer(), parse_id(id, "id")))
 
 
@@ -231,7 +231,10 @@ async def event_updates(
 
 @strawberry.type
 class Query:
-    event: Event = strawberry.field(resolver=event, description="One event you may see")
+    event: Event | None = strawberry.field(
+        resolver=event,
+        description="One event you may see: null, with a NOT_FOUND error, when there is none you may see (the rest of the answer stands)",
+    )
     events: Connection[Event] = strawberry.field(
         resolver=events_list,
         description="Events you may see: dispatchers their community's, grid staff their grids' and assignments, "

@@ -36,7 +36,7 @@ async def me(info: Info[Context, None]) -> Person:
     return Person.from_row(await service.get_self(info.context.viewer()))
 
 
-async def person(info: Info[Context, None], id: strawberry.ID) -> Person:
+async def person(info: Info[Context, None], id: strawberry.ID) -> Person | None:
     return Person.from_row(await service.get_person(info.context.viewer(), parse_id(id, "id")))
 
 
@@ -200,7 +200,10 @@ class Query:
         description="Who lives where, as far as you may see: filter by community, house, building, grid, care tag; "
         f"movedOut false (default) = current, true = past, null = both. {PAGE_HELP}",
     )
-    person: Person = strawberry.field(resolver=person, description="One person you may see")
+    person: Person | None = strawberry.field(
+        resolver=person,
+        description="One person you may see: null, with a NOT_FOUND error, when there is none you may see (the rest of the answer stands)",
+    )
     memberships: Connection[Membership] = strawberry.field(
         resolver=memberships, description=f"Roles in communities you manage, and your own. {PAGE_HELP}"
     )

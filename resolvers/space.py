@@ -35,7 +35,7 @@ async def communities(
     return connection(page, Community)
 
 
-async def community(info: Info[Context, None], id: strawberry.ID) -> Community:
+async def community(info: Info[Context, None], id: strawberry.ID) -> Community | None:
     return Community.from_row(await service.get_community(info.context.viewer(), parse_id(id, "id")))
 
 
@@ -51,7 +51,7 @@ async def buildings(
     return connection(page, Building)
 
 
-async def building(info: Info[Context, None], id: strawberry.ID) -> Building:
+async def building(info: Info[Context, None], id: strawberry.ID) -> Building | None:
     return Building.from_row(await service.get_building(info.context.viewer(), parse_id(id, "id")))
 
 
@@ -76,7 +76,7 @@ async def houses(
     return connection(page, House)
 
 
-async def house(info: Info[Context, None], id: strawberry.ID) -> House:
+async def house(info: Info[Context, None], id: strawberry.ID) -> House | None:
     return House.from_row(await service.get_house(info.context.viewer(), parse_id(id, "id")))
 
 
@@ -92,7 +92,7 @@ async def grids(
     return connection(page, Grid)
 
 
-async def grid(info: Info[Context, None], id: strawberry.ID) -> Grid:
+async def grid(info: Info[Context, None], id: strawberry.ID) -> Grid | None:
     return Grid.from_row(await service.get_grid(info.context.viewer(), parse_id(id, "id")))
 
 
@@ -167,17 +167,29 @@ class Query:
     communities: Connection[Community] = strawberry.field(
         resolver=communities, description=f"Communities you belong to. {PAGE_HELP}"
     )
-    community: Community = strawberry.field(resolver=community, description="One community")
+    community: Community | None = strawberry.field(
+        resolver=community,
+        description="One community: null, with a NOT_FOUND error, when there is none you may see (the rest of the answer stands)",
+    )
     buildings: Connection[Building] = strawberry.field(
         resolver=buildings, description=f"Buildings you may see. {PAGE_HELP}"
     )
-    building: Building = strawberry.field(resolver=building, description="One building")
+    building: Building | None = strawberry.field(
+        resolver=building,
+        description="One building: null, with a NOT_FOUND error, when there is none you may see (the rest of the answer stands)",
+    )
     houses: Connection[House] = strawberry.field(
         resolver=houses, description=f"Houses you may see, filtered by community, building, unit or grid. {PAGE_HELP}"
     )
-    house: House = strawberry.field(resolver=house, description="One house")
+    house: House | None = strawberry.field(
+        resolver=house,
+        description="One house: null, with a NOT_FOUND error, when there is none you may see (the rest of the answer stands)",
+    )
     grids: Connection[Grid] = strawberry.field(resolver=grids, description=f"Grids you may see. {PAGE_HELP}")
-    grid: Grid = strawberry.field(resolver=grid, description="One grid")
+    grid: Grid | None = strawberry.field(
+        resolver=grid,
+        description="One grid: null, with a NOT_FOUND error, when there is none you may see (the rest of the answer stands)",
+    )
 
 
 @strawberry.type

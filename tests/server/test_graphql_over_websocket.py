@@ -88,7 +88,7 @@ async def test_a_resident_on_the_socket_cannot_read_another_house(server: Runnin
     assert own == {"house": {"id": str(world.a101.id), "number": "101"}}
     assert refused.value.errors is not None
     assert refused.value.errors[0]["extensions"]["code"] == "NOT_FOUND"
-    assert refused.value.data is None
+    assert refused.value.data == {"house": None}
 
 
 async def test_an_open_socket_follows_revoked_roles_and_logout(server: RunningServer, world: World) -> None:
