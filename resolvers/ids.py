@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from domain.common.errors import InvalidInput
 from domain.common.pagination import MAX_ID
+
+# Only ASCII digits: int() also reads "１" (fullwidth), " 7 ", "+7" and "1_0", none of which this API gave out.
+_DIGITS = re.compile(r"[0-9]{1,20}")
+
+
+def _number(value: str | int) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _DIGITS.fullmatch(value):
+        return int(value)
+    raise ValueError(value)
 
 
 def parse_id(value: str | int, field: str) -> int:
     try:
-        parsed = int(value)
-    except (TypeError, ValueError):
+        parsed = _number(value)
+    except ValueError:
         raise InvalidInput(f"{field} is not a valid id", field=field) from None
     if not 1 <= parsed <= MAX_ID:
         raise InvalidInput(f"{field} is not a valid id", field=field)
@@ -25,7 +38,7 @@ def parse_cursor(after: str | None) -> int | None:
     if after is None:
         return None
     try:
-        value = int(after)
+        value = _number(after)
     except ValueError:
         raise InvalidInput("after is a cursor from an earlier event", field="after") from None
     if not 0 <= value <= MAX_CURSOR:

@@ -36,6 +36,8 @@ def encode_cursor(pk: int) -> str:
 def decode_cursor(cursor: str) -> int:
     try:
         prefix, _, raw = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if not (raw.isascii() and raw.isdigit()):  # int() would read "１" or " 7 " too
+            raise ValueError(raw)
         pk = int(raw)
         if prefix != "id" or not 0 <= pk <= MAX_ID:
             raise ValueError(prefix)
