@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -16,6 +17,7 @@ from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from schema.common import AWARE_DATETIME
 from schema.extensions import MaskUnexpectedErrors, PerOperationContext
 from schema.limits import DocumentLimits, NamedOperationContext, QueryLimits
 from schema.shared_events import SharedEventExecutor
@@ -99,4 +101,5 @@ def build_schema(
         subscription=subscription,
         extensions=extensions,
         execution_context_class=SuggestionlessExecutor if production else SharedEventExecutor,
+        scalar_overrides={datetime: AWARE_DATETIME},
     )

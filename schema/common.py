@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Generic, TypeVar
 
 import strawberry
+from strawberry.schema.types.base_scalars import DateTimeDefinition
+from strawberry.types.scalar import ScalarDefinition
 
-from domain.common.errors import ErrorCode
+from domain.common.errors import ErrorCode, TimeWithoutZone
 from domain.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, page_size
 from schema.limits import PAGE_ITEMS
 
@@ -57,3 +61,16 @@ def first_of(rows: Sequence[R], first: int | None) -> list[R]:
     """A nested list's first `first` rows (1-100, default 20; anything else is INVALID_INPUT on
     `first`). Its loader has read the whole group: the query cost limit bounds how many groups."""
     return list(rows[: page_size(first)])
+
+
+def parse_aware_datetime(value: object) -> object:
+    """Strawberry's DateTime, refusing a time without a zone: compared with the stored times
+    (all with their zone) it could only fail, and which zone it meant is the client's to say."""
+    parsed = DateTimeDefinition.parse_value(value)  # type: ignore[misc]
+    if isinstance(parsed, datetime) and parsed.utcoffset() is None:
+        raise TimeWithoutZone(value)  # its field is named by schema.extensions.MaskUnexpectedErrors
+    return parsed
+
+
+# Every DateTime of the schema, argument or input field (schema/build.py: scalar_overrides).
+AWARE_DATETIME: ScalarDefinition = dataclasses.replace(DateTimeDefinition, parse_value=parse_aware_datetime)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import json
 import logging
 import time
@@ -13,6 +14,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from broadcaster import Broadcast
+from cross_web import HTTPException
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,6 +24,7 @@ from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
 from strawberry.schema import BaseSchema
+from strawberry.types.unset import UNSET
 
 from auth.tokens import TokenIssuer
 from domain.common.errors import Unauthenticated
@@ -33,16 +36,21 @@ from resolvers.context import Context, OpenSockets
 from server.request_ids import current_request_id
 from server.request_limits import (
     RequestRefused,
+    bad_request,
     capped,
     check_declared_length,
     decode_json,
     log_refusal,
+    not_an_object,
     not_json,
     too_large,
 )
 from server.ws_protocol import OperationErrorsKeepTheSocket
 
 log = logging.getLogger("lingli.auth")
+
+# Set while a request's own JSON (a POST body) is parsed: it must be an object (or a batch, a list).
+_PARSING_BODY: contextvars.ContextVar[bool] = contextvars.ContextVar("parsing_body", default=False)
 
 # Where get_context leaves a WebSocket's Context in its ASGI scope, for __call__ to find it at the end.
 _CONTEXT = "lingli.context"
@@ -69,8 +77,9 @@ def refusal(refused: RequestRefused) -> JSONResponse:
 
 
 class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
-    """Strawberry's socket adapter, with each message's size and JSON nesting checked: a message
-    past either limit closes the socket (1009 too large, 4400 too deep) on both protocols."""
+    """Strawberry's socket adapter, with each message's size, JSON nesting and shape checked: a
+    message past either limit, or one that is no JSON object, closes the socket (1009 too large,
+    4400 too deep or no object) on both protocols."""
 
     async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[object, None]:
         view = cast("LingliGraphQL", self.view)
@@ -84,6 +93,8 @@ class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
             try:
                 view.check_message_size(text)
                 message = view.decode_json(text)
+                if not isinstance(message, dict):  # both protocols' messages are objects
+                    raise not_an_object("A message")
             except json.JSONDecodeError:
                 if not ignore_parsing_errors:
                     raise NonJsonMessageReceived from None
@@ -173,12 +184,31 @@ class LingliGraphQL(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         return decode_json(data, max_depth=self.max_json_depth)
 
-    def parse_json(self, data: str | bytes) -> Any:
-        """A body's (or a query parameter's) JSON: malformed is a typed 400 too."""
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Strawberry's own refusals (no query, variables that are no object, an unsupported
+        content type) are typed JSON like ours, with the request id, not plain text."""
         try:
-            return self.decode_json(data)
-        except json.JSONDecodeError:
+            return await super().run(request, context, root_value)
+        except HTTPException as error:
+            raise bad_request(error.reason, error.status_code) from None
+
+    async def parse_http_body(self, request: Any) -> Any:
+        token = _PARSING_BODY.set(request.method != "GET")
+        try:
+            return await super().parse_http_body(request)
+        finally:
+            _PARSING_BODY.reset(token)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A body's (or a query parameter's) JSON: malformed (or not UTF-8) is a typed 400 too,
+        and so is a body that is no object: ``null``, ``42``, a string."""
+        try:
+            value = self.decode_json(data)
+        except ValueError:  # json.JSONDecodeError, UnicodeDecodeError
             raise not_json() from None
+        if _PARSING_BODY.get() and not isinstance(value, dict | list):
+            raise not_an_object()
+        return value
 
     def check_message_size(self, text: str) -> None:
         # Characters first: a UTF-8 encoding is never shorter, and most messages are far below.

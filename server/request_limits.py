@@ -91,6 +91,15 @@ def not_json() -> RequestRefused:
     )
 
 
+def not_an_object(what: str = "The body") -> RequestRefused:
+    return RequestRefused(f"{what} must be a JSON object", status=400, code=ErrorCode.INVALID_INPUT, close_code=4400)
+
+
+def bad_request(message: str, status: int = 400) -> RequestRefused:
+    """A request the GraphQL library refused (no query, an unsupported content type, …)."""
+    return RequestRefused(message, status=status, code=ErrorCode.INVALID_INPUT, close_code=4400)
+
+
 def check_declared_length(headers: Mapping[str, str], limit: int, *, setting: str) -> None:
     """A Content-Length past the limit is refused before one byte of the body is read."""
     declared = headers.get("content-length", "")

@@ -19,6 +19,11 @@ from pathlib import Path
 log = logging.getLogger("lingli.settings")
 
 ENVIRONMENTS = ("development", "test", "production")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The URL schemes each URL setting may have (tortoise's, broadcaster's, ours).
+DATABASE_SCHEMES = ("sqlite", "postgres", "asyncpg")
+BROADCAST_SCHEMES = ("memory", "redis", "rediss")
+HTTP_SCHEMES = ("http", "https")
 DATA_DIR = Path("data")
 DEFAULT_DATABASE_URL = "sqlite://data/lingli.sqlite3"
 MIN_SECRET_BYTES = 32
@@ -121,13 +126,11 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        lingli_env = env.get("LINGLI_ENV", "development")
-        if lingli_env not in ENVIRONMENTS:
-            raise SettingsError(f"LINGLI_ENV must be one of {', '.join(ENVIRONMENTS)}, not {lingli_env!r}")
+        lingli_env = _choice(env, "LINGLI_ENV", "development", ENVIRONMENTS)
         settings = cls(
             env=lingli_env,
-            database_url=env.get("DATABASE_URL", DEFAULT_DATABASE_URL),
-            broadcast_url=env.get("BROADCAST_URL", "memory://"),
+            database_url=_url(env, "DATABASE_URL", DEFAULT_DATABASE_URL, DATABASE_SCHEMES),
+            broadcast_url=_url(env, "BROADCAST_URL", "memory://", BROADCAST_SCHEMES),
             jwt_secret=Secret(env.get("JWT_SECRET", "")),
             access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 900),
             refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
@@ -135,8 +138,8 @@ class Settings:
             host=env.get("HOST", "127.0.0.1"),
             port=_int(env, "PORT", 8000),
             workers=_int(env, "WEB_CONCURRENCY", 1),
-            log_level=env.get("LOG_LEVEL", "INFO").upper(),
-            allowed_origins=tuple(o for o in env.get("ALLOWED_ORIGINS", "").split(",") if o),
+            log_level=_choice(env, "LOG_LEVEL", "INFO", LOG_LEVELS, upper=True),
+            allowed_origins=_origins(env),
             max_body_bytes=_limit(env, "MAX_BODY_BYTES", cls.max_body_bytes),
             max_ws_message_bytes=_limit(env, "MAX_WS_MESSAGE_BYTES", cls.max_ws_message_bytes),
             telemetry_max_body_bytes=_limit(env, "TELEMETRY_MAX_BODY_BYTES", cls.telemetry_max_body_bytes),
@@ -151,10 +154,10 @@ class Settings:
             care_silence_hours=_int(env, "CARE_SILENCE_HOURS", 24),
             care_sweep_seconds=_int(env, "CARE_SWEEP_SECONDS", 300),
             outbox_retention_days=_int(env, "OUTBOX_RETENTION_DAYS", 30),
-            storage_url=env.get("STORAGE_URL", "local"),
-            sms_gateway_url=env.get("SMS_GATEWAY_URL", ""),
+            storage_url=_storage_url(env),
+            sms_gateway_url=_url(env, "SMS_GATEWAY_URL", "", HTTP_SCHEMES, empty=True),
             data_dir=env.get("LINGLI_DATA_DIR", str(DATA_DIR)),
-            public_url=env.get("PUBLIC_URL", "").rstrip("/"),
+            public_url=_url(env, "PUBLIC_URL", "", HTTP_SCHEMES, empty=True).rstrip("/"),
             event_overdue_sweep_seconds=_int(env, "EVENT_OVERDUE_SWEEP_SECONDS", 60),
             subscription_scope_refresh_seconds=_int(env, "SUBSCRIPTION_SCOPE_REFRESH_SECONDS", 60),
         )
@@ -200,6 +203,48 @@ class Settings:
         except FileExistsError:
             pass
         return replace(self, jwt_secret=Secret(path.read_text().strip()))
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...], *, upper: bool = False) -> str:
+    """One of a fixed set of values (``upper``: in any case)."""
+    raw = env.get(name) or default
+    value = raw.upper() if upper else raw
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {raw!r}")
+    return value
+
+
+def _scheme(value: str) -> str:
+    scheme, separator, rest = value.partition("://")
+    return scheme.lower() if separator and rest else ""
+
+
+def _url(env: Mapping[str, str], name: str, default: str, schemes: tuple[str, ...], *, empty: bool = False) -> str:
+    """A URL with one of ``schemes`` (``empty``: or nothing, which turns its feature off)."""
+    value = env.get(name)
+    if value is None or (value == "" and not empty):
+        return default
+    if value == "" or _scheme(value) in schemes:
+        return value
+    allowed = " or ".join(f"{scheme}://…" for scheme in schemes)
+    raise SettingsError(f"{name} must be a URL {allowed}{' (or empty)' if empty else ''}, not {value!r}")
+
+
+def _storage_url(env: Mapping[str, str]) -> str:
+    value = env.get("STORAGE_URL") or "local"
+    if value != "local" and _scheme(value) != "s3":
+        raise SettingsError(f"STORAGE_URL must be local or a URL s3://bucket?endpoint=…&region=…, not {value!r}")
+    return value
+
+
+def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
+    origins = tuple(o for o in env.get("ALLOWED_ORIGINS", "").split(",") if o)
+    for origin in origins:
+        if origin != "*" and _scheme(origin) not in HTTP_SCHEMES:
+            raise SettingsError(
+                f"ALLOWED_ORIGINS must be * or origins like https://ioc.example.com, separated by commas, not {origin!r}"
+            )
+    return origins
 
 
 def _limit(env: Mapping[str, str], name: str, default: int) -> int:

@@ -7,11 +7,13 @@
 Answers as telemetryReport does: 200 with {"accepted", "rejected": [{"index", "field",
 "reason"}], "alarmIds"}; 401 for an unknown key; 400 with {"code", "field", "message",
 "requestId"} for a malformed body (or JSON nested too deep), 413 (REQUEST_TOO_LARGE) for one
-past TELEMETRY_MAX_BODY_BYTES. Same rules, same transaction, same events as the GraphQL mutation.
+past TELEMETRY_MAX_BODY_BYTES, 503 (UNAVAILABLE, with Retry-After) when the database connection is
+lost: nothing was stored, send the readings again. Same rules, same transaction, same events as the GraphQL mutation.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -22,9 +24,12 @@ from starlette.responses import JSONResponse
 
 from domain.common.errors import DomainError, ErrorCode, InvalidInput
 from domain.devices import telemetry
+from server.db import database_unavailable
 from server.request_ids import current_request_id
 from server.request_limits import RequestRefused, decode_json, log_refusal, read_body
 
+log = logging.getLogger("lingli.telemetry")
+UNAVAILABLE = "UNAVAILABLE"
 _STATUS = {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.INVALID_INPUT: 400, ErrorCode.RATE_LIMITED: 429}
 
 
@@ -45,6 +50,20 @@ def telemetry_endpoint(*, max_body_bytes: int, max_json_depth: int) -> Callable[
             return _error(refused.code, None, refused.message, refused.status, headers=refused.headers)
         except DomainError as error:
             return _error(error.code, error.field, error.message, _STATUS.get(error.code, 400))
+        except Exception as error:
+            if not database_unavailable(error):
+                raise  # answered by RequestIdMiddleware: a JSON 500 with the request id
+            log.warning("telemetry refused, the database is unavailable: %r", error)
+            return JSONResponse(
+                {
+                    "code": UNAVAILABLE,
+                    "field": None,
+                    "message": "The database is unavailable: nothing was stored, send the readings again",
+                    "requestId": current_request_id.get(),
+                },
+                status_code=503,
+                headers={"Retry-After": "5"},
+            )
         return JSONResponse(
             {
                 "accepted": report.accepted,

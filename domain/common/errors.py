@@ -52,6 +52,19 @@ class InvalidInput(DomainError):
     code = ErrorCode.INVALID_INPUT
 
 
+class TimeWithoutZone(InvalidInput):
+    """A time without its zone: compared with stored times (all with theirs) it could only fail,
+    and which zone it meant is the client's to say. ``field`` is filled in where it is known."""
+
+    def __init__(self, value: object, *, field: str | None = None) -> None:
+        self.value = value
+        where = f"{field} " if field else ""
+        super().__init__(f'{where}needs a time zone, e.g. +08:00 or Z: "{value}"', field=field)
+
+    def at(self, field: str) -> TimeWithoutZone:
+        return TimeWithoutZone(self.value, field=field)
+
+
 class Conflict(DomainError):
     code = ErrorCode.CONFLICT
 

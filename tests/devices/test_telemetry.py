@@ -36,12 +36,14 @@ async def test_unknown_keys_and_oversized_batches_write_nothing(api: Api, world:
     assert await Reading.all().count() == 0 and await OutboxEvent.all().count() == 0
 
 
-async def test_a_reading_without_a_time_zone_is_refused_alone(api: Api, world: World) -> None:
+async def test_a_reading_without_a_time_zone_refuses_the_report_over_graphql(api: Api, world: World) -> None:
+    """As every DateTime of the schema (tests/server/test_times_without_a_zone_are_invalid_input.py):
+    the scalar refuses it before the report runs. POST /telemetry still rejects such a reading alone."""
     _, key = await register(api, world)
     readings = [
         {"metric": "battery", "value": 50, "recordedAt": "2026-01-01T08:00:00"},
         {"metric": "battery", "value": 51},
     ]
-    report = data(await api(REPORT, {"key": key, "readings": readings}))["telemetryReport"]
-    assert report["accepted"] == 1
-    assert report["rejected"][0]["field"] == "recordedAt"
+    refused = await api(REPORT, {"key": key, "readings": readings})
+    assert (error(refused)["code"], error(refused)["field"]) == ("INVALID_INPUT", "readings[0].recordedAt")
+    assert await Reading.all().count() == 0
