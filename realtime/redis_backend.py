@@ -54,6 +54,7 @@ class ReconnectingRedisBackend(BroadcastBackend):
         self._conn: aioredis.Redis | None = None
         self._pubsub: Any = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._closing: set[asyncio.Task[None]] = set()  # old connections closing (a reference keeps each alive)
         # The pub/sub connection is subscribed to every channel (False: the listener reconnects).
         self._listening = False
         # The last PING got its PONG in time.
@@ -118,6 +119,12 @@ class ReconnectingRedisBackend(BroadcastBackend):
     async def next_published(self) -> Event:
         return await self._queue.get()
 
+    def _close_later(self, client: Any) -> None:
+        """Close it without waiting (bounded: see _close)."""
+        task = asyncio.create_task(_close(client))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
     def _lost(self, error: BaseException) -> None:
         if self._listening:
             log.warning("Redis pub/sub lost (%r): reconnecting", error)
@@ -169,7 +176,7 @@ class ReconnectingRedisBackend(BroadcastBackend):
         published from now on is missed), then a RESYNC on each: what was missed is in the outbox."""
         assert self._conn is not None
         old, self._pubsub = self._pubsub, None
-        asyncio.create_task(_close(old))  # noqa: RUF006 - bounded, and nothing waits on it
+        self._close_later(old)
         await cast(Awaitable[bool], self._conn.ping())
         pubsub = self._conn.pubsub()
         try:
@@ -189,7 +196,7 @@ class ReconnectingRedisBackend(BroadcastBackend):
             if missing := sorted(self._channels - set(channels)):
                 await pubsub.subscribe(*missing)
         except BaseException:
-            asyncio.create_task(_close(pubsub))  # noqa: RUF006 - bounded, and nothing waits on it
+            self._close_later(pubsub)
             raise
         self._pubsub = pubsub
         self._reachable = self._listening = True
