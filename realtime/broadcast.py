@@ -81,6 +81,11 @@ def drop_all(queue: asyncio.Queue[Event | None]) -> None:
         queue.get_nowait()
 
 
+def bus_ready(broadcast: Broadcast) -> bool:
+    """The bus delivers (memory:// always does; Redis while it answers and we listen): for /readyz."""
+    return bool(getattr(broadcast._backend, "ready", True))
+
+
 def make_broadcast(url: str) -> Broadcast:
     if url.startswith(("redis://", "rediss://")):
         return LingliBroadcast(backend=ReconnectingRedisBackend(url))

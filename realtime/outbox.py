@@ -26,7 +26,7 @@ _OUTBOX_LOCK_KEY = 0x4C494E47  # "LING"
 
 
 class Publisher(Protocol):
-    async def publish(self, events: list[OutboxEvent]) -> None: ...
+    async def publish(self, events: list[OutboxEvent]) -> object: ...
 
 
 _publisher: ContextVar[Publisher | None] = ContextVar("outbox_publisher", default=None)

@@ -30,7 +30,7 @@ from domain.files.service import prune_unattached
 from domain.files.stores import make_storage
 from domain.people import messages as people_messages
 from realtime import stream
-from realtime.broadcast import make_broadcast
+from realtime.broadcast import bus_ready, make_broadcast
 from realtime.outbox import Publisher, publishing_to
 from realtime.publisher import BroadcastPublisher, prune_outbox
 from resolvers.context import OpenSockets
@@ -208,7 +208,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await connections.get("default").execute_query("SELECT 1")
         except Exception as error:  # noqa: BLE001 - any failure means "not ready"
             return JSONResponse({"status": "unavailable", "database": type(error).__name__}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+        if not bus_ready(broadcast):
+            # Redis is down or frozen: writes still commit (their events wait in the outbox), but this
+            # process delivers nothing live until the bus is back and its streams have resynced.
+            return JSONResponse({"status": "unavailable", "database": "ok", "bus": "down"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok", "bus": "ok"})
 
     app = Starlette(
         routes=[

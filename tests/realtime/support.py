@@ -4,7 +4,11 @@ messages of a subscription."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator
+import contextlib
+import shutil
+import signal
+import subprocess
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -15,7 +19,7 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 
 from domain.people.models import Person
-from tests.conftest import RunningServer
+from tests.conftest import IN_CI, RunningServer
 from tests.support import token_for
 
 
@@ -64,3 +68,51 @@ async def take(session: AsyncClientSession, request: GraphQLRequest, n: int) -> 
 
     await asyncio.wait_for(collect(), timeout=15)
     return received
+
+
+def needs_redis_server() -> None:
+    """Skips (fails under CI=true) a test that starts its own redis-server."""
+    if shutil.which("redis-server") is None:
+        if IN_CI:
+            pytest.fail("CI=true needs redis-server to test Redis outages", pytrace=False)
+        pytest.skip("redis-server is not installed")
+
+
+@contextlib.contextmanager
+def redis_server(port: int) -> Iterator[subprocess.Popen[Any]]:
+    """A throw-away redis-server on ``port`` (the test kills, freezes and restarts it)."""
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        yield server
+    finally:
+        if server.poll() is None:
+            server.send_signal(signal.SIGCONT)  # a frozen one cannot act on SIGTERM
+        server.terminate()
+        server.wait(timeout=10)
+
+
+async def until_redis_answers(port: int) -> None:
+    for _ in range(200):  # bounded: up to 10 s
+        with contextlib.suppress(OSError):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"redis-server on {port} did not start")
+
+
+async def until(condition: Callable[[], bool | Awaitable[bool]], *, within: float, what: str) -> float:
+    """Seconds until ``condition`` holds (a bounded poll on a condition; fails after ``within``)."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    while loop.time() - start < within:
+        result = condition()
+        if not isinstance(result, bool):
+            result = await result
+        if result:
+            return loop.time() - start
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"not within {within} s: {what}")

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
-import subprocess
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator
-from typing import Any
+from collections.abc import AsyncGenerator, AsyncIterator
 
 import pytest
 from broadcaster import Broadcast, Event
@@ -18,7 +15,8 @@ from realtime.broadcast import QUEUE_LIMIT, deliver, make_broadcast
 from realtime.envelope import Envelope
 from realtime.models import OutboxEvent
 from realtime.redis_backend import RESYNC
-from tests.conftest import IN_CI, RunningServer
+from tests.conftest import RunningServer
+from tests.realtime.support import needs_redis_server, redis_server, until_redis_answers
 from tests.support import free_port
 
 TOPIC = "test:stream"
@@ -73,37 +71,11 @@ async def test_holes_and_resyncs_are_filled_from_the_outbox_in_order(server: Run
         await feed.aclose()
 
 
-@contextlib.contextmanager
-def _redis(port: int) -> Iterator[subprocess.Popen[Any]]:
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        yield server
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-async def _until_redis_answers(port: int) -> None:
-    for _ in range(200):  # bounded: up to 10 s
-        with contextlib.suppress(OSError):
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.close()
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"redis-server on {port} did not start")
-
-
 async def test_the_stream_recovers_when_redis_comes_back(server: RunningServer) -> None:
-    if shutil.which("redis-server") is None:
-        if IN_CI:
-            pytest.fail("CI=true needs redis-server to test a Redis restart", pytrace=False)
-        pytest.skip("redis-server is not installed")
+    needs_redis_server()
     port = free_port()
-    with _redis(port) as first:
-        await _until_redis_answers(port)
+    with redis_server(port) as first:
+        await until_redis_answers(port)
         async with _bus(f"redis://127.0.0.1:{port}") as bus:
             await _publish(bus, await _row(1))
             feed = stream.events(bus, TOPIC, after=0, visible=lambda e: True)
@@ -114,8 +86,8 @@ async def test_the_stream_recovers_when_redis_comes_back(server: RunningServer) 
             row = await _row(2)  # committed while the bus is down: publishing it fails
             with pytest.raises(Exception):  # noqa: B017 - any connection error will do
                 await _publish(bus, row)
-            with _redis(port):
-                await _until_redis_answers(port)
+            with redis_server(port):
+                await until_redis_answers(port)
                 assert await asyncio.wait_for(waiting, timeout=20) == 2  # resync from the outbox
                 await _publish(bus, await _row(3))  # and live again
                 assert await _next(feed) == 3

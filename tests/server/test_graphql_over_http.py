@@ -39,4 +39,4 @@ async def test_health_and_readiness(server: RunningServer) -> None:
         assert (await http.get(f"{base}/healthz")).json() == {"status": "ok"}
         ready = await http.get(f"{base}/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ok", "database": "ok"}
+    assert ready.json() == {"status": "ok", "database": "ok", "bus": "ok"}
