@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from schema.limits import QueryLimits
+
 log = logging.getLogger("lingli.settings")
 
 ENVIRONMENTS = ("development", "test", "production")
@@ -81,13 +83,13 @@ class Settings:
     max_ws_message_bytes: int = 1024 * 1024
     telemetry_max_body_bytes: int = 256 * 1024
     max_json_depth: int = 32
-    # What a GraphQL document may be (schema/limits.py): GraphQL Armor's defaults, but the depth.
-    max_query_characters: int = 20_000
-    max_tokens: int = 1000
-    max_query_depth: int = 10
-    max_aliases: int = 15
-    max_directives: int = 50
-    max_query_cost: int = 5000
+    # What a GraphQL document may be: schema.limits.QueryLimits' defaults, read here from the environment.
+    max_query_characters: int = QueryLimits.max_characters
+    max_tokens: int = QueryLimits.max_tokens
+    max_query_depth: int = QueryLimits.max_depth
+    max_aliases: int = QueryLimits.max_aliases
+    max_directives: int = QueryLimits.max_directives
+    max_query_cost: int = QueryLimits.max_cost
     ws_connection_init_timeout_seconds: int = 5
     heartbeat_sweep_seconds: int = 30
     care_silence_hours: int = 24
