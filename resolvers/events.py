@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -13,6 +14,7 @@ from domain.events import access, deadlines, dispatch, messages, reporting, stat
 from domain.events import service as events
 from domain.events.models import Category, Priority, Status
 from domain.events.workflow import Action
+from domain.space.calendar import Period
 from domain.space.places import Place
 from realtime import stream
 from realtime.envelope import Envelope
@@ -180,9 +182,17 @@ async def event_statistics(
     community_id: strawberry.ID,
     since: datetime | None = None,
     until: datetime | None = None,
+    period: Annotated[
+        Period | None,
+        strawberry.argument(description="A span of the community's calendar, in its time zone (not with since/until)"),
+    ] = None,
 ) -> EventStatistics:
     figures = await stats.event_stats(
-        info.context.viewer(), parse_id(community_id, "communityId"), since=since, until=until
+        info.context.viewer(),
+        parse_id(community_id, "communityId"),
+        since=since,
+        until=until,
+        period=period,
     )
     return EventStatistics.of(figures)
 

@@ -97,12 +97,14 @@ async def grid(info: Info[Context, None], id: strawberry.ID) -> Grid | None:
 
 
 async def community_create(info: Info[Context, None], input: CommunityCreateInput) -> Community:
-    row = await service.create_community(info.context.viewer(), name=input.name, code=input.code, address=input.address)
+    row = await service.create_community(
+        info.context.viewer(), name=input.name, code=input.code, address=input.address, time_zone=input.time_zone
+    )
     return Community.from_row(row)
 
 
 async def community_update(info: Info[Context, None], input: CommunityUpdateInput) -> Community:
-    changes = provided(input, {"name": None, "address": None})
+    changes = provided(input, {"name": None, "address": None, "time_zone": None})
     return Community.from_row(await service.update_community(info.context.viewer(), parse_id(input.id, "id"), changes))
 
 

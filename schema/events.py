@@ -195,6 +195,8 @@ class Tally:
 
 @strawberry.type(description="Events of a community for the operations centre")
 class EventStatistics:
+    since: datetime | None = strawberry.field(description="The period counted begins (UTC), when bounded")
+    until: datetime | None = strawberry.field(description="The period counted ends, exclusive (UTC), when bounded")
     total: int = strawberry.field(description="Events reported in the period")
     by_status: list[Tally] = strawberry.field(description="By status", metadata=list_size(len(em.Status)))
     by_category: list[Tally] = strawberry.field(description="By category", metadata=list_size(len(em.Category)))
@@ -217,6 +219,8 @@ class EventStatistics:
             ]
 
         return cls(
+            since=s.since,
+            until=s.until,
             total=s.total,
             by_status=tallies(s.by_status),
             by_category=tallies(s.by_category),

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from domain.common.pagination import DEFAULT_PAGE_SIZE
 from domain.space import models as sm
+from domain.space.calendar import DEFAULT_TIME_ZONE, Period
 from schema.common import UNCHANGED, first_help, first_of
 
 if TYPE_CHECKING:
@@ -22,18 +23,32 @@ LazyMembership = Annotated["Membership", strawberry.lazy("schema.people")]
 LazyResidency = Annotated["Residency", strawberry.lazy("schema.people")]
 
 
+strawberry.enum(Period, name="CalendarPeriod", description="A span of a community's calendar, read in its time zone")
+
+TIME_ZONE_HELP = (
+    "IANA time zone (e.g. Asia/Shanghai) where its days and months begin: periods such as TODAY or THIS_MONTH, "
+    "move-outs on the day, bills. Times are always answered in UTC"
+)
+
+
 @strawberry.type(description="A residential community (小区): the unit every operator works in")
 class Community:
     id: strawberry.ID = strawberry.field(description="Opaque id")
     name: str = strawberry.field(description="Display name")
     code: str = strawberry.field(description="Short stable code")
     address: str = strawberry.field(description="Postal address")
+    time_zone: str = strawberry.field(description=TIME_ZONE_HELP)
     created_at: datetime = strawberry.field(description="When it was registered")
 
     @classmethod
     def from_row(cls, row: sm.Community) -> Community:
         return cls(
-            id=strawberry.ID(str(row.id)), name=row.name, code=row.code, address=row.address, created_at=row.created_at
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            code=row.code,
+            address=row.address,
+            time_zone=row.time_zone,
+            created_at=row.created_at,
         )
 
     @strawberry.field(description=f"Buildings you may see. {first_help('buildings(communityId: …)')}")
@@ -191,6 +206,7 @@ class CommunityCreateInput:
     name: str = strawberry.field(description="Display name")
     code: str = strawberry.field(description="Short stable code: 2-40 of A-Z 0-9 - _")
     address: str = strawberry.field(default="", description="Postal address")
+    time_zone: str = strawberry.field(default=DEFAULT_TIME_ZONE, description=TIME_ZONE_HELP)
 
 
 @strawberry.input(description="Changes to a community")
@@ -198,6 +214,7 @@ class CommunityUpdateInput:
     id: strawberry.ID = strawberry.field(description="Which community")
     name: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
     address: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
+    time_zone: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
 
 
 @strawberry.input(description="A new building")

@@ -13,6 +13,8 @@ from auth.viewer import Viewer
 from domain.common.errors import InvalidInput
 from domain.events import access
 from domain.events.models import FINISHED, Event
+from domain.space import calendar
+from domain.space.calendar import Period
 
 # Any period worth asking about; outside it the databases disagree on what a date is.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -21,6 +23,8 @@ LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class EventStats:
+    since: datetime | None
+    until: datetime | None
     total: int
     by_status: dict[str, int]
     by_category: dict[str, int]
@@ -33,11 +37,21 @@ class EventStats:
 
 
 async def event_stats(
-    viewer: Viewer, community_id: int, *, since: datetime | None = None, until: datetime | None = None
+    viewer: Viewer,
+    community_id: int,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    period: Period | None = None,
 ) -> EventStats:
-    """Events reported in [since, until) in one community; `overdue` counts open events past
-    their deadline now."""
+    """Events reported in [since, until) in one community, or in a period of its calendar (TODAY is
+    the community's day, not the server's); `overdue` counts open events past their deadline now."""
     access.check_read_statistics(viewer, community_id)
+    if period is not None:
+        if since is not None or until is not None:
+            raise InvalidInput("Give a period or since/until, not both", field="period")
+        bounds = calendar.span(await calendar.zone_of(community_id), period)
+        since, until = bounds.since, bounds.until
     for name, bound in (("since", since), ("until", until)):
         if bound is not None and not EARLIEST <= bound <= LATEST:
             raise InvalidInput(f"{name} is between {EARLIEST:%Y} and {LATEST:%Y}", field=name)
@@ -52,6 +66,8 @@ async def event_stats(
     figures = averages[0] if averages else {}
     now = datetime.now(UTC)
     return EventStats(
+        since=since,
+        until=until,
         total=await qs.count(),
         by_status={str(k): v for k, v in (await _count_by(qs, "status")).items()},
         by_category={str(k): v for k, v in (await _count_by(qs, "category")).items()},

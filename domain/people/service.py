@@ -20,6 +20,7 @@ from domain.people import access, messages, validation
 from domain.people.messages import ViewerMessage
 from domain.people.models import CareRecord, CareTag, Membership, Person, Residency, ResidencyKind
 from domain.people.phone_budget import spend_phone_lookup
+from domain.space import calendar
 from domain.space.access import readable_houses
 from domain.space.models import Grid, House
 from domain.space.service import get_community
@@ -306,7 +307,7 @@ async def end_residency(viewer: Viewer, residency_id: int, *, moved_out: date) -
             raise Conflict("This person has moved out already", field="residencyId")
         if moved_out < residency.moved_in:
             raise InvalidInput("movedOut is before movedIn", field="movedOut")
-        if moved_out > date.today():
+        if moved_out > await calendar.community_today(residency.community_id):
             # Moving out ends access at once: record it on the day, not ahead.
             raise InvalidInput("movedOut is in the future: record the move on the day", field="movedOut")
         residency.moved_out = moved_out

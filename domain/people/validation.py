@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from domain.common.errors import InvalidInput
 from domain.common.text import text
@@ -25,7 +25,8 @@ EARLIEST_RESIDENCY = date(1900, 1, 1)
 
 
 def residency_date(value: date, field: str) -> date:
-    if not EARLIEST_RESIDENCY <= value <= date.today() + timedelta(days=366):
+    # A year either way of any zone's today: UTC's date is near enough for a bound this wide.
+    if not EARLIEST_RESIDENCY <= value <= datetime.now(UTC).date() + timedelta(days=366):
         raise InvalidInput(
             f"{field} must be between {EARLIEST_RESIDENCY.isoformat()} and a year from today", field=field
         )

@@ -11,6 +11,9 @@ class Community(Model):
     name = fields.CharField(max_length=100)
     code = fields.CharField(max_length=40, unique=True, description="Short stable code, e.g. SUNRISE")
     address = fields.CharField(max_length=255, default="")
+    time_zone = fields.CharField(
+        max_length=64, default="Asia/Shanghai", description="IANA zone its days, months and bills are read in"
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -11,7 +11,7 @@ from domain.common.errors import Conflict, InvalidInput
 from domain.common.pagination import Page, paginate
 from domain.common.rows import get_visible, given, lock, only_known, save_or_conflict
 from domain.common.text import text
-from domain.space import access
+from domain.space import access, calendar
 from domain.space.models import Building, Community, Grid, House, Unit
 from realtime.outbox import transaction
 
@@ -79,23 +79,29 @@ async def get_grid(viewer: Viewer, grid_id: int) -> Grid:
 # --- writes ------------------------------------------------------------------
 
 
-async def create_community(viewer: Viewer, *, name: str, code: str, address: str = "") -> Community:
+async def create_community(
+    viewer: Viewer, *, name: str, code: str, address: str = "", time_zone: str = calendar.DEFAULT_TIME_ZONE
+) -> Community:
     access.check_create_community(viewer)
     code = code.strip().upper()
     if not _CODE.match(code):
         raise InvalidInput("A community code is 2 to 40 letters, digits, '-' or '_'", field="code")
-    community = Community(name=_label(name, "name", 100), code=code, address=_address(address))
+    community = Community(
+        name=_label(name, "name", 100), code=code, address=_address(address), time_zone=calendar.time_zone(time_zone)
+    )
     await save_or_conflict(community, f"A community with code {code} exists already", field="code")
     return community
 
 
 async def update_community(viewer: Viewer, community_id: int, changes: dict[str, Any]) -> Community:
-    only_known(changes, {"name", "address"})
+    only_known(changes, {"name", "address", "time_zone"})
     community = await _managed_community(viewer, community_id, "Changing a community")
     if "name" in changes:
         community.name = _label(changes["name"], "name", 100)
     if "address" in changes:
         community.address = _address(changes["address"])
+    if "time_zone" in changes:
+        community.time_zone = calendar.time_zone(changes["time_zone"])
     await community.save(update_fields=list(changes))
     return community
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from domain.people.models import Residency
+from domain.space import calendar
 from tests.conftest import RunningServer
 from tests.support import Api, World, data, error, make_resident, token_for
 from tests.support import outcome_codes as _codes
@@ -44,7 +45,7 @@ async def test_moving_out_keeps_the_history(api: Api, world: World) -> None:
 
 async def test_moving_out_in_the_future_is_refused(api: Api, world: World) -> None:
     residency = await Residency.get(person_id=world.elder_a102.id)
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (calendar.today(world.a.time_zone) + timedelta(days=1)).isoformat()  # the community's tomorrow
     result = await api(
         RESIDENCY_END_FOR_ID, {"input": {"id": str(residency.id), "movedOut": tomorrow}}, as_=world.operator_a
     )
