@@ -45,7 +45,7 @@ from server.request_limits import (
     not_json,
     too_large,
 )
-from server.ws_protocol import OperationErrorsKeepTheSocket
+from server.ws_protocol import OperationErrorsKeepTheSocket, QueriesAndMutationsToo, pick_subprotocol
 
 log = logging.getLogger("lingli.auth")
 
@@ -109,6 +109,7 @@ class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
 class LingliGraphQL(GraphQL[Context, None]):
     websocket_adapter_class = LimitedWebSocketAdapter
     graphql_transport_ws_handler_class = OperationErrorsKeepTheSocket
+    graphql_ws_handler_class = QueriesAndMutationsToo
 
     def __init__(
         self,
@@ -180,6 +181,9 @@ class LingliGraphQL(GraphQL[Context, None]):
                 raise
             log_refusal(refused)
             await refusal(refused)(scope, receive, send)
+
+    async def pick_websocket_subprotocol(self, request: WebSocket) -> str | None:
+        return pick_subprotocol(list(request["subprotocols"]), self.websocket_subprotocols)
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_json(data, max_depth=self.max_json_depth)
