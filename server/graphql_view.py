@@ -22,8 +22,10 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
 from strawberry.schema import BaseSchema
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from auth.tokens import TokenIssuer
@@ -33,6 +35,7 @@ from domain.people.accounts import viewer_for_token
 from domain.people.phone_proofs import CodeSender
 from realtime.outbox import Publisher, publishing_to
 from resolvers.context import Context, OpenSockets
+from server import response_media
 from server.request_ids import current_request_id
 from server.request_limits import (
     RequestRefused,
@@ -45,7 +48,7 @@ from server.request_limits import (
     not_json,
     too_large,
 )
-from server.ws_protocol import OperationErrorsKeepTheSocket
+from server.ws_protocol import OperationErrorsKeepTheSocket, QueriesAndMutationsToo, pick_subprotocol
 
 log = logging.getLogger("lingli.auth")
 
@@ -54,6 +57,11 @@ _PARSING_BODY: contextvars.ContextVar[bool] = contextvars.ContextVar("parsing_bo
 
 # Where get_context leaves a WebSocket's Context in its ASGI scope, for __call__ to find it at the end.
 _CONTEXT = "lingli.context"
+# An HTTP request's answer, in its ASGI scope: the media type its Accept asks for (None: neither of
+# ours), set before anything runs; the status a request error takes under that type, set by
+# process_result for run to apply.
+_ANSWER_AS = "lingli.answer_as"
+_REQUEST_ERROR_STATUS = "lingli.request_error_status"
 
 
 def bearer_token(value: str | None) -> str | None:
@@ -65,14 +73,15 @@ def bearer_token(value: str | None) -> str | None:
     return token.strip()
 
 
-def refusal(refused: RequestRefused) -> JSONResponse:
+def refusal(refused: RequestRefused, media_type: str = response_media.JSON) -> JSONResponse:
     """A request refused before it ran, as GraphQL over HTTP answers a request error: no data,
     one error with its code and the request id."""
     extensions = {**refused.extensions, "requestId": current_request_id.get()}
     return JSONResponse(
         {"errors": [{"message": refused.message, "extensions": extensions}]},
         status_code=refused.status,
-        headers=refused.headers,
+        headers={**(refused.headers or {}), "Vary": "Accept"},
+        media_type=media_type,
     )
 
 
@@ -109,6 +118,7 @@ class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
 class LingliGraphQL(GraphQL[Context, None]):
     websocket_adapter_class = LimitedWebSocketAdapter
     graphql_transport_ws_handler_class = OperationErrorsKeepTheSocket
+    graphql_ws_handler_class = QueriesAndMutationsToo
 
     def __init__(
         self,
@@ -172,25 +182,57 @@ class LingliGraphQL(GraphQL[Context, None]):
             started = started or message["type"] == "http.response.start"
             await send(message)
 
+        headers = Headers(scope=scope)
+        scope[_ANSWER_AS] = response_media.negotiate(headers.get("accept"))
         try:
-            check_declared_length(Headers(scope=scope), self.max_body_bytes, setting="MAX_BODY_BYTES")
+            check_declared_length(headers, self.max_body_bytes, setting="MAX_BODY_BYTES")
             await super().__call__(scope, capped(receive, self.max_body_bytes, setting="MAX_BODY_BYTES"), send_tracked)
         except RequestRefused as refused:
             if started:  # cannot happen: the body is read before anything is answered
                 raise
             log_refusal(refused)
-            await refusal(refused)(scope, receive, send)
+            # Accepting neither of our types, a refusal is still told, in the default one.
+            await refusal(refused, scope[_ANSWER_AS] or response_media.JSON)(scope, receive, send)
+
+    async def pick_websocket_subprotocol(self, request: WebSocket) -> str | None:
+        return pick_subprotocol(list(request["subprotocols"]), self.websocket_subprotocols)
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_json(data, max_depth=self.max_json_depth)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         """Strawberry's own refusals (no query, variables that are no object, an unsupported
-        content type) are typed JSON like ours, with the request id, not plain text."""
+        content type) are typed JSON like ours, with the request id, not plain text. A GraphQL
+        answer goes out as the media type the client accepts, with that type's status."""
+        if (
+            isinstance(request, Request)
+            and request.scope.get(_ANSWER_AS) is None
+            and not self._asks_for_graphiql(request)
+        ):
+            accepted = f"{response_media.GRAPHQL_RESPONSE} or {response_media.JSON}"
+            raise bad_request(f"The Accept header must accept {accepted}", 406)
         try:
-            return await super().run(request, context, root_value)
+            response = await super().run(request, context, root_value)
         except HTTPException as error:
             raise bad_request(error.reason, error.status_code) from None
+        if isinstance(response, Response) and response.media_type == response_media.JSON:  # not GraphiQL's page
+            response.headers["content-type"] = request.scope[_ANSWER_AS]
+            response.headers["vary"] = "Accept"
+            response.status_code = request.scope.get(_REQUEST_ERROR_STATUS, response.status_code)
+        return response
+
+    def _asks_for_graphiql(self, request: Request) -> bool:
+        """A browser asking for the IDE's page (Accept: text/html): answered with it, or 404 where it is off."""
+        return self.should_render_graphql_ide(self.request_adapter_class(request))
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """Under application/graphql-response+json a request error has no `data` and a 4xx status
+        (application/json keeps `"data": null` and 200, as its clients have always had it)."""
+        body = await super().process_result(request, result)
+        if request.scope.get(_ANSWER_AS) == response_media.GRAPHQL_RESPONSE and response_media.is_request_error(result):
+            body.pop("data", None)
+            request.scope[_REQUEST_ERROR_STATUS] = response_media.request_error_status(result)
+        return body
 
     async def parse_http_body(self, request: Any) -> Any:
         token = _PARSING_BODY.set(request.method != "GET")

@@ -17,7 +17,7 @@ from domain.people.models import Membership, Residency, ResidencyKind
 from tests.alarms.support import ALARM_EVENTS, MY_ALARMS, smoke
 from tests.conftest import RunningServer
 from tests.devices.support import REPORT, register
-from tests.realtime.support import next_message, socket_at
+from tests.realtime.support import PROTOCOLS, next_message, socket_at
 from tests.support import Api, World, data
 
 REVOKE = "mutation R($id: ID!) { membershipRevoke(id: $id) { id } }"
@@ -42,15 +42,16 @@ def _alarms_of(world: World) -> GraphQLRequest:
     return GraphQLRequest(ALARM_EVENTS, variable_values={"c": str(world.a.id), "after": "0"})
 
 
+@PROTOCOLS
 async def test_a_revoked_housekeeper_gets_no_further_alarm_of_the_grid(
-    api: Api, world: World, pushing_server: RunningServer, pushing_api: Api
+    api: Api, world: World, pushing_server: RunningServer, pushing_api: Api, protocol: str
 ) -> None:
     membership = await _keeper_who_lives_in_a201(world)
     _, in_g1 = await register(api, world, house=world.a101)
     _, at_home = await register(api, world, type="GAS_DETECTOR", house=world.a201)
     await smoke(api, in_g1)
     pair = await start_session(pushing_server.issuer, world.keeper_g1)
-    async with socket_at(pushing_server.ws_url, pair.access_token) as session:
+    async with socket_at(pushing_server.ws_url, pair.access_token, protocol) as session:
         watching = session.subscribe(_alarms_of(world))
         first = await next_message(watching)
 

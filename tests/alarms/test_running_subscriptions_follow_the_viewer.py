@@ -7,16 +7,15 @@ import asyncio
 from datetime import date
 
 import pytest
-from gql import Client, GraphQLRequest
+from gql import GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
-from gql.transport.websockets import WebsocketsTransport
 
 from auth.roles import Role
 from domain.people.models import Membership, Residency, ResidencyKind
 from tests.alarms.support import ALARM_EVENTS, smoke
 from tests.conftest import RunningServer
 from tests.devices.support import REPORT, register
-from tests.realtime.support import socket
+from tests.realtime.support import PROTOCOLS, socket, socket_at
 from tests.support import Api, World, data, make_house, token_for
 
 
@@ -54,15 +53,13 @@ async def test_a_running_subscription_follows_a_revoked_role_at_the_next_message
     assert (second["alarm"]["type"], second["alarm"]["house"]) == ("GAS", {"number": "101"})
 
 
+@PROTOCOLS
 async def test_logging_out_ends_a_running_subscription_at_the_next_message(
-    api: Api, world: World, server: RunningServer
+    api: Api, world: World, server: RunningServer, protocol: str
 ) -> None:
     _, key = await register(api, world)
     token = await token_for(server.issuer, world.operator_a)
-    transport = WebsocketsTransport(
-        url=server.ws_url, init_payload={"Authorization": f"Bearer {token}"}, subprotocols=["graphql-transport-ws"]
-    )
-    async with Client(transport=transport) as session:
+    async with socket_at(server.ws_url, token, protocol) as session:
         messages = session.subscribe(GraphQLRequest(ALARM_EVENTS, variable_values={"c": str(world.a.id), "after": "0"}))
         await smoke(api, key)
         assert "alarmEvents" in await asyncio.wait_for(anext(messages), timeout=15)

@@ -13,7 +13,7 @@ from tests.alarms.support import ALARM_EVENTS, smoke
 from tests.conftest import RunningServer
 from tests.devices.support import register
 from tests.people.support import REFRESH
-from tests.realtime.support import error_code_ending, next_message, socket_at
+from tests.realtime.support import PROTOCOLS, error_code_ending, next_message, socket_at
 from tests.support import Api, World, data, error
 
 LOGOUT = "mutation { authLogout }"
@@ -26,16 +26,17 @@ def _alarms_of(world: World) -> GraphQLRequest:
     return GraphQLRequest(ALARM_EVENTS, variable_values={"c": str(world.a.id), "after": "0"})
 
 
+@PROTOCOLS
 async def test_logging_out_ends_the_sessions_running_subscriptions_within_a_second(
-    api: Api, world: World, pushing_server: RunningServer, pushing_api: Api
+    api: Api, world: World, pushing_server: RunningServer, pushing_api: Api, protocol: str
 ) -> None:
     _, key = await register(api, world)
     await smoke(api, key)
     mine = await start_session(pushing_server.issuer, world.operator_a)
     elsewhere = await start_session(pushing_server.issuer, world.operator_a)  # the same person, another login
     async with (
-        socket_at(pushing_server.ws_url, mine.access_token) as session,
-        socket_at(pushing_server.ws_url, elsewhere.access_token) as other,
+        socket_at(pushing_server.ws_url, mine.access_token, protocol) as session,
+        socket_at(pushing_server.ws_url, elsewhere.access_token, protocol) as other,
     ):
         watching = session.subscribe(_alarms_of(world))
         also_watching = other.subscribe(_alarms_of(world))
@@ -50,13 +51,14 @@ async def test_logging_out_ends_the_sessions_running_subscriptions_within_a_seco
         await also_watching.aclose()
 
 
+@PROTOCOLS
 async def test_logging_out_over_the_socket_ends_its_subscriptions_and_answers_the_logout(
-    api: Api, world: World, pushing_server: RunningServer
+    api: Api, world: World, pushing_server: RunningServer, protocol: str
 ) -> None:
     _, key = await register(api, world)
     await smoke(api, key)
     pair = await start_session(pushing_server.issuer, world.operator_a)
-    async with socket_at(pushing_server.ws_url, pair.access_token) as session:
+    async with socket_at(pushing_server.ws_url, pair.access_token, protocol) as session:
         watching = session.subscribe(_alarms_of(world))
         assert (await next_message(watching))["kind"] == "ALARM_RAISED"
 

@@ -1,5 +1,5 @@
-"""A live client over a real WebSocket (gql, graphql-transport-ws), logged in as a person, and the first n
-messages of a subscription."""
+"""A live client over a real WebSocket (gql; graphql-transport-ws unless told the legacy graphql-ws),
+logged in as a person, and the first n messages of a subscription."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ from domain.people.models import Person
 from tests.conftest import IN_CI, RunningServer
 from tests.support import token_for
 
+# Both WebSocket protocols, for the tests that prove one behaves as the other (`protocol` parameter).
+PROTOCOLS = pytest.mark.parametrize("protocol", ["graphql-transport-ws", "graphql-ws"])
+
 
 @asynccontextmanager
 async def socket(server: RunningServer, person: Person) -> AsyncIterator[AsyncClientSession]:
@@ -31,10 +34,12 @@ async def socket(server: RunningServer, person: Person) -> AsyncIterator[AsyncCl
 
 
 @asynccontextmanager
-async def socket_at(ws_url: str, token: str) -> AsyncIterator[AsyncClientSession]:
+async def socket_at(
+    ws_url: str, token: str, protocol: str = "graphql-transport-ws"
+) -> AsyncIterator[AsyncClientSession]:
     """A socket to any server (a second app, another process), logged in with this access token."""
     transport = WebsocketsTransport(
-        url=ws_url, init_payload={"Authorization": f"Bearer {token}"}, subprotocols=["graphql-transport-ws"]
+        url=ws_url, init_payload={"Authorization": f"Bearer {token}"}, subprotocols=[protocol]
     )
     async with Client(transport=transport) as session:
         yield session

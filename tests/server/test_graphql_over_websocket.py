@@ -1,4 +1,4 @@
-"""GraphQL over a real WebSocket (graphql-transport-ws), with gql as the client."""
+"""GraphQL over a real WebSocket (graphql-transport-ws; the legacy graphql-ws where marked), with gql as the client."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from auth.tokens import TokenIssuer
 from domain.people.accounts import start_session
 from domain.people.models import Membership
 from tests.conftest import TEST_SECRET, RunningServer
+from tests.realtime.support import PROTOCOLS
 from tests.support import World, token_for
 
 ME = gql("query Me { me { id name } }")
@@ -29,8 +30,8 @@ PROTOCOL = WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL  # "graphql-transport-ws"
 FORBIDDEN = 4403
 
 
-def transport(server: RunningServer, init_payload: dict[str, Any]) -> WebsocketsTransport:
-    return WebsocketsTransport(url=server.ws_url, init_payload=init_payload, subprotocols=[PROTOCOL])
+def transport(server: RunningServer, init_payload: dict[str, Any], protocol: str = PROTOCOL) -> WebsocketsTransport:
+    return WebsocketsTransport(url=server.ws_url, init_payload=init_payload, subprotocols=[protocol])
 
 
 async def close_code_of_refused_connection(server: RunningServer, init_payload: dict[str, Any]) -> int:
@@ -91,10 +92,13 @@ async def test_a_resident_on_the_socket_cannot_read_another_house(server: Runnin
     assert refused.value.data == {"house": None}
 
 
-async def test_an_open_socket_follows_revoked_roles_and_logout(server: RunningServer, world: World) -> None:
+@PROTOCOLS
+async def test_an_open_socket_follows_revoked_roles_and_logout(
+    server: RunningServer, world: World, protocol: str
+) -> None:
     token = await token_for(server.issuer, world.keeper_g1)
     house = GraphQLRequest(HOUSE, variable_values={"id": str(world.a101.id)})
-    async with Client(transport=transport(server, {"Authorization": f"Bearer {token}"})) as session:
+    async with Client(transport=transport(server, {"Authorization": f"Bearer {token}"}, protocol)) as session:
         assert (await session.execute(house))["house"]["number"] == "101"
 
         await Membership.filter(person_id=world.keeper_g1.id).delete()  # the grid is taken away

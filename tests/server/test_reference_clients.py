@@ -6,36 +6,22 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
-import subprocess
-from pathlib import Path
 from typing import Any
 
-import pytest
 from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
 
 from tests.alarms.support import ALARM_EVENTS, smoke
-from tests.conftest import IN_CI, RunningServer
+from tests.conftest import RunningServer
 from tests.devices.support import register
 from tests.realtime.support import take
+from tests.server.node_clients import NODE_DIR, node_clients_ready
 from tests.support import Api, World, token_for
 
-NODE_DIR = Path(__file__).resolve().parent.parent / "node"
 QUERY = (
     "subscription S($c: ID!, $after: String) { alarmEvents(communityId: $c, after: $after)"
     " { cursor kind alarm { type severity } } }"
 )
-
-
-def _node_client_ready() -> None:
-    """Install the node client's locked dependencies once (the npm registry is reachable here)."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        if IN_CI:
-            pytest.fail("CI=true needs node and npm for the graphql-ws reference client", pytrace=False)
-        pytest.skip("node/npm not installed")
-    if not (NODE_DIR / "node_modules" / "graphql-ws").exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_DIR, check=True, timeout=300)
 
 
 async def _node_subscribe(
@@ -58,7 +44,7 @@ async def _node_subscribe(
 
 
 async def test_the_graphql_ws_reference_client_receives_alarms(api: Api, world: World, server: RunningServer) -> None:
-    _node_client_ready()
+    node_clients_ready()
     _, key = await register(api, world)
     await smoke(api, key)
     await smoke(api, key)
@@ -69,7 +55,7 @@ async def test_the_graphql_ws_reference_client_receives_alarms(api: Api, world: 
 
 
 async def test_the_reference_client_is_refused_with_a_bad_token(world: World, server: RunningServer) -> None:
-    _node_client_ready()
+    node_clients_ready()
     [message] = await _node_subscribe(server, "not-a-token", {"c": str(world.a.id)}, 1)
     assert message["code"] == 4403
 
