@@ -38,6 +38,7 @@ from resolvers.root import build_schema
 from schema.limits import QueryLimits
 from server.db import tortoise_config
 from server.files_http import file_routes
+from server.graphiql import graphiql_routes
 from server.graphql_view import LingliGraphQL
 from server.request_ids import RequestIdMiddleware
 from server.settings import Settings
@@ -218,6 +219,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            # GraphiQL's own files, where the page is served (never in production).
+            *(graphiql_routes() if settings.graphiql_enabled else []),
             Route("/telemetry", publishing(publisher, telemetry), methods=["POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

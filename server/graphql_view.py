@@ -33,6 +33,7 @@ from domain.people.accounts import viewer_for_token
 from domain.people.phone_proofs import CodeSender
 from realtime.outbox import Publisher, publishing_to
 from resolvers.context import Context, OpenSockets
+from server.graphiql import page_html
 from server.request_ids import current_request_id
 from server.request_limits import (
     RequestRefused,
@@ -180,6 +181,11 @@ class LingliGraphQL(GraphQL[Context, None]):
                 raise
             log_refusal(refused)
             await refusal(refused)(scope, receive, send)
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """Our GraphiQL page, its assets served by this app (server/graphiql.py), not a CDN."""
+        return page_html()
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_json(data, max_depth=self.max_json_depth)
