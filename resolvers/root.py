@@ -7,6 +7,7 @@ import strawberry
 from resolvers import alarms, devices, events, files, people, space
 from schema.build import build_schema as _build
 from schema.limits import QueryLimits
+from schema.observe import Observer
 
 
 @strawberry.type(description="Everything you may read")
@@ -24,5 +25,14 @@ class Subscription(events.Subscription, devices.Subscription, alarms.Subscriptio
     pass
 
 
-def build_schema(*, production: bool, limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
-    return _build(query=Query, mutation=Mutation, subscription=Subscription, production=production, limits=limits)
+def build_schema(
+    *, production: bool, limits: QueryLimits = QueryLimits(), observer: Observer | None = None
+) -> strawberry.Schema:
+    return _build(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        production=production,
+        limits=limits,
+        observer=observer,
+    )

@@ -40,6 +40,7 @@ from server.db import tortoise_config
 from server.files_http import file_routes
 from server.graphiql import graphiql_routes
 from server.graphql_view import LingliGraphQL
+from server.metrics import PrometheusObserver, metrics_endpoint
 from server.request_ids import RequestIdMiddleware
 from server.settings import Settings
 from server.sms import make_code_sender
@@ -127,7 +128,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
         session_ttl_seconds=settings.session_max_days * 24 * 3600,
     )
-    schema = build_schema(production=settings.production, limits=query_limits(settings))
+    schema = build_schema(production=settings.production, limits=query_limits(settings), observer=PrometheusObserver())
     broadcast = make_broadcast(settings.broadcast_url)
     storage = make_storage(
         settings.storage_url,
@@ -224,6 +225,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/telemetry", publishing(publisher, telemetry), methods=["POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            # Prometheus scrapes each process here (server/metrics.py); keep it off the public proxy.
+            Route("/metrics", metrics_endpoint(broadcast)),
             # The embedded file store: signed PUT and GET, as S3 would do them.
             *(file_routes(storage) if isinstance(storage, LocalStorage) else []),
         ],

@@ -34,6 +34,7 @@ from domain.people.phone_proofs import CodeSender
 from realtime.outbox import Publisher, publishing_to
 from resolvers.context import Context, OpenSockets
 from server.graphiql import page_html
+from server.metrics import OPEN_WEBSOCKETS
 from server.request_ids import current_request_id
 from server.request_limits import (
     RequestRefused,
@@ -155,9 +156,11 @@ class LingliGraphQL(GraphQL[Context, None]):
             if scope["type"] == "http":
                 await self._serve_http(scope, receive, send)
             else:
+                OPEN_WEBSOCKETS.inc()
                 try:
                     await super().__call__(scope, receive, send)
                 finally:
+                    OPEN_WEBSOCKETS.dec()
                     context = scope.pop(_CONTEXT, None)
                     if context is not None:
                         self.sockets.leave(context)

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # What an unexpected error shows the client, as the GraphQL errors are masked.
 from schema.extensions import INTERNAL_MESSAGE
+from server.metrics import ERRORS
 
 log = logging.getLogger("lingli.requests")
 
@@ -55,6 +56,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         except Exception:
             log.exception("unexpected error answering %s %s", scope.get("method", "WEBSOCKET"), scope.get("path"))
+            ERRORS.labels("INTERNAL").inc()
             if started:  # part of an answer is out: nothing more can be said on this connection
                 return
             await _internal_error(scope, send_with_id, request_id)
