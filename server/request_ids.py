@@ -82,19 +82,21 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
-def logging_config(level: str) -> dict[str, Any]:
-    """A dictConfig for uvicorn's log_config, so every worker process logs with request ids."""
+def logging_config(level: str, log_format: str = "plain") -> dict[str, Any]:
+    """A dictConfig for uvicorn's log_config, so every worker process logs with request ids:
+    as text, or (``json``) one JSON object a line (server/json_logs.py)."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {"request_id": {"()": "server.request_ids.RequestIdLogFilter"}},
         "formatters": {
             "plain": {"format": "%(asctime)s %(levelname)s %(name)s [req %(request_id)s] %(message)s"},
+            "json": {"()": "server.json_logs.JsonFormatter"},
         },
         "handlers": {
             "stderr": {
                 "class": "logging.StreamHandler",
-                "formatter": "plain",
+                "formatter": log_format,
                 "filters": ["request_id"],
                 "stream": "ext://sys.stderr",
             }

@@ -16,6 +16,7 @@ from server.settings import (
     DATABASE_SCHEMES,
     ENVIRONMENTS,
     HTTP_SCHEMES,
+    LOG_FORMATS,
     LOG_LEVELS,
     Settings,
 )
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BAD = [
     ("LINGLI_ENV", "staging", ENVIRONMENTS),
     ("LOG_LEVEL", "verbose", LOG_LEVELS),
+    ("LOG_FORMAT", "xml", LOG_FORMATS),
     ("DATABASE_URL", "mysql://db/lingli", DATABASE_SCHEMES),
     ("DATABASE_URL", "data/lingli.sqlite3", DATABASE_SCHEMES),
     ("BROADCAST_URL", "nats://127.0.0.1:4222", BROADCAST_SCHEMES),
