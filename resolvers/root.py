@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import strawberry
 
 from resolvers import alarms, devices, events, files, people, space
@@ -26,7 +29,11 @@ class Subscription(events.Subscription, devices.Subscription, alarms.Subscriptio
 
 
 def build_schema(
-    *, production: bool, limits: QueryLimits = QueryLimits(), observer: Observer | None = None
+    *,
+    production: bool,
+    limits: QueryLimits = QueryLimits(),
+    observer: Observer | None = None,
+    tracing: Iterable[Any] = (),
 ) -> strawberry.Schema:
     return _build(
         query=Query,
@@ -35,4 +42,5 @@ def build_schema(
         production=production,
         limits=limits,
         observer=observer,
+        tracing=tracing,
     )

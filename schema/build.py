@@ -96,16 +96,19 @@ def build_schema(
     production: bool,
     limits: QueryLimits = QueryLimits(),
     observer: Observer | None = None,
+    tracing: Iterable[Any] = (),
 ) -> strawberry.Schema:
     """The Schema of the given roots (resolvers.root merges each noun's part), with its limits.
     Production hides "Did you mean …?" suggestions, as it hides introspection. ``observer`` is
-    told of every operation and every error (server/metrics.py)."""
+    told of every operation and every error (server/metrics.py); ``tracing``: extensions that
+    make spans (server/tracing.py), outermost, so their spans hold the whole operation."""
     extensions: list[Any] = [
         MaskUnexpectedErrors,
         PerOperationContext,
     ]
     if observer is not None:
         extensions.insert(0, lambda: ObserveOperations(observer))  # first in, last out: times the others too
+    extensions[:0] = list(tracing)
     if production:
         extensions.append(DisableIntrospection)
     # Last: its validation runs the rules the others added (DisableIntrospection's).

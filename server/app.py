@@ -45,6 +45,7 @@ from server.request_ids import RequestIdMiddleware
 from server.settings import Settings
 from server.sms import make_code_sender
 from server.telemetry_http import telemetry_endpoint
+from server.tracing import start_tracing
 
 log = logging.getLogger("lingli.app")
 
@@ -128,7 +129,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
         session_ttl_seconds=settings.session_max_days * 24 * 3600,
     )
-    schema = build_schema(production=settings.production, limits=query_limits(settings), observer=PrometheusObserver())
+    tracing = start_tracing(settings)
+    schema = build_schema(
+        production=settings.production,
+        limits=query_limits(settings),
+        observer=PrometheusObserver(),
+        tracing=tracing.extensions if tracing else (),
+    )
     broadcast = make_broadcast(settings.broadcast_url)
     storage = make_storage(
         settings.storage_url,
@@ -201,6 +208,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await broadcast.disconnect()
                 await storage.close()
                 await code_sender.close()
+                if tracing is not None:
+                    tracing.shutdown()
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})

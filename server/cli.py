@@ -46,6 +46,9 @@ def _serve(settings: Settings) -> None:
     import uvicorn
 
     from server.request_ids import logging_config
+    from server.tracing import check_installed
+
+    check_installed(settings)  # one line here, not a traceback from every worker
 
     # Make the development secret once, here, before workers start: each worker
     # making its own would sign tokens the others refuse.

@@ -104,6 +104,9 @@ class Settings:
     public_url: str = ""
     event_overdue_sweep_seconds: int = 60
     subscription_scope_refresh_seconds: int = 60
+    # OpenTelemetry's own variables (server/tracing.py): empty endpoint, no tracing.
+    otel_endpoint: str = ""
+    otel_service_name: str = "lingli"
 
     @property
     def production(self) -> bool:
@@ -165,6 +168,8 @@ class Settings:
             public_url=_url(env, "PUBLIC_URL", "", HTTP_SCHEMES, empty=True).rstrip("/"),
             event_overdue_sweep_seconds=_int(env, "EVENT_OVERDUE_SWEEP_SECONDS", 60),
             subscription_scope_refresh_seconds=_int(env, "SUBSCRIPTION_SCOPE_REFRESH_SECONDS", 60),
+            otel_endpoint=_url(env, "OTEL_EXPORTER_OTLP_ENDPOINT", "", HTTP_SCHEMES, empty=True).rstrip("/"),
+            otel_service_name=env.get("OTEL_SERVICE_NAME") or "lingli",
         )
         settings.check()
         return settings

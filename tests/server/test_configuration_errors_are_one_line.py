@@ -34,6 +34,7 @@ BAD = [
     ("STORAGE_URL", "gs://bucket", ("local", "s3")),
     ("SMS_GATEWAY_URL", "smtp://mail", HTTP_SCHEMES),
     ("PUBLIC_URL", "api.example.com", HTTP_SCHEMES),
+    ("OTEL_EXPORTER_OTLP_ENDPOINT", "grpc://collector:4317", HTTP_SCHEMES),
     ("ALLOWED_ORIGINS", "https://ioc.example.com,ioc2.example.com", HTTP_SCHEMES),
 ]
 
