@@ -2,7 +2,8 @@
 #
 # Installs come from the committed lock files, never from a fresh resolve:
 #   requirements/run.txt  what running needs ([project] dependencies), for `make run` and the Dockerfile
-#   requirements/dev.txt  run.txt's pins plus the `dev` extra (tests, ruff, mypy, import-linter), for `make test`
+#   requirements/dev.txt  run.txt's pins plus the `dev` and `otel` extras (tests, ruff, mypy, import-linter,
+#                         tracing), for `make test`
 #   requirements/uv.txt   the installer itself (uv), bootstrapped into .venv with pip
 # pyproject.toml keeps the human-edited ranges; `make lock` turns them into these files.
 PYTHON ?= python3
@@ -91,7 +92,7 @@ schema: $(RUN_STAMP)  ## rewrite schema.graphql from the code
 # run.txt, so tests run on exactly the runtime versions that `make run` and the image install.
 lock: $(UV_STAMP)  ## regenerate requirements/*.txt from pyproject.toml
 	$(COMPILE) -o $(RUN_LOCK) pyproject.toml
-	$(COMPILE) -o $(DEV_LOCK) --extra dev -c $(RUN_LOCK) pyproject.toml
+	$(COMPILE) -o $(DEV_LOCK) --extra dev --extra otel -c $(RUN_LOCK) pyproject.toml
 	echo 'uv==$(UV_VERSION)' | $(COMPILE) -o $(UV_LOCK) -
 
 # Fails when pyproject.toml's ranges and the committed pins disagree (someone edited the
@@ -100,7 +101,7 @@ lock: $(UV_STAMP)  ## regenerate requirements/*.txt from pyproject.toml
 lock-check: $(UV_STAMP)  ## check that requirements/*.txt are what `make lock` would write
 	@tmp=$$(mktemp -d) && cp $(RUN_LOCK) $(DEV_LOCK) $$tmp/ && \
 	$(COMPILE) -o $$tmp/run.txt pyproject.toml && \
-	$(COMPILE) -o $$tmp/dev.txt --extra dev -c $$tmp/run.txt pyproject.toml && \
+	$(COMPILE) -o $$tmp/dev.txt --extra dev --extra otel -c $$tmp/run.txt pyproject.toml && \
 	status=0 && for lock in $(RUN_LOCK) $(DEV_LOCK); do \
 		grep -E '^[A-Za-z0-9]' $$lock | sed 's/ *\\$$//' > $$tmp/committed; \
 		grep -E '^[A-Za-z0-9]' $$tmp/$$(basename $$lock) | sed 's/ *\\$$//' > $$tmp/wanted; \

@@ -17,6 +17,7 @@ from broadcaster import Broadcast, BroadcastBackend, Event
 from broadcaster._base import Subscriber
 
 from realtime.redis_backend import RESYNC, ReconnectingRedisBackend
+from realtime.stats import STATS
 
 QUEUE_LIMIT = 1000
 # Put in one subscriber's queue by this process, never sent on the bus: "look again now" (wake).
@@ -58,11 +59,10 @@ class LingliBroadcast(Broadcast):
 
 
 def deliver(queue: asyncio.Queue[Event | None], event: Event) -> None:
-    try:
+    if queue.full():
+        overflow(queue, event.channel)
+    else:
         queue.put_nowait(event)
-    except asyncio.QueueFull:
-        drop_all(queue)
-        queue.put_nowait(Event(channel=event.channel, message=RESYNC))
 
 
 def wake(subscriber: Subscriber, channel: str) -> None:
@@ -71,9 +71,15 @@ def wake(subscriber: Subscriber, channel: str) -> None:
     On a full queue the backlog goes, as in ``deliver``: a RESYNC, then the WAKE."""
     queue: asyncio.Queue[Event | None] = subscriber._queue
     if queue.full():
-        drop_all(queue)
-        queue.put_nowait(Event(channel=channel, message=RESYNC))
+        overflow(queue, channel)
     queue.put_nowait(Event(channel=channel, message=WAKE))
+
+
+def overflow(queue: asyncio.Queue[Event | None], channel: str) -> None:
+    """A full queue: its backlog goes for one RESYNC (the stream reads it from the outbox)."""
+    STATS.queue_overflows += 1
+    drop_all(queue)
+    queue.put_nowait(Event(channel=channel, message=RESYNC))
 
 
 def drop_all(queue: asyncio.Queue[Event | None]) -> None:

@@ -65,3 +65,12 @@ async def prune_outbox(*, older_than: timedelta) -> int:
     return await (
         OutboxEvent.filter(created_at__lt=cutoff, published_at__isnull=False).exclude(id__in=list(newest)).delete()
     )
+
+
+async def outbox_lag_seconds() -> float:
+    """How long the oldest event not yet sent on the bus has waited (0: none waits). Normally
+    under a second; it grows while the bus is down, and falls once the sweep sends the backlog."""
+    oldest = await OutboxEvent.filter(published_at=None).order_by("id").first()
+    if oldest is None:
+        return 0.0
+    return max(0.0, (datetime.now(UTC) - oldest.created_at).total_seconds())

@@ -29,6 +29,8 @@ from broadcaster._backends.base import BroadcastBackend
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 
+from realtime.stats import STATS
+
 log = logging.getLogger("lingli.realtime")
 
 RESYNC = "__lingli_resync__"
@@ -200,6 +202,7 @@ class ReconnectingRedisBackend(BroadcastBackend):
             raise
         self._pubsub = pubsub
         self._reachable = self._listening = True
+        STATS.reconnects += 1
         for event in early:
             await self._queue.put(event)
         resynced = sorted(self._channels)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import strawberry
 
 from resolvers import alarms, devices, events, files, people, space
 from schema.build import build_schema as _build
 from schema.limits import QueryLimits
+from schema.observe import Observer
 
 
 @strawberry.type(description="Everything you may read")
@@ -24,5 +28,19 @@ class Subscription(events.Subscription, devices.Subscription, alarms.Subscriptio
     pass
 
 
-def build_schema(*, production: bool, limits: QueryLimits = QueryLimits()) -> strawberry.Schema:
-    return _build(query=Query, mutation=Mutation, subscription=Subscription, production=production, limits=limits)
+def build_schema(
+    *,
+    production: bool,
+    limits: QueryLimits = QueryLimits(),
+    observer: Observer | None = None,
+    tracing: Iterable[Any] = (),
+) -> strawberry.Schema:
+    return _build(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        production=production,
+        limits=limits,
+        observer=observer,
+        tracing=tracing,
+    )

@@ -20,6 +20,7 @@ from strawberry.types.graphql import OperationType
 from schema.common import AWARE_DATETIME
 from schema.extensions import MaskUnexpectedErrors, PerOperationContext
 from schema.limits import DocumentLimits, NamedOperationContext, QueryLimits
+from schema.observe import ObserveOperations, Observer, error_code
 from schema.shared_events import SharedEventExecutor
 
 log = logging.getLogger("lingli.graphql")
@@ -35,6 +36,9 @@ class SuggestionlessExecutor(SharedEventExecutor):
 
 
 class LingliSchema(strawberry.Schema):
+    # Told every error's code (build_schema's observer); None: nobody counts them.
+    observer: Observer | None = None
+
     def _create_execution_context(
         self,
         query: str | None,
@@ -78,24 +82,38 @@ class LingliSchema(strawberry.Schema):
         """Client errors are routine: one INFO line each. Unexpected ones were already logged,
         with their traceback and request id, by MaskUnexpectedErrors."""
         for error in errors:
-            code = (error.extensions or {}).get("code", "GRAPHQL")
+            code = error_code(error)
+            if self.observer is not None:
+                self.observer.error(code)
             log.info("%s: %s", code, error.message)
 
 
 def build_schema(
-    *, query: type, mutation: type, subscription: type, production: bool, limits: QueryLimits = QueryLimits()
+    *,
+    query: type,
+    mutation: type,
+    subscription: type,
+    production: bool,
+    limits: QueryLimits = QueryLimits(),
+    observer: Observer | None = None,
+    tracing: Iterable[Any] = (),
 ) -> strawberry.Schema:
     """The Schema of the given roots (resolvers.root merges each noun's part), with its limits.
-    Production hides "Did you mean …?" suggestions, as it hides introspection."""
+    Production hides "Did you mean …?" suggestions, as it hides introspection. ``observer`` is
+    told of every operation and every error (server/metrics.py); ``tracing``: extensions that
+    make spans (server/tracing.py), outermost, so their spans hold the whole operation."""
     extensions: list[Any] = [
         MaskUnexpectedErrors,
         PerOperationContext,
     ]
+    if observer is not None:
+        extensions.insert(0, lambda: ObserveOperations(observer))  # first in, last out: times the others too
+    extensions[:0] = list(tracing)
     if production:
         extensions.append(DisableIntrospection)
     # Last: its validation runs the rules the others added (DisableIntrospection's).
     extensions.append(lambda: DocumentLimits(limits, hide_suggestions=production))
-    return LingliSchema(
+    schema = LingliSchema(
         query=query,
         mutation=mutation,
         subscription=subscription,
@@ -103,3 +121,5 @@ def build_schema(
         execution_context_class=SuggestionlessExecutor if production else SharedEventExecutor,
         scalar_overrides={datetime: AWARE_DATETIME},
     )
+    schema.observer = observer
+    return schema

@@ -38,11 +38,14 @@ from resolvers.root import build_schema
 from schema.limits import QueryLimits
 from server.db import tortoise_config
 from server.files_http import file_routes
+from server.graphiql import graphiql_routes
 from server.graphql_view import LingliGraphQL
+from server.metrics import PrometheusObserver, metrics_endpoint
 from server.request_ids import RequestIdMiddleware
 from server.settings import Settings
 from server.sms import make_code_sender
 from server.telemetry_http import telemetry_endpoint
+from server.tracing import start_tracing
 
 log = logging.getLogger("lingli.app")
 
@@ -126,7 +129,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
         session_ttl_seconds=settings.session_max_days * 24 * 3600,
     )
-    schema = build_schema(production=settings.production, limits=query_limits(settings))
+    tracing = start_tracing(settings)
+    schema = build_schema(
+        production=settings.production,
+        limits=query_limits(settings),
+        observer=PrometheusObserver(),
+        tracing=tracing.extensions if tracing else (),
+    )
     broadcast = make_broadcast(settings.broadcast_url)
     storage = make_storage(
         settings.storage_url,
@@ -199,6 +208,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await broadcast.disconnect()
                 await storage.close()
                 await code_sender.close()
+                if tracing is not None:
+                    tracing.shutdown()
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -218,9 +229,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            # GraphiQL's own files, where the page is served (never in production).
+            *(graphiql_routes() if settings.graphiql_enabled else []),
             Route("/telemetry", publishing(publisher, telemetry), methods=["POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            # Prometheus scrapes each process here (server/metrics.py); keep it off the public proxy.
+            Route("/metrics", metrics_endpoint(broadcast)),
             # The embedded file store: signed PUT and GET, as S3 would do them.
             *(file_routes(storage) if isinstance(storage, LocalStorage) else []),
         ],

@@ -46,6 +46,9 @@ def _serve(settings: Settings) -> None:
     import uvicorn
 
     from server.request_ids import logging_config
+    from server.tracing import check_installed
+
+    check_installed(settings)  # one line here, not a traceback from every worker
 
     # Make the development secret once, here, before workers start: each worker
     # making its own would sign tokens the others refuse.
@@ -56,7 +59,7 @@ def _serve(settings: Settings) -> None:
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
-        log_config=logging_config(settings.log_level),
+        log_config=logging_config(settings.log_level, settings.log_format),
         ws_per_message_deflate=False,
         # A larger WebSocket message is refused (1009) as it arrives, before it is buffered whole;
         # the app checks the same limit (server/graphql_view.py) under any other server.

@@ -36,6 +36,8 @@ from domain.people.phone_proofs import CodeSender
 from realtime.outbox import Publisher, publishing_to
 from resolvers.context import Context, OpenSockets
 from server import response_media
+from server.graphiql import page_html
+from server.metrics import OPEN_WEBSOCKETS
 from server.request_ids import current_request_id
 from server.request_limits import (
     RequestRefused,
@@ -164,9 +166,11 @@ class LingliGraphQL(GraphQL[Context, None]):
             if scope["type"] == "http":
                 await self._serve_http(scope, receive, send)
             else:
+                OPEN_WEBSOCKETS.inc()
                 try:
                     await super().__call__(scope, receive, send)
                 finally:
+                    OPEN_WEBSOCKETS.dec()
                     context = scope.pop(_CONTEXT, None)
                     if context is not None:
                         self.sockets.leave(context)
@@ -196,6 +200,11 @@ class LingliGraphQL(GraphQL[Context, None]):
 
     async def pick_websocket_subprotocol(self, request: WebSocket) -> str | None:
         return pick_subprotocol(list(request["subprotocols"]), self.websocket_subprotocols)
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """Our GraphiQL page, its assets served by this app (server/graphiql.py), not a CDN."""
+        return page_html()
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_json(data, max_depth=self.max_json_depth)

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # What an unexpected error shows the client, as the GraphQL errors are masked.
 from schema.extensions import INTERNAL_MESSAGE
+from server.metrics import ERRORS
 
 log = logging.getLogger("lingli.requests")
 
@@ -55,6 +56,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         except Exception:
             log.exception("unexpected error answering %s %s", scope.get("method", "WEBSOCKET"), scope.get("path"))
+            ERRORS.labels("INTERNAL").inc()
             if started:  # part of an answer is out: nothing more can be said on this connection
                 return
             await _internal_error(scope, send_with_id, request_id)
@@ -80,19 +82,21 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
-def logging_config(level: str) -> dict[str, Any]:
-    """A dictConfig for uvicorn's log_config, so every worker process logs with request ids."""
+def logging_config(level: str, log_format: str = "plain") -> dict[str, Any]:
+    """A dictConfig for uvicorn's log_config, so every worker process logs with request ids:
+    as text, or (``json``) one JSON object a line (server/json_logs.py)."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {"request_id": {"()": "server.request_ids.RequestIdLogFilter"}},
         "formatters": {
             "plain": {"format": "%(asctime)s %(levelname)s %(name)s [req %(request_id)s] %(message)s"},
+            "json": {"()": "server.json_logs.JsonFormatter"},
         },
         "handlers": {
             "stderr": {
                 "class": "logging.StreamHandler",
-                "formatter": "plain",
+                "formatter": log_format,
                 "filters": ["request_id"],
                 "stream": "ext://sys.stderr",
             }

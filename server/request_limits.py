@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.types import Message, Receive
 
 from domain.common.errors import ErrorCode
+from server.metrics import ERRORS
 
 log = logging.getLogger("lingli.requests")
 
@@ -164,4 +165,6 @@ def _deeper_than(value: Any, limit: int) -> bool:
 
 
 def log_refusal(refused: RequestRefused) -> None:
+    """Every refusal passes here: logged, and counted by its code at /metrics."""
+    ERRORS.labels(refused.code.value).inc()
     log.info("%s: %s", refused.code.value, refused.message)

@@ -22,6 +22,7 @@ log = logging.getLogger("lingli.settings")
 
 ENVIRONMENTS = ("development", "test", "production")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("plain", "json")
 # The URL schemes each URL setting may have (tortoise's, broadcaster's, ours).
 DATABASE_SCHEMES = ("sqlite", "postgres", "asyncpg")
 BROADCAST_SCHEMES = ("memory", "redis", "rediss")
@@ -77,6 +78,7 @@ class Settings:
     port: int = 8000
     workers: int = 1
     log_level: str = "INFO"
+    log_format: str = "plain"
     allowed_origins: tuple[str, ...] = ()
     # What a request may be, before it is read or parsed (README, "Limits").
     max_body_bytes: int = 1024 * 1024
@@ -102,6 +104,9 @@ class Settings:
     public_url: str = ""
     event_overdue_sweep_seconds: int = 60
     subscription_scope_refresh_seconds: int = 60
+    # OpenTelemetry's own variables (server/tracing.py): empty endpoint, no tracing.
+    otel_endpoint: str = ""
+    otel_service_name: str = "lingli"
 
     @property
     def production(self) -> bool:
@@ -141,6 +146,7 @@ class Settings:
             port=_int(env, "PORT", 8000),
             workers=_int(env, "WEB_CONCURRENCY", 1),
             log_level=_choice(env, "LOG_LEVEL", "INFO", LOG_LEVELS, upper=True),
+            log_format=_choice(env, "LOG_FORMAT", "plain", LOG_FORMATS),
             allowed_origins=_origins(env),
             max_body_bytes=_limit(env, "MAX_BODY_BYTES", cls.max_body_bytes),
             max_ws_message_bytes=_limit(env, "MAX_WS_MESSAGE_BYTES", cls.max_ws_message_bytes),
@@ -162,6 +168,8 @@ class Settings:
             public_url=_url(env, "PUBLIC_URL", "", HTTP_SCHEMES, empty=True).rstrip("/"),
             event_overdue_sweep_seconds=_int(env, "EVENT_OVERDUE_SWEEP_SECONDS", 60),
             subscription_scope_refresh_seconds=_int(env, "SUBSCRIPTION_SCOPE_REFRESH_SECONDS", 60),
+            otel_endpoint=_url(env, "OTEL_EXPORTER_OTLP_ENDPOINT", "", HTTP_SCHEMES, empty=True).rstrip("/"),
+            otel_service_name=env.get("OTEL_SERVICE_NAME") or "lingli",
         )
         settings.check()
         return settings

@@ -16,6 +16,7 @@ from server.settings import (
     DATABASE_SCHEMES,
     ENVIRONMENTS,
     HTTP_SCHEMES,
+    LOG_FORMATS,
     LOG_LEVELS,
     Settings,
 )
@@ -26,12 +27,14 @@ ROOT = Path(__file__).resolve().parents[2]
 BAD = [
     ("LINGLI_ENV", "staging", ENVIRONMENTS),
     ("LOG_LEVEL", "verbose", LOG_LEVELS),
+    ("LOG_FORMAT", "xml", LOG_FORMATS),
     ("DATABASE_URL", "mysql://db/lingli", DATABASE_SCHEMES),
     ("DATABASE_URL", "data/lingli.sqlite3", DATABASE_SCHEMES),
     ("BROADCAST_URL", "nats://127.0.0.1:4222", BROADCAST_SCHEMES),
     ("STORAGE_URL", "gs://bucket", ("local", "s3")),
     ("SMS_GATEWAY_URL", "smtp://mail", HTTP_SCHEMES),
     ("PUBLIC_URL", "api.example.com", HTTP_SCHEMES),
+    ("OTEL_EXPORTER_OTLP_ENDPOINT", "grpc://collector:4317", HTTP_SCHEMES),
     ("ALLOWED_ORIGINS", "https://ioc.example.com,ioc2.example.com", HTTP_SCHEMES),
 ]
 

@@ -41,3 +41,5 @@ async def test_graphiql_is_served_in_development_but_not_in_production() -> None
         response = await http.get("/graphql", headers=headers)
         assert "graphiql" not in response.text.lower()
         assert response.status_code in (400, 404)
+        # Nor the page's own files (server/graphiql.py).
+        assert (await http.get("/graphiql/graphiql-4.0.1.min.js")).status_code == 404
