@@ -4,14 +4,14 @@ uploads land once, and an upload that failed after linking its data can be retri
 from __future__ import annotations
 
 import asyncio
-import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from domain.files import local_store
+from domain.files.local_store import LocalStorage
+from domain.files.storage import META_SUFFIX
 from tests.conftest import RunningServer
 from tests.events.support import JPEG, UPLOAD
 from tests.support import Api, World, data
@@ -52,28 +52,23 @@ async def test_racing_uploads_to_one_key_land_exactly_once(api: Api, world: Worl
     assert _leftovers(server) == []
 
 
-class _SidecarFails:
-    """`os` for local_store, whose rename of the sidecar into place fails (a full disk, a crash)."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(os, name)
-
-    @staticmethod
-    def replace(src: Any, dst: Any) -> None:
-        raise OSError(28, "No space left on device")
-
-
 async def test_an_upload_that_failed_after_linking_the_data_can_be_retried(
-    api: Api, world: World, server: RunningServer, monkeypatch: pytest.MonkeyPatch
+    api: Api, world: World, server: RunningServer
 ) -> None:
     slot = await _slot(api, world)
+    # A real fault at the last step: the sidecar's name is taken by a folder with something in it,
+    # so renaming the sidecar into place fails after the data file was linked (as a full disk would).
+    assert isinstance(server.storage, LocalStorage)
+    data_path = server.storage.path_for(slot["key"])
+    blocker = data_path.with_name(data_path.name + META_SUFFIX)
+    blocker.mkdir(parents=True)
+    (blocker / "in-the-way").write_bytes(b"")
     async with httpx.AsyncClient() as http:
-        monkeypatch.setattr(local_store, "os", _SidecarFails())
         failed = await http.put(slot["url"], content=JPEG, headers=slot["headers"])
-        monkeypatch.undo()
+        assert not data_path.exists()  # the data file was unlinked again: the key stays free
+        shutil.rmtree(blocker)
         retried = await http.put(slot["url"], content=JPEG, headers=slot["headers"])
     assert failed.status_code >= 500
-    assert await server.storage.stat(slot["key"]) is None or retried.status_code == 200
-    # A write that fails after linking the data file removes it again: the key stays free.
     assert retried.status_code == 200, retried.text
     assert await server.storage.stat(slot["key"]) is not None
+    assert _leftovers(server) == []
