@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse
 
 from domain.common.errors import DomainError, ErrorCode, InvalidInput
 from domain.devices import telemetry
-from server.db import database_unavailable
+from realtime.db_outage import database_unavailable
 from server.request_ids import current_request_id
 from server.request_limits import RequestRefused, decode_json, log_refusal, read_body
 
