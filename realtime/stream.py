@@ -15,7 +15,10 @@ stream's own queue: no task, no timer, one string comparison per message more th
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from contextlib import aclosing
 from functools import partial
 from typing import Protocol
 
@@ -23,11 +26,30 @@ from broadcaster import Broadcast
 from broadcaster._base import Unsubscribed
 
 from realtime.broadcast import WAKE, wake
+from realtime.db_outage import database_unavailable
 from realtime.envelope import Envelope
 from realtime.models import OutboxEvent
 from realtime.redis_backend import RESYNC
 
 REPLAY_PAGE = 500
+# A stream that loses its database connection tries again this many times in a row, 0.1, 0.2, 0.4,
+# 0.8 and 1.6 s apart (3.1 s in all: a connection terminated, a proxy or a primary restarting),
+# before it gives up and tells the client to resume with its cursor.
+RETRIES = 5
+FIRST_BACKOFF = 0.1
+
+log = logging.getLogger("lingli.realtime")
+
+
+class StreamInterrupted(Exception):
+    """The stream could not go on (its database stayed out of reach). ``cursor``: every event up
+    to it was delivered or was not for this subscriber; resubscribe with ``after: cursor``
+    (None: nothing was read yet, subscribe again as before)."""
+
+    def __init__(self, topic: str, cursor: int | None) -> None:
+        super().__init__(f"{topic}: the database is unavailable, resume after cursor {cursor}")
+        self.topic = topic
+        self.cursor = cursor
 
 
 class Follower(Protocol):
@@ -48,54 +70,88 @@ async def events(
 ) -> AsyncGenerator[Envelope, None]:
     """``visible`` decides, per message, whether this subscriber gets it; ``follower.refresh()``
     (awaited before each message, and when woken) lets the subscriber's side bring what
-    ``visible`` reads up to date, or end the stream by raising."""
+    ``visible`` reads up to date, or end the stream by raising.
+
+    A lost database connection (terminated, the database restarting or closed to connections)
+    is tried again from the last event passed, after a back-off, up to RETRIES times in a row;
+    then the stream ends with `StreamInterrupted` and that event's cursor for the client to resume
+    from. What was yielded is never yielded again: the position moves only once an event was
+    handed on (or found not visible)."""
     refresh = follower.refresh if follower is not None else None
     async with broadcast.subscribe(channel=topic) as subscriber:
         if follower is not None:
             follower.wake_with(partial(wake, subscriber, topic))
         try:
-            if after is None:
-                newest = await OutboxEvent.filter(topic=topic).order_by("-seq").first()
-                last_seq = newest.seq if newest else 0  # from now on
-            else:
-                before = await OutboxEvent.filter(topic=topic, id__lte=after).order_by("-seq").first()
-                last_seq = before.seq if before else 0
+            last_seq: int | None = None  # the seq of the last event passed; None until read
+            cursor = after  # every event up to this one was yielded, or was not for this subscriber
             behind = True  # the client's backlog first
+            failures = 0
             while True:
-                if behind:
-                    # Catch up from the outbox: the backlog, or a hole the live feed showed.
-                    async for envelope in _stored_after(topic, last_seq):
-                        last_seq = envelope.seq
-                        if refresh is not None:
-                            await refresh()
-                        if visible(envelope):
-                            yield envelope
-                    behind = False
                 try:
-                    event = await subscriber.get()
-                except Unsubscribed:  # the bus is going away
-                    return
-                if event.message == RESYNC:
-                    behind = True  # the bus lost messages (Redis came back, or we fell behind)
-                    continue
-                if event.message == WAKE:
+                    if last_seq is None:
+                        last_seq, cursor = await _position(topic, after)
+                    if behind:
+                        # Catch up from the outbox: the backlog, or a hole the live feed showed.
+                        async with aclosing(_stored_after(topic, last_seq)) as stored:
+                            async for envelope in stored:
+                                if refresh is not None:
+                                    await refresh()
+                                if visible(envelope):
+                                    yield envelope
+                                last_seq, cursor, failures = envelope.seq, envelope.cursor, 0
+                        behind = False
+                    try:
+                        event = await subscriber.get()
+                    except Unsubscribed:  # the bus is going away
+                        return
+                    if event.message == RESYNC:
+                        behind = True  # the bus lost messages (Redis came back, or we fell behind)
+                        continue
+                    if event.message == WAKE:
+                        if refresh is not None:
+                            await refresh()  # the subscriber's side was told something: it may end us
+                        continue
+                    live = Envelope.decode(event.message)
+                    if live.seq <= last_seq:
+                        continue  # delivered already
+                    if live.seq > last_seq + 1:
+                        behind = True  # a hole before it: fetch the missing ones and this one, in order
+                        continue
                     if refresh is not None:
-                        await refresh()  # the subscriber's side was told something: it may end us
-                    continue
-                live = Envelope.decode(event.message)
-                if live.seq <= last_seq:
-                    continue  # delivered already
-                if live.seq > last_seq + 1:
-                    behind = True  # a hole before it: fetch the missing ones and this one, in order
-                    continue
-                last_seq = live.seq
-                if refresh is not None:
-                    await refresh()
-                if visible(live):
-                    yield live
+                        await refresh()
+                    if visible(live):
+                        yield live
+                    last_seq, cursor, failures = live.seq, live.cursor, 0
+                except Exception as error:
+                    if not database_unavailable(error):
+                        raise
+                    failures += 1
+                    if failures > RETRIES:
+                        raise StreamInterrupted(topic, cursor) from error
+                    delay = FIRST_BACKOFF * 2 ** (failures - 1)
+                    log.warning(
+                        "%s: the database is unavailable (%r): trying again from cursor %s in %.1f s (%d of %d)",
+                        topic,
+                        error,
+                        cursor,
+                        delay,
+                        failures,
+                        RETRIES,
+                    )
+                    await asyncio.sleep(delay)  # a back-off before the next try, not a wait for state
+                    behind = True  # from the outbox, after the last event passed: a live one lost is in there
         finally:
             if follower is not None:
                 follower.wake_with(None)
+
+
+async def _position(topic: str, after: int | None) -> tuple[int, int | None]:
+    """The seq to replay after, and its cursor: ``after``'s, or the newest event's (from now on)."""
+    if after is None:
+        newest = await OutboxEvent.filter(topic=topic).order_by("-seq").first()
+        return (newest.seq, newest.id) if newest else (0, None)
+    before = await OutboxEvent.filter(topic=topic, id__lte=after).order_by("-seq").first()
+    return (before.seq if before else 0), after
 
 
 async def every_event(
@@ -142,7 +198,7 @@ async def _stored_since(topic: str, cursor: int) -> AsyncIterator[Envelope]:
         cursor = rows[-1].id
 
 
-async def _stored_after(topic: str, seq: int) -> AsyncIterator[Envelope]:
+async def _stored_after(topic: str, seq: int) -> AsyncGenerator[Envelope, None]:
     while True:
         rows = await OutboxEvent.filter(topic=topic, seq__gt=seq).order_by("seq").limit(REPLAY_PAGE)
         for row in rows:

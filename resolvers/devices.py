@@ -99,7 +99,10 @@ async def device_rotate_key(info: Info[Context, None], id: strawberry.ID) -> Dev
 async def telemetry_report(info: Info[Context, None], device_key: str, readings: list[ReadingInput]) -> TelemetryReport:
     report = await telemetry.ingest(
         device_key,
-        [telemetry.ReadingIn(metric=r.metric, value=r.value, recorded_at=r.recorded_at) for r in readings],
+        [
+            telemetry.ReadingIn(metric=r.metric, value=r.value, recorded_at=r.recorded_at, reading_id=r.reading_id)
+            for r in readings
+        ],
         client=info.context.client_address(),
     )
     return TelemetryReport.of(report)

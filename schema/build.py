@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -17,7 +16,7 @@ from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from schema.common import AWARE_DATETIME
+from schema.common import SCALARS
 from schema.extensions import MaskUnexpectedErrors, PerOperationContext
 from schema.limits import DocumentLimits, NamedOperationContext, QueryLimits
 from schema.observe import ObserveOperations, Observer, error_code
@@ -119,7 +118,7 @@ def build_schema(
         subscription=subscription,
         extensions=extensions,
         execution_context_class=SuggestionlessExecutor if production else SharedEventExecutor,
-        scalar_overrides={datetime: AWARE_DATETIME},
+        scalar_overrides=SCALARS,
     )
     schema.observer = observer
     return schema

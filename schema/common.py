@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Generic, NewType, TypeVar
 
 import strawberry
 from strawberry.schema.types.base_scalars import DateTimeDefinition
@@ -72,5 +72,19 @@ def parse_aware_datetime(value: object) -> object:
     return parsed
 
 
-# Every DateTime of the schema, argument or input field (schema/build.py: scalar_overrides).
+# Every DateTime of the schema, argument or input field.
 AWARE_DATETIME: ScalarDefinition = dataclasses.replace(DateTimeDefinition, parse_value=parse_aware_datetime)
+
+# When a device measured a reading. Its time zone is checked with the reading's other values, so
+# that one bad clock refuses one reading (with its reason), not the gateway's whole report.
+ReadingTime = NewType("ReadingTime", datetime)
+READING_TIME: ScalarDefinition = strawberry.scalar(
+    name="ReadingTime",
+    description="An ISO 8601 time, as DateTime; one without a zone does not refuse the report: its reading "
+    "is rejected alone (rejected[], field recordedAt)",
+    serialize=DateTimeDefinition.serialize,  # type: ignore[arg-type]  # always set on DateTime's
+    parse_value=DateTimeDefinition.parse_value,
+)
+
+# The schema's scalars that are not strawberry's own (schema/build.py).
+SCALARS: dict[object, ScalarDefinition] = {datetime: AWARE_DATETIME, ReadingTime: READING_TIME}

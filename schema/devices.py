@@ -12,7 +12,7 @@ from domain.devices import models as dm
 from domain.devices.models import DeviceType as DeviceType
 from domain.devices.telemetry import MAX_BATCH, IngestReport
 from realtime.envelope import Envelope
-from schema.common import UNCHANGED
+from schema.common import UNCHANGED, ReadingTime
 from schema.limits import list_size
 from schema.shared_events import SHARED_BY_SCOPE
 from schema.space import House, visible_house
@@ -68,9 +68,16 @@ class RejectedReading:
     reason: str = strawberry.field(description="Why")
 
 
-@strawberry.type(description="What happened to a batch of readings")
+@strawberry.type(description="What happened to a batch of readings: each one is stored (new), a duplicate, or rejected")
 class TelemetryReport:
-    accepted: int = strawberry.field(description="Readings stored")
+    accepted: int = strawberry.field(description="Readings stored by this batch")
+    duplicates: int = strawberry.field(
+        description="Readings stored already (this batch sent again, or a reading twice in it): not stored, "
+        "counted or announced again. Only readings with a recordedAt or a readingId are recognised"
+    )
+    duplicate_indexes: list[int] = strawberry.field(
+        description="Positions of the duplicates in `readings`, from 0", metadata=list_size(MAX_BATCH)
+    )
     rejected: list[RejectedReading] = strawberry.field(
         description="Readings refused, each with its reason", metadata=list_size(MAX_BATCH)
     )
@@ -82,6 +89,8 @@ class TelemetryReport:
     def of(cls, report: IngestReport) -> TelemetryReport:
         return cls(
             accepted=report.accepted,
+            duplicates=len(report.duplicates),
+            duplicate_indexes=report.duplicates,
             rejected=[RejectedReading(index=r.index, field=r.field, reason=r.reason) for r in report.rejected],
             alarm_ids=[strawberry.ID(str(a)) for a in sorted(set(report.alarms))],
         )
@@ -138,7 +147,16 @@ class DeviceRegisterInput:
 class ReadingInput:
     metric: str = strawberry.field(description="e.g. smoke, gas, heart_rate, sos, pm25, temperature")
     value: float = strawberry.field(description="In the metric's unit; flags are 0 or 1")
-    recorded_at: datetime | None = strawberry.field(default=None, description="When measured; default: received")
+    recorded_at: ReadingTime | None = strawberry.field(
+        default=None,
+        description="When measured, with its zone; default: when received. With it, the reading is "
+        "recognised if the batch is sent again (one reading per device, metric and instant)",
+    )
+    reading_id: str | None = strawberry.field(
+        default=None,
+        description="The device's own id for the reading (1-64 of A-Z a-z 0-9 . _ : -): when given, what "
+        "recognises it if sent again, instead of metric and recordedAt",
+    )
 
 
 @strawberry.input(description="Move or rename a device; null clears building, house or coordinates")

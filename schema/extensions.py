@@ -10,7 +10,8 @@ from graphql.error import GraphQLError
 from graphql.language import ArgumentNode, DocumentNode, Node, ObjectFieldNode, VariableDefinitionNode, VariableNode
 from strawberry.extensions import MaskErrors, SchemaExtension
 
-from domain.common.errors import DomainError, TimeWithoutZone
+from domain.common.errors import DomainError, ResumeRequired, TimeWithoutZone
+from realtime.stream import StreamInterrupted
 
 log = logging.getLogger("lingli.errors")
 
@@ -32,7 +33,7 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         document = self.execution_context.graphql_document
-        return super()._process_errors([_name_the_field(error, document) for error in errors])
+        return super()._process_errors([_name_the_field(_resumable(error), document) for error in errors])
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", "-")
@@ -51,6 +52,15 @@ class PerOperationContext(SchemaExtension):
     async def on_operation(self) -> AsyncIterator[None]:
         await self.execution_context.context.start_operation()
         yield
+
+
+def _resumable(error: GraphQLError) -> GraphQLError:
+    """A stream that could not go on (realtime knows no GraphQL, nor the domain's errors) is the
+    client's to resume: RESUME_REQUIRED with its cursor, not INTERNAL."""
+    if not isinstance(error.original_error, StreamInterrupted):
+        return error
+    resume = ResumeRequired(error.original_error.cursor)
+    return GraphQLError(resume.message, error.nodes, error.source, error.positions, error.path, original_error=resume)
 
 
 # graphql-core's words for a bad variable value: "Variable '$input' has invalid value at .a[0].b: …"

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
 from tortoise import Tortoise
-from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.api import migrate as _migrate
 
 APP_LABEL = "lingli"
@@ -49,25 +47,3 @@ async def apply_migrations(database_url: str) -> None:
 # For tortoise's own CLI (`tortoise -c server.db.TORTOISE_ORM makemigrations`): the
 # autodetector compares models with the migrations on disk, so an in-memory database does.
 TORTOISE_ORM = tortoise_config("sqlite://:memory:")
-
-
-# What a lost database connection raises: tortoise's, the socket's, and asyncpg's when the server
-# ends a connection (terminated by an administrator, shut down, or gone under a transaction).
-_UNAVAILABLE: tuple[type[BaseException], ...] = (
-    DBConnectionError,
-    OSError,
-    asyncpg.InterfaceError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.OperatorInterventionError,
-)
-
-
-def database_unavailable(error: BaseException) -> bool:
-    """Whether ``error`` (or what it was raised from) is the database being out of reach: a
-    condition to answer 503, try again, rather than a fault of the code."""
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, _UNAVAILABLE):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False

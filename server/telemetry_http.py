@@ -2,10 +2,12 @@
 
     POST /telemetry
     X-Device-Key: dk_…
-    {"readings": [{"metric": "smoke", "value": 12.5, "recordedAt": "2026-11-25T10:00:00Z"}]}
+    {"readings": [{"metric": "smoke", "value": 12.5, "recordedAt": "2026-11-25T10:00:00Z",
+                   "readingId": "gw7-000042"}]}
 
-Answers as telemetryReport does: 200 with {"accepted", "rejected": [{"index", "field",
-"reason"}], "alarmIds"}; 401 for an unknown key; 400 with {"code", "field", "message",
+Answers as telemetryReport does: 200 with {"accepted", "duplicates", "duplicateIndexes",
+"rejected": [{"index", "field", "reason"}], "alarmIds"} (a batch sent again is all duplicates:
+nothing is stored or counted twice, see domain/devices/reading_identity.py); 401 for an unknown key; 400 with {"code", "field", "message",
 "requestId"} for a malformed body (or JSON nested too deep), 413 (REQUEST_TOO_LARGE) for one
 past TELEMETRY_MAX_BODY_BYTES, 503 (UNAVAILABLE, with Retry-After) when the database connection is
 lost: nothing was stored, send the readings again. Same rules, same transaction, same events as the GraphQL mutation.
@@ -24,7 +26,7 @@ from starlette.responses import JSONResponse
 
 from domain.common.errors import DomainError, ErrorCode, InvalidInput
 from domain.devices import telemetry
-from server.db import database_unavailable
+from realtime.db_outage import database_unavailable
 from server.request_ids import current_request_id
 from server.request_limits import RequestRefused, decode_json, log_refusal, read_body
 
@@ -67,6 +69,8 @@ def telemetry_endpoint(*, max_body_bytes: int, max_json_depth: int) -> Callable[
         return JSONResponse(
             {
                 "accepted": report.accepted,
+                "duplicates": len(report.duplicates),
+                "duplicateIndexes": report.duplicates,
                 "rejected": [{"index": r.index, "field": r.field, "reason": r.reason} for r in report.rejected],
                 "alarmIds": sorted({str(a) for a in report.alarms}),
             }
@@ -99,18 +103,20 @@ def _reading(index: int, item: Any) -> telemetry.ReadingIn:
     if not isinstance(item, dict):
         raise InvalidInput(f"{where} is not an object", field=where)
     metric, value, at = item.get("metric"), item.get("value"), item.get("recordedAt")
+    reading_id = item.get("readingId")
     if not isinstance(metric, str) or isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidInput(f"{where} needs a text metric and a numeric value", field=where)
+    if reading_id is not None and not isinstance(reading_id, str):
+        raise InvalidInput(f"{where}.readingId is text", field=where)
     recorded_at = None
     if at is not None:
         try:
+            # A time without its zone is a value error, refused with its reading (as over GraphQL).
             recorded_at = datetime.fromisoformat(str(at).replace("Z", "+00:00"))
         except ValueError:
             raise InvalidInput(f"{where}.recordedAt is not an ISO 8601 time", field=where) from None
-        if recorded_at.tzinfo is None:
-            raise InvalidInput(f"{where}.recordedAt needs a time zone", field=where)
     try:
         number = float(value)
     except OverflowError:  # an integer beyond any float: refused with the reading's range, later
         number = math.nan
-    return telemetry.ReadingIn(metric=metric, value=number, recorded_at=recorded_at)
+    return telemetry.ReadingIn(metric=metric, value=number, recorded_at=recorded_at, reading_id=reading_id)

@@ -16,6 +16,9 @@ class ErrorCode(StrEnum):
     REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
     # Refused before it runs: the document is longer, deeper, wider or costlier than its limits.
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    # A subscription ended because the database stayed out of reach: subscribe again with
+    # `after:` the cursor in the error's extensions, and miss nothing.
+    RESUME_REQUIRED = "RESUME_REQUIRED"
 
 
 class DomainError(Exception):
@@ -77,3 +80,21 @@ class RateLimited(DomainError):
     """Too many of something in too short a time: try again later."""
 
     code = ErrorCode.RATE_LIMITED
+
+
+class ResumeRequired(DomainError):
+    """A subscription that could not go on: ``cursor`` (in ``extensions``) is the last event it
+    passed; subscribing again with ``after: cursor`` delivers the rest (no cursor: nothing was read
+    yet, subscribe as before)."""
+
+    code = ErrorCode.RESUME_REQUIRED
+
+    def __init__(self, cursor: int | None) -> None:
+        resume = f'subscribe again with after: "{cursor}"' if cursor is not None else "subscribe again"
+        super().__init__(f"The database is unavailable: {resume} to miss nothing")
+        self.cursor = cursor
+
+    @property
+    def extensions(self) -> dict[str, str]:
+        resume = {"cursor": str(self.cursor)} if self.cursor is not None else {}
+        return {**super().extensions, **resume}

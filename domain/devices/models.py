@@ -69,7 +69,12 @@ class Device(Model):
 
 
 class Reading(Model):
-    """One accepted reading: the history behind ``Device.last_reading``."""
+    """One accepted reading: the history behind ``Device.last_reading``.
+
+    ``identity`` makes a retried batch harmless (domain/devices/reading_identity.py): the readingId the
+    device gave, else its metric and recordedAt, unique per device. A reading with neither was
+    stamped on arrival and has none (NULLs are never equal to each other in a unique index).
+    """
 
     id = fields.BigIntField(primary_key=True)
     device: fields.ForeignKeyRelation[Device] = fields.ForeignKeyField(
@@ -80,10 +85,12 @@ class Reading(Model):
     value = fields.FloatField()
     recorded_at = fields.DatetimeField()
     received_at = fields.DatetimeField(auto_now_add=True)
+    identity = fields.CharField(max_length=100, null=True)
 
     class Meta:
         table = "reading"
         indexes = (("device_id", "recorded_at"),)
+        unique_together = (("device", "identity"),)
 
 
 class AlarmThreshold(Model):

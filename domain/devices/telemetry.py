@@ -13,6 +13,7 @@ from domain.common.rows import lock
 from domain.devices import care, heartbeat
 from domain.devices.metrics import METRICS
 from domain.devices.models import AlarmThreshold, Device, Reading
+from domain.devices.reading_identity import identity, reading_id_problem, stored_already
 from domain.devices.rules import rules_for
 from domain.devices.service import device_key_hash
 from domain.space.models import House
@@ -30,6 +31,8 @@ class ReadingIn:
     metric: str
     value: float
     recorded_at: datetime | None = None
+    # The device's own id for the reading: with it, a retry is known by it (reading_identity.py).
+    reading_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,11 @@ class Rejected:
 
 @dataclass
 class IngestReport:
-    accepted: int = 0
+    accepted: int = 0  # stored by this batch
     rejected: list[Rejected] = field(default_factory=list)
     alarms: list[int] = field(default_factory=list)
+    # Positions of readings stored already (by an earlier send of this batch, or earlier in it).
+    duplicates: list[int] = field(default_factory=list)
 
 
 async def authenticate_device(key: str) -> Device:
@@ -72,6 +77,8 @@ def _check(device: Device, index: int, reading: ReadingIn, now: datetime) -> Rej
             return Rejected(index, "recordedAt", "recordedAt is in the future")
         if at < now - MAX_AGE:
             return Rejected(index, "recordedAt", f"recordedAt is older than {MAX_AGE.days} days")
+    if reading.reading_id is not None and (problem := reading_id_problem(reading.reading_id)):
+        return Rejected(index, "readingId", problem)
     return None
 
 
@@ -87,8 +94,10 @@ BAD_KEYS = Budget(
 
 
 async def ingest(device_key: str, readings: list[ReadingIn], *, client: str) -> IngestReport:
-    """Store what is valid, refuse the rest one by one with a reason; raise the alarms the rules
-    find. One transaction: readings, latest state, alarms and their events commit together."""
+    """Store what is valid and new, refuse the rest one by one with a reason; raise the alarms the
+    rules find. One transaction: readings, latest state, alarms and their events commit together.
+    A reading stored already (the same batch sent again) is not stored, counted or announced again:
+    its position is in ``duplicates``."""
     if not readings:
         raise InvalidInput("Send at least one reading", field="readings")
     if len(readings) > MAX_BATCH:
@@ -102,18 +111,21 @@ async def ingest(device_key: str, readings: list[ReadingIn], *, client: str) -> 
         raise
     now = datetime.now(UTC)
     report = IngestReport()
-    accepted: list[Reading] = []
+    checked: list[tuple[int, Reading]] = []
     for index, reading in enumerate(readings):
         problem = _check(device, index, reading, now)
         if problem is not None:
             report.rejected.append(problem)
             continue
-        accepted.append(
-            Reading(
-                device_id=device.id, metric=reading.metric, value=reading.value, recorded_at=reading.recorded_at or now
-            )
+        row = Reading(
+            device_id=device.id,
+            metric=reading.metric,
+            value=reading.value,
+            recorded_at=reading.recorded_at or now,
+            identity=identity(reading.metric, reading.recorded_at, reading.reading_id),
         )
-    if not accepted:
+        checked.append((index, row))
+    if not checked:
         return report
     rules = rules_for(await AlarmThreshold.filter(community_id=device.community_id))
     async with transaction():
@@ -123,6 +135,12 @@ async def ingest(device_key: str, readings: list[ReadingIn], *, client: str) -> 
         device = await Device.get(id=device.id)
         if device.retired_at is not None:
             raise Unauthenticated("Unknown or retired device key")
+        # Under the device's lock: a twin of this batch that committed first is seen here, one
+        # still running waits for this one. The unique index on (device, identity) backs it up.
+        known = await stored_already(device.id, (row.identity for _, row in checked if row.identity))
+        accepted, report.duplicates = _new(checked, known)
+        if not accepted:
+            return report  # all stored already: nothing to write, the device said nothing new
         house = await House.get_or_none(id=device.house_id) if device.house_id else None
         grid_id = house.grid_id if house else None
         await Reading.bulk_create(accepted)
@@ -154,3 +172,19 @@ async def ingest(device_key: str, readings: list[ReadingIn], *, client: str) -> 
             report.alarms.append(alarm.id)
     report.accepted = len(accepted)
     return report
+
+
+def _new(checked: list[tuple[int, Reading]], stored: set[str]) -> tuple[list[Reading], list[int]]:
+    """The readings of ``checked`` not stored yet (each identity once: a batch may repeat one), and
+    the positions of the others."""
+    seen = set(stored)
+    new: list[Reading] = []
+    duplicates: list[int] = []
+    for index, row in checked:
+        if row.identity is not None and row.identity in seen:
+            duplicates.append(index)
+            continue
+        if row.identity is not None:
+            seen.add(row.identity)
+        new.append(row)
+    return new, duplicates

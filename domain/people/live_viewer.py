@@ -53,9 +53,14 @@ class LiveViewer:
         self._stale = False
         self._due = time.monotonic() + self._every
         session = self.viewer.session
-        if session is not None and not await AuthSession.filter(id=session, revoked_at=None).exists():
+        try:
+            ended = session is not None and not await AuthSession.filter(id=session, revoked_at=None).exists()
+            fresh = None if ended else await load_viewer(self.viewer.person_id, session=session)
+        except Exception:
+            self._stale = True  # not read (the database is out of reach): the stream's next try reads it
+            raise
+        if fresh is None:
             raise Unauthenticated("This session has ended: log in again")
-        fresh = await load_viewer(self.viewer.person_id, session=session)
         if fresh != self.viewer:
             self.viewer = fresh
             if self._on_change is not None:

@@ -16,7 +16,7 @@ from tortoise.exceptions import OperationalError
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
-from server.db import database_unavailable
+from realtime.db_outage import database_unavailable
 from server.request_ids import RequestIdMiddleware, current_request_id
 from tests.conftest import RunningServer
 from tests.support import errors_logged
