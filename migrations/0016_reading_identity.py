@@ -4,7 +4,7 @@ from tortoise import fields
 from tortoise.migrations.constraints import UniqueConstraint
 
 class Migration(migrations.Migration):
-    dependencies = [('lingli', '0014_care_alarm_keys_per_community')]
+    dependencies = [('lingli', '0015_community_time_zones')]
 
     initial = False
 
