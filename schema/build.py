@@ -21,6 +21,7 @@ from schema.common import AWARE_DATETIME
 from schema.extensions import MaskUnexpectedErrors, PerOperationContext
 from schema.limits import DocumentLimits, NamedOperationContext, QueryLimits
 from schema.shared_events import SharedEventExecutor
+from schema.string_inputs import guard_string_inputs
 
 log = logging.getLogger("lingli.graphql")
 
@@ -35,6 +36,11 @@ class SuggestionlessExecutor(SharedEventExecutor):
 
 
 class LingliSchema(strawberry.Schema):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Before any resolver runs, every String it is given is checked (and each has a length).
+        guard_string_inputs(self._schema)
+
     def _create_execution_context(
         self,
         query: str | None,

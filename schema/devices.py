@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -16,6 +17,13 @@ from schema.common import UNCHANGED
 from schema.limits import list_size
 from schema.shared_events import SHARED_BY_SCOPE
 from schema.space import House, visible_house
+from schema.string_inputs import SECRET, stored_in
+
+# Arguments of resolvers.devices, with their lengths.
+DeviceKey = Annotated[str, strawberry.argument(description="The device's key (dk_…)", metadata=SECRET)]
+ThresholdMetric = Annotated[
+    str, strawberry.argument(description="Which reading", metadata=stored_in(dm.AlarmThreshold, "metric"))
+]
 
 strawberry.enum(DeviceType, description="What kind of device")
 
@@ -126,7 +134,7 @@ class AlarmRule:
 class DeviceRegisterInput:
     community_id: strawberry.ID = strawberry.field(description="Its community")
     type: DeviceType = strawberry.field(description="What kind")
-    name: str = strawberry.field(description="Display name")
+    name: str = strawberry.field(description="Display name", metadata=stored_in(dm.Device, "name"))
     building_id: strawberry.ID | None = strawberry.field(default=None, description="Its building")
     house_id: strawberry.ID | None = strawberry.field(default=None, description="Its house (implies the building)")
     latitude: float | None = strawberry.field(default=None, description="WGS84 latitude")
@@ -136,7 +144,9 @@ class DeviceRegisterInput:
 
 @strawberry.input(description="One reading")
 class ReadingInput:
-    metric: str = strawberry.field(description="e.g. smoke, gas, heart_rate, sos, pm25, temperature")
+    metric: str = strawberry.field(
+        description="e.g. smoke, gas, heart_rate, sos, pm25, temperature", metadata=stored_in(dm.Reading, "metric")
+    )
     value: float = strawberry.field(description="In the metric's unit; flags are 0 or 1")
     recorded_at: datetime | None = strawberry.field(default=None, description="When measured; default: received")
 
@@ -148,7 +158,9 @@ class DeviceMoveInput:
     house_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
     latitude: float | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
     longitude: float | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
-    name: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description=UNCHANGED, metadata=stored_in(dm.Device, "name")
+    )
     heartbeat_seconds: int | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
 
 
@@ -156,7 +168,9 @@ class DeviceMoveInput:
 class AlarmThresholdInput:
     community_id: strawberry.ID = strawberry.field(description="Which community")
     device_type: DeviceType = strawberry.field(description="Which devices")
-    metric: str = strawberry.field(description="Which reading, e.g. smoke, pm25, temperature")
+    metric: str = strawberry.field(
+        description="Which reading, e.g. smoke, pm25, temperature", metadata=stored_in(dm.AlarmThreshold, "metric")
+    )
     severity: Severity = strawberry.field(description="Severity of the alarm it raises")
     above: float | None = strawberry.field(default=None, description="Fires at or above this value")
     below: float | None = strawberry.field(default=None, description="Fires at or below this value")
