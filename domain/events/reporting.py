@@ -126,6 +126,7 @@ async def from_alarm(
 async def register_integration(viewer: Viewer, community_id: int, name: str) -> tuple[Integration, str]:
     """A key for an outside system (shown once)."""
     access.check_register_integration(viewer, community_id)
+    await places.community(community_id)
     key = new_key(INTEGRATION_KEY_PREFIX)
     integration = await Integration.create(
         community_id=community_id,
