@@ -15,7 +15,7 @@ from realtime.envelope import Envelope
 from resolvers.context import Context
 from resolvers.ids import parse_cursor, parse_id, parse_optional_id
 from schema.alarms import Alarm, AlarmEvent
-from schema.common import PAGE_HELP, Connection, connection
+from schema.common import PAGE_HELP, Connection, LiveCursor, PageCursor, connection
 
 
 async def alarms(
@@ -24,7 +24,7 @@ async def alarms(
     active: bool | None = True,
     min_severity: Severity | None = None,
     first: int | None = 20,
-    after: str | None = None,
+    after: PageCursor = None,
 ) -> Connection[Alarm]:
     page = await service.list_alarms(
         info.context.viewer(),
@@ -48,7 +48,7 @@ async def alarm_clear(info: Info[Context, None], id: strawberry.ID) -> Alarm:
 async def alarm_events(
     info: Info[Context, None],
     community_id: strawberry.ID,
-    after: str | None = None,
+    after: LiveCursor = None,
     min_severity: Severity | None = None,
 ) -> AsyncGenerator[AlarmEvent, None]:
     live = info.context.live_viewer()
@@ -72,7 +72,7 @@ async def alarm_events(
 
 
 async def my_alarms(
-    info: Info[Context, None], community_id: strawberry.ID | None = None, after: str | None = None
+    info: Info[Context, None], community_id: strawberry.ID | None = None, after: LiveCursor = None
 ) -> AsyncGenerator[AlarmEvent, None]:
     """Alarms of the houses the resident lives in. One stream per community: a resident of
     several communities names the one to watch."""

@@ -17,11 +17,12 @@ from realtime.envelope import Envelope
 from resolvers.context import Context
 from resolvers.ids import parse_cursor, parse_id, parse_optional_id
 from resolvers.updates import id_field, provided
-from schema.common import PAGE_HELP, Connection, connection
+from schema.common import PAGE_HELP, Connection, LiveCursor, PageCursor, connection
 from schema.devices import (
     AlarmRule,
     AlarmThresholdInput,
     Device,
+    DeviceKey,
     DeviceMoveInput,
     DeviceRegisterInput,
     DeviceRegistration,
@@ -29,6 +30,7 @@ from schema.devices import (
     DeviceType,
     ReadingInput,
     TelemetryReport,
+    ThresholdMetric,
 )
 from schema.limits import list_size
 
@@ -39,7 +41,7 @@ async def devices(
     house_id: strawberry.ID | None = None,
     type: DeviceType | None = None,
     first: int | None = 20,
-    after: str | None = None,
+    after: PageCursor = None,
 ) -> Connection[Device]:
     page = await service.list_devices(
         info.context.viewer(),
@@ -96,7 +98,9 @@ async def device_rotate_key(info: Info[Context, None], id: strawberry.ID) -> Dev
     return DeviceRegistration(device=Device.from_row(registration.device), key=registration.key)
 
 
-async def telemetry_report(info: Info[Context, None], device_key: str, readings: list[ReadingInput]) -> TelemetryReport:
+async def telemetry_report(
+    info: Info[Context, None], device_key: DeviceKey, readings: list[ReadingInput]
+) -> TelemetryReport:
     report = await telemetry.ingest(
         device_key,
         [
@@ -109,7 +113,7 @@ async def telemetry_report(info: Info[Context, None], device_key: str, readings:
 
 
 async def device_status(
-    info: Info[Context, None], community_id: strawberry.ID, after: str | None = None
+    info: Info[Context, None], community_id: strawberry.ID, after: LiveCursor = None
 ) -> AsyncGenerator[DeviceStatusEvent, None]:
     live = info.context.live_viewer()
     community = parse_id(community_id, "communityId")
@@ -165,7 +169,7 @@ async def alarm_threshold_set(info: Info[Context, None], input: AlarmThresholdIn
 
 
 async def alarm_threshold_remove(
-    info: Info[Context, None], community_id: strawberry.ID, device_type: DeviceType, metric: str
+    info: Info[Context, None], community_id: strawberry.ID, device_type: DeviceType, metric: ThresholdMetric
 ) -> list[AlarmRule]:
     rules = await thresholds.remove_threshold(
         info.context.viewer(),

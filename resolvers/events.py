@@ -20,18 +20,24 @@ from realtime import stream
 from realtime.envelope import Envelope
 from resolvers.context import Context
 from resolvers.ids import parse_cursor, parse_id, parse_optional_id
-from schema.common import PAGE_HELP, Connection, connection
+from schema.common import PAGE_HELP, Connection, LiveCursor, PageCursor, connection
 from schema.events import (
     CategoryDeadline,
     Event,
+    EventDescription,
     EventIntakeInput,
     EventReportInput,
     EventStatistics,
     EventUpdate,
+    IntegrationKey,
+    IntegrationName,
     IntegrationRegistration,
     MyRatings,
+    Note,
     Rating,
+    RatingComment,
 )
+from schema.files import PhotoKeys
 from schema.limits import list_size
 
 
@@ -50,7 +56,7 @@ async def events_list(
     mine: bool = False,
     overdue: bool | None = None,
     first: int | None = 20,
-    after: str | None = None,
+    after: PageCursor = None,
 ) -> Connection[Event]:
     page = await events.list_events(
         info.context.viewer(),
@@ -86,7 +92,7 @@ async def event_report(info: Info[Context, None], input: EventReportInput) -> Ev
     return Event.from_row(await reporting.report(info.context.viewer(), info.context.storage, new, place))
 
 
-async def event_intake(info: Info[Context, None], integration_key: str, input: EventIntakeInput) -> Event:
+async def event_intake(info: Info[Context, None], integration_key: IntegrationKey, input: EventIntakeInput) -> Event:
     new = reporting.NewEvent(category=input.category, description=input.description, priority=Priority(input.priority))
     place = Place(
         community_id=parse_id(input.community_id, "communityId"),
@@ -106,7 +112,7 @@ async def event_from_alarm(
     info: Info[Context, None],
     alarm_id: strawberry.ID,
     category: Category | None = None,
-    description: str | None = None,
+    description: EventDescription = None,
     priority: Priority | None = None,
 ) -> Event:
     row = await reporting.from_alarm(
@@ -120,7 +126,7 @@ async def event_from_alarm(
 
 
 async def event_assign(
-    info: Info[Context, None], id: strawberry.ID, assignee_id: strawberry.ID, note: str = ""
+    info: Info[Context, None], id: strawberry.ID, assignee_id: strawberry.ID, note: Note = ""
 ) -> Event:
     row = await dispatch.assign(info.context.viewer(), parse_id(id, "id"), parse_id(assignee_id, "assigneeId"), note)
     return Event.from_row(row)
@@ -140,38 +146,38 @@ async def _act(
     return Event.from_row(row)
 
 
-async def event_accept(info: Info[Context, None], id: strawberry.ID, note: str = "") -> Event:
+async def event_accept(info: Info[Context, None], id: strawberry.ID, note: Note = "") -> Event:
     return await _act(info, id, Action.ACCEPT, note, [])
 
 
 async def event_resolve(
-    info: Info[Context, None], id: strawberry.ID, note: str = "", photos: list[str] | None = None
+    info: Info[Context, None], id: strawberry.ID, note: Note = "", photos: PhotoKeys = None
 ) -> Event:
     return await _act(info, id, Action.RESOLVE, note, photos or [])
 
 
-async def event_reject(info: Info[Context, None], id: strawberry.ID, reason: str) -> Event:
+async def event_reject(info: Info[Context, None], id: strawberry.ID, reason: Note) -> Event:
     return await _act(info, id, Action.REJECT, reason, [], note_field="reason")
 
 
-async def event_escalate(info: Info[Context, None], id: strawberry.ID, note: str = "") -> Event:
+async def event_escalate(info: Info[Context, None], id: strawberry.ID, note: Note = "") -> Event:
     return await _act(info, id, Action.ESCALATE, note, [])
 
 
 async def event_reopen(
-    info: Info[Context, None], id: strawberry.ID, note: str = "", photos: list[str] | None = None
+    info: Info[Context, None], id: strawberry.ID, note: Note = "", photos: PhotoKeys = None
 ) -> Event:
     return await _act(info, id, Action.REOPEN, note, photos or [])
 
 
 async def event_comment(
-    info: Info[Context, None], id: strawberry.ID, note: str = "", photos: list[str] | None = None
+    info: Info[Context, None], id: strawberry.ID, note: Note = "", photos: PhotoKeys = None
 ) -> Event:
     return await _act(info, id, Action.COMMENT, note, photos or [])
 
 
 async def event_rate(
-    info: Info[Context, None], id: strawberry.ID, score: int, comment: str = "", reopen: bool = False
+    info: Info[Context, None], id: strawberry.ID, score: int, comment: RatingComment = "", reopen: bool = False
 ) -> Event:
     row = await transitions.rate(info.context.viewer(), parse_id(id, "id"), score, comment, reopen=reopen)
     return Event.from_row(row)
@@ -197,7 +203,7 @@ async def event_statistics(
     return EventStatistics.of(figures)
 
 
-async def my_ratings(info: Info[Context, None], first: int | None = 20, after: str | None = None) -> MyRatings:
+async def my_ratings(info: Info[Context, None], first: int | None = 20, after: PageCursor = None) -> MyRatings:
     page, average = await events.my_ratings(info.context.viewer(), first=first, after=after)
     return MyRatings(average=average, ratings=[Rating.from_row(e) for e in page.items], total_count=page.total_count)
 
@@ -208,14 +214,14 @@ async def event_deadlines(info: Info[Context, None], community_id: strawberry.ID
 
 
 async def event_deadline_set(
-    info: Info[Context, None], community_id: strawberry.ID, category: Category, hours: int | None
+    info: Info[Context, None], community_id: strawberry.ID, category: Category, hours: int | None = None
 ) -> list[CategoryDeadline]:
     found = await deadlines.set_hours(info.context.viewer(), parse_id(community_id, "communityId"), category, hours)
     return CategoryDeadline.all_of(found)
 
 
 async def integration_register(
-    info: Info[Context, None], community_id: strawberry.ID, name: str
+    info: Info[Context, None], community_id: strawberry.ID, name: IntegrationName
 ) -> IntegrationRegistration:
     integration, key = await reporting.register_integration(
         info.context.viewer(), parse_id(community_id, "communityId"), name
@@ -224,7 +230,7 @@ async def integration_register(
 
 
 async def event_updates(
-    info: Info[Context, None], community_id: strawberry.ID | None = None, after: str | None = None
+    info: Info[Context, None], community_id: strawberry.ID | None = None, after: LiveCursor = None
 ) -> AsyncGenerator[EventUpdate, None]:
     """Reporters: their own events; assignees: their assignments; dispatchers: the community's."""
     live = info.context.live_viewer()

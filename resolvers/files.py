@@ -9,13 +9,13 @@ from domain.files import service as files
 from domain.files.models import FileKind
 from resolvers.context import Context
 from resolvers.ids import parse_optional_id
-from schema.files import UploadSlot
+from schema.files import ContentType, UploadSlot
 
 
 async def request_upload(
     info: Info[Context, None],
     kind: FileKind,
-    content_type: str,
+    content_type: ContentType,
     size: int,
     community_id: strawberry.ID | None = None,
 ) -> UploadSlot:

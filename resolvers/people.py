@@ -13,7 +13,7 @@ from domain.people.service import ACTIVATION_CODE_TTL, NewResidency
 from resolvers.context import Context
 from resolvers.ids import parse_id, parse_optional_id
 from resolvers.updates import id_field, provided
-from schema.common import PAGE_HELP, Connection, connection
+from schema.common import PAGE_HELP, Connection, PageCursor, connection
 from schema.people import (
     ActivationCode,
     AuthPayload,
@@ -22,9 +22,12 @@ from schema.people import (
     Membership,
     MembershipGrantInput,
     MoveInInput,
+    Password,
     Person,
     PersonCreateInput,
     PersonUpdateInput,
+    Phone,
+    RefreshTokenArgument,
     Residency,
     ResidencyCreateInput,
     ResidencyEndInput,
@@ -49,7 +52,7 @@ async def residents(
     tag: CareTag | None = None,
     moved_out: bool | None = False,
     first: int | None = 20,
-    after: str | None = None,
+    after: PageCursor = None,
 ) -> Connection[Residency]:
     page = await service.list_residents(
         info.context.viewer(),
@@ -69,7 +72,7 @@ async def memberships(
     info: Info[Context, None],
     community_id: strawberry.ID | None = None,
     first: int | None = 20,
-    after: str | None = None,
+    after: PageCursor = None,
 ) -> Connection[Membership]:
     page = await service.list_memberships(
         info.context.viewer(), community_id=parse_optional_id(community_id, "communityId"), first=first, after=after
@@ -171,19 +174,19 @@ async def auth_register(info: Info[Context, None], input: AuthRegisterInput) -> 
     return await _payload(info, pair)
 
 
-async def auth_request_phone_code(info: Info[Context, None], phone: str) -> bool:
+async def auth_request_phone_code(info: Info[Context, None], phone: Phone) -> bool:
     await phone_proofs.request_code(info.context.code_sender, phone=phone, client=info.context.client_address())
     return True
 
 
-async def auth_login(info: Info[Context, None], phone: str, password: str) -> AuthPayload:
+async def auth_login(info: Info[Context, None], phone: Phone, password: Password) -> AuthPayload:
     pair = await accounts.login(
         info.context.issuer, phone=phone, password=password, client=info.context.client_address()
     )
     return await _payload(info, pair)
 
 
-async def auth_refresh(info: Info[Context, None], refresh_token: str) -> AuthPayload:
+async def auth_refresh(info: Info[Context, None], refresh_token: RefreshTokenArgument) -> AuthPayload:
     return await _payload(info, await accounts.refresh(info.context.issuer, refresh_token=refresh_token))
 
 

@@ -9,7 +9,7 @@ from domain.space import service
 from resolvers.context import Context
 from resolvers.ids import parse_id, parse_optional_id
 from resolvers.updates import id_field, provided
-from schema.common import PAGE_HELP, Connection, connection
+from schema.common import PAGE_HELP, Connection, PageCursor, connection
 from schema.space import (
     Building,
     BuildingCreateInput,
@@ -29,7 +29,7 @@ from schema.space import (
 
 
 async def communities(
-    info: Info[Context, None], first: int | None = 20, after: str | None = None
+    info: Info[Context, None], first: int | None = 20, after: PageCursor = None
 ) -> Connection[Community]:
     page = await service.list_communities(info.context.viewer(), first=first, after=after)
     return connection(page, Community)
@@ -43,7 +43,7 @@ async def buildings(
     info: Info[Context, None],
     community_id: strawberry.ID | None = None,
     first: int | None = 20,
-    after: str | None = None,
+    after: PageCursor = None,
 ) -> Connection[Building]:
     page = await service.list_buildings(
         info.context.viewer(), community_id=parse_optional_id(community_id, "communityId"), first=first, after=after
@@ -62,7 +62,7 @@ async def houses(
     unit_id: strawberry.ID | None = None,
     grid_id: strawberry.ID | None = None,
     first: int | None = 20,
-    after: str | None = None,
+    after: PageCursor = None,
 ) -> Connection[House]:
     page = await service.list_houses(
         info.context.viewer(),
@@ -84,7 +84,7 @@ async def grids(
     info: Info[Context, None],
     community_id: strawberry.ID | None = None,
     first: int | None = 20,
-    after: str | None = None,
+    after: PageCursor = None,
 ) -> Connection[Grid]:
     page = await service.list_grids(
         info.context.viewer(), community_id=parse_optional_id(community_id, "communityId"), first=first, after=after

@@ -21,6 +21,7 @@ from schema.extensions import MaskUnexpectedErrors, PerOperationContext
 from schema.limits import DocumentLimits, NamedOperationContext, QueryLimits
 from schema.observe import ObserveOperations, Observer, error_code
 from schema.shared_events import SharedEventExecutor
+from schema.string_inputs import guard_string_inputs
 
 log = logging.getLogger("lingli.graphql")
 
@@ -37,6 +38,11 @@ class SuggestionlessExecutor(SharedEventExecutor):
 class LingliSchema(strawberry.Schema):
     # Told every error's code (build_schema's observer); None: nobody counts them.
     observer: Observer | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Before any resolver runs, every String it is given is checked (and each has a length).
+        guard_string_inputs(self._schema)
 
     def _create_execution_context(
         self,

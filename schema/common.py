@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Generic, NewType, TypeVar
+from typing import Annotated, Generic, NewType, TypeVar
 
 import strawberry
 from strawberry.schema.types.base_scalars import DateTimeDefinition
@@ -14,6 +14,7 @@ from strawberry.types.scalar import ScalarDefinition
 from domain.common.errors import ErrorCode, TimeWithoutZone
 from domain.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, page_size
 from schema.limits import PAGE_ITEMS
+from schema.string_inputs import CURSOR
 
 strawberry.enum(
     ErrorCode, description="Stable codes in `errors[].extensions.code`: clients switch on these, never on messages"
@@ -47,6 +48,17 @@ def connection(page: Page, make: object) -> Connection:  # type: ignore[type-arg
 
 
 UNCHANGED = "Left out: unchanged"
+
+# The `after` arguments: of a page (its endCursor), of a live feed (a message's cursor).
+PageCursor = Annotated[
+    str | None, strawberry.argument(description="The endCursor of the page before this one", metadata=CURSOR)
+]
+LiveCursor = Annotated[
+    str | None,
+    strawberry.argument(
+        description="The cursor of the last message you received: replays what followed", metadata=CURSOR
+    ),
+]
 
 PAGE_HELP = f"Pages: `first` (1-{MAX_PAGE_SIZE}, default {DEFAULT_PAGE_SIZE}) items after the cursor `after`."
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -10,12 +11,20 @@ from strawberry.types import Info
 from domain.alarms.models import Severity
 from domain.devices import models as dm
 from domain.devices.models import DeviceType as DeviceType
+from domain.devices.reading_identity import READING_ID_MAX
 from domain.devices.telemetry import MAX_BATCH, IngestReport
 from realtime.envelope import Envelope
 from schema.common import UNCHANGED, ReadingTime
 from schema.limits import list_size
 from schema.shared_events import SHARED_BY_SCOPE
 from schema.space import House, visible_house
+from schema.string_inputs import SECRET, at_most, stored_in
+
+# Arguments of resolvers.devices, with their lengths.
+DeviceKey = Annotated[str, strawberry.argument(description="The device's key (dk_…)", metadata=SECRET)]
+ThresholdMetric = Annotated[
+    str, strawberry.argument(description="Which reading", metadata=stored_in(dm.AlarmThreshold, "metric"))
+]
 
 strawberry.enum(DeviceType, description="What kind of device")
 
@@ -135,7 +144,7 @@ class AlarmRule:
 class DeviceRegisterInput:
     community_id: strawberry.ID = strawberry.field(description="Its community")
     type: DeviceType = strawberry.field(description="What kind")
-    name: str = strawberry.field(description="Display name")
+    name: str = strawberry.field(description="Display name", metadata=stored_in(dm.Device, "name"))
     building_id: strawberry.ID | None = strawberry.field(default=None, description="Its building")
     house_id: strawberry.ID | None = strawberry.field(default=None, description="Its house (implies the building)")
     latitude: float | None = strawberry.field(default=None, description="WGS84 latitude")
@@ -145,7 +154,9 @@ class DeviceRegisterInput:
 
 @strawberry.input(description="One reading")
 class ReadingInput:
-    metric: str = strawberry.field(description="e.g. smoke, gas, heart_rate, sos, pm25, temperature")
+    metric: str = strawberry.field(
+        description="e.g. smoke, gas, heart_rate, sos, pm25, temperature", metadata=stored_in(dm.Reading, "metric")
+    )
     value: float = strawberry.field(description="In the metric's unit; flags are 0 or 1")
     recorded_at: ReadingTime | None = strawberry.field(
         default=None,
@@ -156,6 +167,9 @@ class ReadingInput:
         default=None,
         description="The device's own id for the reading (1-64 of A-Z a-z 0-9 . _ : -): when given, what "
         "recognises it if sent again, instead of metric and recordedAt",
+        # Past READING_ID_MAX the domain refuses that reading alone, as it does a bad metric; only a
+        # value no device sends refuses the whole report.
+        metadata=at_most(16 * READING_ID_MAX, "a reading id, refused alone past 64 (domain.devices.reading_identity)"),
     )
 
 
@@ -166,7 +180,9 @@ class DeviceMoveInput:
     house_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
     latitude: float | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
     longitude: float | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
-    name: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description=UNCHANGED, metadata=stored_in(dm.Device, "name")
+    )
     heartbeat_seconds: int | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
 
 
@@ -174,7 +190,9 @@ class DeviceMoveInput:
 class AlarmThresholdInput:
     community_id: strawberry.ID = strawberry.field(description="Which community")
     device_type: DeviceType = strawberry.field(description="Which devices")
-    metric: str = strawberry.field(description="Which reading, e.g. smoke, pm25, temperature")
+    metric: str = strawberry.field(
+        description="Which reading, e.g. smoke, pm25, temperature", metadata=stored_in(dm.AlarmThreshold, "metric")
+    )
     severity: Severity = strawberry.field(description="Severity of the alarm it raises")
     above: float | None = strawberry.field(default=None, description="Fires at or above this value")
     below: float | None = strawberry.field(default=None, description="Fires at or below this value")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from domain.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from domain.common.text import FREE_TEXT_MAX
 from domain.events import models as em
 from domain.events import stats as event_stats
 from domain.events.models import Category as EventCategory
@@ -17,10 +18,27 @@ from domain.events.models import Source as EventSource
 from domain.events.models import Status as EventStatus
 from realtime.envelope import Envelope
 from schema.common import first_help, first_of
-from schema.files import Photo
+from schema.files import PHOTO_KEYS, Photo
 from schema.limits import PAGE_ITEMS, list_size
 from schema.shared_events import SHARED_BY_SCOPE
 from schema.space import House, visible_house
+from schema.string_inputs import SECRET, stored_in
+
+# Arguments of resolvers.events, with their lengths (the columns they are stored in).
+IntegrationKey = Annotated[str, strawberry.argument(description="The key integrationRegister gave", metadata=SECRET)]
+IntegrationName = Annotated[
+    str, strawberry.argument(description="Its name", metadata=stored_in(em.Integration, "name"))
+]
+EventDescription = Annotated[
+    str | None,
+    strawberry.argument(description="What is wrong; default: the alarm's", metadata=stored_in(em.Event, "description")),
+]
+Note = Annotated[
+    str, strawberry.argument(description="What you write on the timeline", metadata=stored_in(em.EventEntry, "note"))
+]
+RatingComment = Annotated[
+    str, strawberry.argument(description="What they say of it", metadata=stored_in(em.Event, "rating_comment"))
+]
 
 strawberry.enum(EventStatus, name="EventStatus", description="Where an event is in the loop")
 
@@ -275,7 +293,10 @@ class CategoryDeadline:
 class EventReportInput:
     community_id: strawberry.ID = strawberry.field(description="Which community")
     category: EventCategory = strawberry.field(description="What kind of matter")
-    description: str = strawberry.field(description="What is wrong, where exactly (up to 2000 characters)")
+    description: str = strawberry.field(
+        description=f"What is wrong, where exactly (up to {FREE_TEXT_MAX} characters)",
+        metadata=stored_in(em.Event, "description"),
+    )
     priority: EventPriority = strawberry.field(default=EventPriority.NORMAL, description="How urgent")
     source: EventSource | None = strawberry.field(
         default=None, description="Residents: RESIDENT_APP or WECHAT; grid staff: GRID_WORKER; default: yours"
@@ -284,17 +305,24 @@ class EventReportInput:
     building_id: strawberry.ID | None = strawberry.field(default=None, description="The building")
     latitude: float | None = strawberry.field(default=None, description="WGS84 latitude")
     longitude: float | None = strawberry.field(default=None, description="WGS84 longitude")
-    photos: list[str] = strawberry.field(default_factory=list, description="Keys of files you uploaded")
+    photos: list[str] = strawberry.field(
+        default_factory=list, description="Keys of files you uploaded", metadata=PHOTO_KEYS
+    )
 
 
 @strawberry.input(description="An event from an outside system (the 12345 hotline)")
 class EventIntakeInput:
     community_id: strawberry.ID = strawberry.field(description="Which community (the integration's)")
-    reference: str = strawberry.field(description="Your own reference: the same one again finds the same event")
+    reference: str = strawberry.field(
+        description="Your own reference: the same one again finds the same event",
+        metadata=stored_in(em.Event, "external_ref"),
+    )
     category: EventCategory = strawberry.field(description="What kind of matter")
-    description: str = strawberry.field(description="What the caller said")
+    description: str = strawberry.field(description="What the caller said", metadata=stored_in(em.Event, "description"))
     priority: EventPriority = strawberry.field(default=EventPriority.NORMAL, description="How urgent")
-    contact: str = strawberry.field(default="", description="The caller's name and phone")
+    contact: str = strawberry.field(
+        default="", description="The caller's name and phone", metadata=stored_in(em.Event, "contact")
+    )
     house_id: strawberry.ID | None = strawberry.field(default=None, description="The house, if known")
     building_id: strawberry.ID | None = strawberry.field(default=None, description="The building, if known")
     latitude: float | None = strawberry.field(default=None, description="WGS84 latitude")

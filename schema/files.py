@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -11,6 +12,19 @@ from domain.files import models as fm
 from domain.files.models import FileKind as FileKind
 from domain.files.service import DOWNLOAD_SECONDS
 from domain.files.storage import Storage
+from schema.string_inputs import stored_in
+
+# Arguments of resolvers.files and resolvers.events, with their lengths.
+ContentType = Annotated[
+    str,
+    strawberry.argument(
+        description="The file's type, e.g. image/jpeg", metadata=stored_in(fm.StoredFile, "content_type")
+    ),
+]
+PHOTO_KEYS = stored_in(fm.StoredFile, "key")
+PhotoKeys = Annotated[
+    list[str] | None, strawberry.argument(description="Keys of files you uploaded", metadata=PHOTO_KEYS)
+]
 
 strawberry.enum(FileKind, description="What a file is for: decides the types and size allowed")
 

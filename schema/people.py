@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -13,9 +14,20 @@ from domain.people import models as pm
 from domain.people.masking import mask_id_number, mask_phone
 from domain.people.models import CareTag as CareTag
 from domain.people.models import ResidencyKind as ResidencyKind
+from domain.people.validation import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from schema.common import UNCHANGED, first_help, first_of
 from schema.limits import list_size
 from schema.space import Community, Grid, House
+from schema.string_inputs import SECRET, at_most, stored_in
+
+PASSWORD = at_most(MAX_PASSWORD_LENGTH, "a password: only its hash is stored")
+
+# Arguments of resolvers.people, with their lengths.
+Phone = Annotated[str, strawberry.argument(description="Mobile number", metadata=stored_in(pm.Person, "phone"))]
+Password = Annotated[str, strawberry.argument(description="The password", metadata=PASSWORD)]
+RefreshTokenArgument = Annotated[
+    str, strawberry.argument(description="The refresh token of your last pair", metadata=SECRET)
+]
 
 strawberry.enum(ResidencyKind, description="How a person lives in a house")
 
@@ -173,9 +185,11 @@ class MoveInInput:
 @strawberry.input(description="A person registered by the property office: give a residency or a staffRole")
 class PersonCreateInput:
     community_id: strawberry.ID = strawberry.field(description="The community registering them")
-    name: str = strawberry.field(description="Name")
-    phone: str = strawberry.field(description="Mobile number, unique")
-    id_number: str | None = strawberry.field(default=None, description="National ID number")
+    name: str = strawberry.field(description="Name", metadata=stored_in(pm.Person, "name"))
+    phone: str = strawberry.field(description="Mobile number, unique", metadata=stored_in(pm.Person, "phone"))
+    id_number: str | None = strawberry.field(
+        default=None, description="National ID number", metadata=stored_in(pm.Person, "id_number")
+    )
     tags: list[CareTag] | None = strawberry.field(default=None, description="Care tags")
     residency: MoveInInput | None = strawberry.field(default=None, description="A resident: the house they move into")
     staff_role: Role | None = strawberry.field(default=None, description="Staff: the role they get (not both)")
@@ -185,9 +199,15 @@ class PersonCreateInput:
 @strawberry.input(description="Changes to a person; `tags` replaces all tags")
 class PersonUpdateInput:
     id: strawberry.ID = strawberry.field(description="Which person")
-    name: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
-    phone: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
-    id_number: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description=UNCHANGED, metadata=stored_in(pm.Person, "name")
+    )
+    phone: str | None = strawberry.field(
+        default=strawberry.UNSET, description=UNCHANGED, metadata=stored_in(pm.Person, "phone")
+    )
+    id_number: str | None = strawberry.field(
+        default=strawberry.UNSET, description=UNCHANGED, metadata=stored_in(pm.Person, "id_number")
+    )
     tags: list[CareTag] | None = strawberry.field(
         default=strawberry.UNSET,
         description="Replaces your community's care record of the person (other communities keep their own). "
@@ -205,7 +225,9 @@ class ResidencyCreateInput:
     kind: ResidencyKind = strawberry.field(description="Owner, tenant or family member")
     moved_in: date = strawberry.field(description="Day of moving in")
     person_id: strawberry.ID | None = strawberry.field(default=None, description="Who, by id")
-    phone: str | None = strawberry.field(default=None, description="Who, by phone")
+    phone: str | None = strawberry.field(
+        default=None, description="Who, by phone", metadata=stored_in(pm.Person, "phone")
+    )
 
 
 @strawberry.input(description="Move a person out; the residency stays as history")
@@ -224,7 +246,9 @@ class ResidencyUpdateInput:
 @strawberry.input(description="Give a person a role: personId of someone you can see, or their phone")
 class MembershipGrantInput:
     person_id: strawberry.ID | None = strawberry.field(default=None, description="Who, by id")
-    phone: str | None = strawberry.field(default=None, description="Who, by phone")
+    phone: str | None = strawberry.field(
+        default=None, description="Who, by phone", metadata=stored_in(pm.Person, "phone")
+    )
     role: Role = strawberry.field(description="Which role")
     community_id: strawberry.ID | None = strawberry.field(default=None, description="Where; none for PLATFORM_ADMIN")
     grid_id: strawberry.ID | None = strawberry.field(default=None, description="For HOUSEKEEPER and GRID_WORKER")
@@ -232,12 +256,18 @@ class MembershipGrantInput:
 
 @strawberry.input(description="A new account, or claiming the record the property office made")
 class AuthRegisterInput:
-    phone: str = strawberry.field(description="Mobile number")
-    password: str = strawberry.field(description="At least 8 characters")
-    name: str = strawberry.field(description="Name")
+    phone: str = strawberry.field(description="Mobile number", metadata=stored_in(pm.Person, "phone"))
+    password: str = strawberry.field(
+        description=f"{MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters", metadata=PASSWORD
+    )
+    name: str = strawberry.field(description="Name", metadata=stored_in(pm.Person, "name"))
     phone_code: str | None = strawberry.field(
-        default=None, description="The code authRequestPhoneCode sent to this phone: proves you hold it"
+        default=None,
+        description="The code authRequestPhoneCode sent to this phone: proves you hold it",
+        metadata=SECRET,
     )
     activation_code: str | None = strawberry.field(
-        default=None, description="Instead of phoneCode: the code the property office gave you for its record"
+        default=None,
+        description="Instead of phoneCode: the code the property office gave you for its record",
+        metadata=SECRET,
     )

@@ -13,6 +13,7 @@ from domain.common.pagination import DEFAULT_PAGE_SIZE
 from domain.space import models as sm
 from domain.space.calendar import DEFAULT_TIME_ZONE, Period
 from schema.common import UNCHANGED, first_help, first_of
+from schema.string_inputs import stored_in
 
 if TYPE_CHECKING:
     from schema.people import Membership, Residency
@@ -203,56 +204,72 @@ async def visible_house(info: Info, house_id: int | str | None) -> House | None:
 
 @strawberry.input(description="A new community (platform admins only)")
 class CommunityCreateInput:
-    name: str = strawberry.field(description="Display name")
-    code: str = strawberry.field(description="Short stable code: 2-40 of A-Z 0-9 - _")
-    address: str = strawberry.field(default="", description="Postal address")
-    time_zone: str = strawberry.field(default=DEFAULT_TIME_ZONE, description=TIME_ZONE_HELP)
+    name: str = strawberry.field(description="Display name", metadata=stored_in(sm.Community, "name"))
+    code: str = strawberry.field(
+        description="Short stable code: 2-40 of A-Z 0-9 - _", metadata=stored_in(sm.Community, "code")
+    )
+    address: str = strawberry.field(
+        default="", description="Postal address", metadata=stored_in(sm.Community, "address")
+    )
+    time_zone: str = strawberry.field(
+        default=DEFAULT_TIME_ZONE, description=TIME_ZONE_HELP, metadata=stored_in(sm.Community, "time_zone")
+    )
 
 
 @strawberry.input(description="Changes to a community")
 class CommunityUpdateInput:
     id: strawberry.ID = strawberry.field(description="Which community")
-    name: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
-    address: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
-    time_zone: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description=UNCHANGED, metadata=stored_in(sm.Community, "name")
+    )
+    address: str | None = strawberry.field(
+        default=strawberry.UNSET, description=UNCHANGED, metadata=stored_in(sm.Community, "address")
+    )
+    time_zone: str | None = strawberry.field(
+        default=strawberry.UNSET, description=UNCHANGED, metadata=stored_in(sm.Community, "time_zone")
+    )
 
 
 @strawberry.input(description="A new building")
 class BuildingCreateInput:
     community_id: strawberry.ID = strawberry.field(description="Its community")
-    name: str = strawberry.field(description="Name or number")
+    name: str = strawberry.field(description="Name or number", metadata=stored_in(sm.Building, "name"))
     floors: int | None = strawberry.field(default=None, description="Number of floors")
 
 
 @strawberry.input(description="Changes to a building")
 class BuildingUpdateInput:
     id: strawberry.ID = strawberry.field(description="Which building")
-    name: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description=UNCHANGED, metadata=stored_in(sm.Building, "name")
+    )
     floors: int | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
 
 
 @strawberry.input(description="A new unit of a building")
 class UnitCreateInput:
     building_id: strawberry.ID = strawberry.field(description="Its building")
-    name: str = strawberry.field(description="Name or number")
+    name: str = strawberry.field(description="Name or number", metadata=stored_in(sm.Unit, "name"))
 
 
 @strawberry.input(description="A new grid")
 class GridCreateInput:
     community_id: strawberry.ID = strawberry.field(description="Its community")
-    name: str = strawberry.field(description="Display name")
+    name: str = strawberry.field(description="Display name", metadata=stored_in(sm.Grid, "name"))
 
 
 @strawberry.input(description="Changes to a grid")
 class GridUpdateInput:
     id: strawberry.ID = strawberry.field(description="Which grid")
-    name: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description=UNCHANGED, metadata=stored_in(sm.Grid, "name")
+    )
 
 
 @strawberry.input(description="A new house")
 class HouseCreateInput:
     building_id: strawberry.ID = strawberry.field(description="Its building")
-    number: str = strawberry.field(description="Door number")
+    number: str = strawberry.field(description="Door number", metadata=stored_in(sm.House, "number"))
     unit_id: strawberry.ID | None = strawberry.field(default=None, description="Its unit, if the building has units")
     grid_id: strawberry.ID | None = strawberry.field(default=None, description="Its grid")
     floor: int | None = strawberry.field(default=None, description="Floor")
@@ -262,7 +279,9 @@ class HouseCreateInput:
 @strawberry.input(description="Changes to a house; null clears unit, grid, floor or area")
 class HouseUpdateInput:
     id: strawberry.ID = strawberry.field(description="Which house")
-    number: str | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
+    number: str | None = strawberry.field(
+        default=strawberry.UNSET, description=UNCHANGED, metadata=stored_in(sm.House, "number")
+    )
     unit_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
     grid_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)
     floor: int | None = strawberry.field(default=strawberry.UNSET, description=UNCHANGED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 from collections.abc import Iterator
@@ -179,8 +180,13 @@ class Api:
     ) -> dict[str, Any]:
         if as_ is not None:
             token = await token_for(self.issuer, as_)
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await self.http.post(self.url, json={"query": query, "variables": variables or {}}, headers=headers)
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        # json.dumps escapes what is not ASCII, as browsers' JSON.stringify does: a lone surrogate
+        # ("\ud800") is sent as its escape, which httpx's own UTF-8 encoding could not send at all.
+        body = json.dumps({"query": query, "variables": variables or {}})
+        response = await self.http.post(self.url, content=body, headers=headers)
         assert response.status_code == 200, response.text
         result: dict[str, Any] = response.json()
         return result

@@ -7,6 +7,9 @@ import unicodedata
 
 from domain.common.errors import InvalidInput
 
+# The longest free text (descriptions, notes: TextField columns) a client may send.
+FREE_TEXT_MAX = 2000
+
 # Control characters (NUL among them, which PostgreSQL refuses in text) have no place in a name.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Descriptions and notes may run over several lines.

@@ -11,6 +11,7 @@ from domain.alarms.models import Alarm, Severity
 from domain.common.errors import InvalidInput
 from domain.events import access
 from domain.events.models import Category, CategoryDeadline, Event
+from domain.space import places
 
 DEFAULT_HOURS: dict[Category, int] = {
     Category.SAFETY_HAZARD: 4,
@@ -51,6 +52,7 @@ async def set_hours(
     elif not 1 <= hours <= MAX_HOURS:
         raise InvalidInput(f"A deadline is 1 to {MAX_HOURS} hours", field="hours")
     else:
+        await places.community(community_id)
         await CategoryDeadline.update_or_create(defaults={"hours": hours}, community_id=community_id, category=category)
     return await _in_force(community_id)
 

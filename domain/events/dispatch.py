@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from auth.roles import Role
 from auth.viewer import Viewer
-from domain.common.text import text
+from domain.common.text import FREE_TEXT_MAX, text
 from domain.events import access, messages
 from domain.events.models import Event, Status
 from domain.events.service import get_event
@@ -29,7 +29,7 @@ async def assign(viewer: Viewer, event_id: int, assignee_id: int, note: str = ""
             event,
             assignee,
             actor=await actor_of(viewer),
-            note=text(note, field="note", max_length=2000, min_length=0, multiline=True),
+            note=text(note, field="note", max_length=FREE_TEXT_MAX, min_length=0, multiline=True),
             at=datetime.now(UTC),
         )
 

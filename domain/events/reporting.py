@@ -14,7 +14,7 @@ from domain.alarms.models import Alarm, Severity
 from domain.common.errors import Conflict
 from domain.common.guards import require_person
 from domain.common.rows import get_visible
-from domain.common.text import text
+from domain.common.text import FREE_TEXT_MAX, text
 from domain.events import access, deadlines, dispatch, messages
 from domain.events.deadlines import OVERDUE_ALARM
 from domain.events.models import (
@@ -126,6 +126,7 @@ async def from_alarm(
 async def register_integration(viewer: Viewer, community_id: int, name: str) -> tuple[Integration, str]:
     """A key for an outside system (shown once)."""
     access.check_register_integration(viewer, community_id)
+    await places.community(community_id)
     key = new_key(INTEGRATION_KEY_PREFIX)
     integration = await Integration.create(
         community_id=community_id,
@@ -160,7 +161,7 @@ async def _create(
         category=new.category,
         priority=new.priority,
         source=source,
-        description=text(new.description, field="description", max_length=2000, multiline=True),
+        description=text(new.description, field="description", max_length=FREE_TEXT_MAX, multiline=True),
         reporter_id=reporter.id if reporter else None,
         reporter_name=reporter.name if reporter else (integration.name if integration else ""),
         contact=contact,

@@ -13,7 +13,7 @@ from auth.viewer import Viewer
 from domain.common.errors import InvalidInput
 from domain.common.guards import require_person
 from domain.common.rows import lock
-from domain.common.text import text
+from domain.common.text import FREE_TEXT_MAX, text
 from domain.events import access, deadlines, messages
 from domain.events.models import FINISHED, Event, EventEntry, Status
 from domain.events.service import get_event
@@ -43,7 +43,7 @@ async def act(
     event = await get_event(viewer, event_id)
     access.check_action(action, viewer, event)  # who and when first; again below, under the row lock
     required = 1 if action is Action.REJECT else 0
-    note = text(note, field=note_field, max_length=2000, min_length=required, multiline=True)
+    note = text(note, field=note_field, max_length=FREE_TEXT_MAX, min_length=required, multiline=True)
     if action is Action.COMMENT and not note and not photos:
         raise InvalidInput("A comment is a note, photos, or both", field="note")
     attached = await files.uploaded(viewer, storage, photos, field="photos")

@@ -11,6 +11,7 @@ from domain.common.text import text
 _PHONE = re.compile(r"^\+?\d{6,15}$")
 _ID_NUMBER = re.compile(r"^[0-9A-Za-z]{6,32}$")
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 128  # a pass phrase fits; scrypt need not hash a megabyte
 
 
 def phone(value: str, field: str = "phone") -> str:
@@ -36,6 +37,8 @@ def residency_date(value: date, field: str) -> date:
 def password(value: str, field: str = "password") -> str:
     if len(value) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"The password needs at least {MIN_PASSWORD_LENGTH} characters", field=field)
+    if len(value) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput(f"A password has at most {MAX_PASSWORD_LENGTH} characters", field=field)
     try:
         value.encode()
     except UnicodeEncodeError:  # a lone surrogate (possible in JSON) is no text anybody typed

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.common.errors import InvalidInput, NotFound
-from domain.space.models import Building, House
+from domain.space.models import Building, Community, House
 
 _LATITUDE_LIMIT, _LONGITUDE_LIMIT = 90.0, 180.0
 
@@ -27,6 +27,13 @@ def check_coordinates(*, latitude: float | None, longitude: float | None) -> Non
             raise InvalidInput(f"{name} must be between -{limit:g} and {limit:g}", field=name)
 
 
+async def community(community_id: int) -> None:
+    """The community exists. A member's does; a platform admin may name any id, and a row written
+    under one that names nothing would be refused by its foreign key, as an unexpected error."""
+    if not await Community.exists(id=community_id):
+        raise NotFound(f"No community {community_id}", field="communityId")
+
+
 async def house_in(community_id: int, house_id: int) -> House:
     house = await House.get_or_none(id=house_id, community_id=community_id)
     if house is None:
@@ -42,6 +49,7 @@ async def building_in(community_id: int, building_id: int) -> None:
 async def resolve(place: Place) -> Place:
     """The place checked against its community: a house fills in its building and grid, a
     building given with a house must be the house's, coordinates must be on the globe."""
+    await community(place.community_id)
     building_id, grid_id = place.building_id, place.grid_id
     if place.house_id is not None:
         house = await house_in(place.community_id, place.house_id)

@@ -57,8 +57,9 @@ async def test_a_place_outside_the_community_or_someone_elses_upload_writes_noth
 async def test_a_malformed_photo_key_is_invalid_input_and_writes_nothing(api: Api, world: World, key: str) -> None:
     fields = {"communityId": str(world.a.id), "category": "REPAIR", "description": "Broken", "photos": [key]}
     result = await raw(api, world.owner_a101, REPORT, {"input": fields})
-    # Keys are checked for shape before they reach the database: a typed error, never INTERNAL.
-    assert code_and_field(result) == ("INVALID_INPUT", "photos"), result
+    # Keys are checked for shape before they reach the database (schema.string_inputs: the
+    # StoredFile.key column): a typed error naming the item, never INTERNAL.
+    assert code_and_field(result) == ("INVALID_INPUT", "photos[0]"), result
     assert await Event.all().count() == 0
 
 

@@ -59,4 +59,7 @@ async def test_text_nobody_could_type_is_invalid_input(api: Api, world: World, b
         }
     )
     response = await api.http.post(api.url, content=refresh, headers={"Content-Type": "application/json"})
-    assert _code(response.json()) == "UNAUTHENTICATED"
+    assert (_code(response.json()), response.json()["errors"][0]["extensions"]["field"]) == (
+        "INVALID_INPUT",
+        "refreshToken",
+    )
