@@ -21,6 +21,8 @@ from domain.events.models import EventEntry
 from domain.files.models import StoredFile
 from domain.people import access as people_access
 from domain.people.models import CareRecord, Membership, Person, Residency
+from domain.shops import access as shops_access
+from domain.shops.models import ProductPhoto
 from domain.space import access as space_access
 from domain.space.models import Building, Community, Grid, House, Unit
 
@@ -142,3 +144,7 @@ class Loaders:
     @cached_property
     def files_of_event(self) -> DataLoader[int, list[StoredFile]]:
         return _grouped(lambda: events_access.readable_photos(self.viewer), "event_id", cache=False)
+
+    @cached_property
+    def photos_of_product(self) -> DataLoader[int, list[ProductPhoto]]:
+        return _grouped(lambda: shops_access.readable_photos(self.viewer), "product_id")

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers import alarms, devices, events, files, people, space
+from resolvers import alarms, devices, events, files, people, shops, space
 from schema.build import build_schema as _build
 from schema.limits import QueryLimits
 
 
 @strawberry.type(description="Everything you may read")
-class Query(events.Query, alarms.Query, devices.Query, space.Query, people.Query):
+class Query(shops.Query, events.Query, alarms.Query, devices.Query, space.Query, people.Query):
     pass
 
 
 @strawberry.type(description="Everything you may change. Each mutation writes all of its change or nothing")
-class Mutation(events.Mutation, files.Mutation, alarms.Mutation, devices.Mutation, space.Mutation, people.Mutation):
+class Mutation(
+    shops.Mutation, events.Mutation, files.Mutation, alarms.Mutation, devices.Mutation, space.Mutation, people.Mutation
+):
     pass
 
 

@@ -36,6 +36,7 @@ from domain.events.models import CategoryDeadline, Event, EventEntry, Integratio
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
 from domain.people.models import AuthSession, CareRecord, Membership, Person, PhoneProof, RefreshToken, Residency
+from domain.shops.models import Product, ProductPhoto, Shop, ShopStaff
 from domain.space.models import Building, Community, Grid, House, Unit
 from realtime.models import OutboxEvent
 from realtime.outbox import Publisher
@@ -266,6 +267,10 @@ async def two_servers(database_url: str, server: RunningServer) -> AsyncIterator
 
 # Children before parents, so foreign keys never block the clean-up.
 _TABLES = [
+    ProductPhoto,
+    Product,
+    ShopStaff,
+    Shop,
     StoredFile,
     EventEntry,
     Event,

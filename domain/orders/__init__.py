@@ -1,0 +1,1 @@
+"""Orders: placed by residents, handled by a shop, delivered, paid."""
