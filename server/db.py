@@ -20,6 +20,8 @@ MODEL_MODULES = [
     "domain.events.models",
     "domain.files.models",
     "domain.shops.models",
+    "domain.payments.models",
+    "domain.orders.models",
 ]
 
 

@@ -10,6 +10,8 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "FORBIDDEN"
     INVALID_INPUT = "INVALID_INPUT"
     CONFLICT = "CONFLICT"
+    # Fewer left than asked for: nothing was reserved.
+    OUT_OF_STOCK = "OUT_OF_STOCK"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     RATE_LIMITED = "RATE_LIMITED"
     # Refused before it is read: a body or a WebSocket message larger than its limit.
@@ -77,3 +79,7 @@ class RateLimited(DomainError):
     """Too many of something in too short a time: try again later."""
 
     code = ErrorCode.RATE_LIMITED
+
+
+class OutOfStock(DomainError):
+    code = ErrorCode.OUT_OF_STOCK
