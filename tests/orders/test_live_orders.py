@@ -58,6 +58,7 @@ async def test_only_a_shops_merchants_watch_it(api: Api, world: World, server: R
         async with socket(server, person) as session:
             with pytest.raises(TransportQueryError) as refused:
                 await take(session, GraphQLRequest(SHOP_ORDERS, variable_values={"shop": str(market.shops.a.id)}), 1)
+            assert refused.value.errors
             assert refused.value.errors[0]["extensions"]["code"] in ("FORBIDDEN", "NOT_FOUND")
 
 
