@@ -10,11 +10,13 @@ from strawberry.types import Info
 
 from domain.common.pagination import DEFAULT_PAGE_SIZE
 from domain.orders import access
+from domain.orders.placing import MAX_LINES
 from domain.orders import models as om
 from domain.orders.models import Status as OrderStatus
 from domain.people.masking import mask_name, mask_phone
 from realtime.envelope import Envelope
 from schema.common import first_help, first_of
+from schema.limits import list_size
 from schema.payments import Payment, PaymentProvider
 
 strawberry.enum(OrderStatus, name="OrderStatus", description="Where an order is in its loop")
@@ -141,7 +143,10 @@ class Order:
         _, full = access.contact_visibility(info.context.viewer(), self.contact)
         return self.contact["contact_phone"] if full else mask_phone(self.contact["contact_phone"])
 
-    @strawberry.field(description="What was ordered, at the prices of the moment (read when asked)")
+    @strawberry.field(
+        description=f"What was ordered, at the prices of the moment (read when asked; at most {MAX_LINES})",
+        metadata=list_size(MAX_LINES),
+    )
     async def lines(self, info: Info) -> list[OrderLine]:
         rows = await info.context.loaders.lines_of_order.load(int(self.id))
         return [OrderLine.from_row(r) for r in rows]

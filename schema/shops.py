@@ -10,8 +10,10 @@ from strawberry.types import Info
 from auth.roles import Role
 from domain.common.pagination import DEFAULT_PAGE_SIZE
 from domain.shops import models as sm
+from domain.shops.service import MAX_DELIVERY_BUILDINGS
 from schema.common import UNCHANGED, first_help, first_of
 from schema.files import Photo
+from schema.limits import list_size
 
 
 @strawberry.type(description="A shop in a community: it sells products and delivers them")
@@ -22,7 +24,8 @@ class Shop:
     description: str = strawberry.field(description="What it is")
     hours: str = strawberry.field(description="Opening hours, as the shop states them")
     delivery_building_ids: list[strawberry.ID] = strawberry.field(
-        description="The buildings it delivers to; empty: the whole community"
+        description=f"The buildings it delivers to (at most {MAX_DELIVERY_BUILDINGS}); empty: the whole community",
+        metadata=list_size(MAX_DELIVERY_BUILDINGS),
     )
     open: bool = strawberry.field(description="Takes orders now")
 

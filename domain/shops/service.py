@@ -20,6 +20,7 @@ from domain.space.service import get_community
 from realtime.outbox import transaction
 
 _TAKEN = "This community has a shop of that name already"
+MAX_DELIVERY_BUILDINGS = 100
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ def _shop_values(given: dict[str, Any]) -> dict[str, Any]:
 async def _delivery_area(community_id: int, building_ids: list[int]) -> list[int]:
     """Buildings of the shop's own community (none: all of it)."""
     wanted = sorted(set(building_ids))
+    if len(wanted) > MAX_DELIVERY_BUILDINGS:
+        raise InvalidInput(f"At most {MAX_DELIVERY_BUILDINGS} buildings", field="deliveryBuildingIds")
     found = await Building.filter(id__in=wanted, community_id=community_id).count() if wanted else 0
     if found != len(wanted):
         raise InvalidInput("Deliver to buildings of the shop's community", field="deliveryBuildingIds")
