@@ -10,9 +10,9 @@ from strawberry.types import Info
 
 from domain.common.pagination import DEFAULT_PAGE_SIZE
 from domain.orders import access
-from domain.orders.placing import MAX_LINES
 from domain.orders import models as om
 from domain.orders.models import Status as OrderStatus
+from domain.orders.placing import MAX_LINES
 from domain.people.masking import mask_name, mask_phone
 from realtime.envelope import Envelope
 from schema.common import first_help, first_of

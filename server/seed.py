@@ -20,12 +20,12 @@ from domain.events.models import Category, Event, Source
 from domain.events.workflow import Action
 from domain.files.stores import make_storage
 from domain.people import accounts
-from domain.shops import products
-from domain.shops import service as shops
 from domain.people import service as people
 from domain.people.accounts import load_viewer
 from domain.people.models import CareTag, Person, ResidencyKind
 from domain.people.phone_budget import PHONE_LOOKUPS
+from domain.shops import products
+from domain.shops import service as shops
 from domain.space import service as space
 from domain.space.models import Community, House
 from domain.space.places import Place
