@@ -15,6 +15,7 @@ class Role(StrEnum):
     GRID_WORKER = "GRID_WORKER"
     PROPERTY_STAFF = "PROPERTY_STAFF"
     MERCHANT = "MERCHANT"
+    COURIER = "COURIER"
     OPERATOR = "OPERATOR"
     PLATFORM_ADMIN = "PLATFORM_ADMIN"
 
@@ -27,3 +28,5 @@ GRID_STAFF = frozenset({Role.HOUSEKEEPER, Role.GRID_WORKER})
 STAFF = COMMUNITY_STAFF | GRID_STAFF
 # Those who run the community: its space, devices, roles, and who see ID numbers.
 OPERATORS = frozenset({Role.OPERATOR})
+# Who works for a shop (granted per shop, domain/shops): merchants run it, couriers deliver for it.
+SHOP_STAFF = frozenset({Role.MERCHANT, Role.COURIER})

@@ -11,11 +11,13 @@ from auth.roles import COMMUNITY_STAFF, GRID_STAFF, Role
 
 @dataclass(frozen=True)
 class Grant:
-    """One membership: a role in a community (None = every community), maybe scoped to a grid."""
+    """One membership: a role in a community (None = every community), maybe scoped to a grid
+    or, for a shop's staff, to one shop (of that community)."""
 
     role: Role
     community_id: int | None
     grid_id: int | None = None
+    shop_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,13 @@ class Viewer:
     def scope(self) -> str:
         """Everything but who the person is: two viewers with one scope see the same places
         (used to share per-viewer answers between them, see schema.shared_events)."""
-        grants = sorted((g.role.value, g.community_id or 0, g.grid_id or 0) for g in self.grants)
+        grants = sorted((g.role.value, g.community_id or 0, g.grid_id or 0, g.shop_id or 0) for g in self.grants)
         return repr((self.person_id is None, grants, sorted(self.house_ids), sorted(self.resident_community_ids)))
+
+    def shops_with(self, roles: Iterable[Role]) -> set[int]:
+        """The shops this viewer serves in one of these roles."""
+        wanted = set(roles)
+        return {g.shop_id for g in self.grants if g.role in wanted and g.shop_id is not None}
 
     def has_role(self, community_id: int, roles: Iterable[Role]) -> bool:
         return self.is_platform_admin or community_id in self.communities_with(roles)

@@ -24,6 +24,7 @@ class Context:
     request_id: str
     broadcast: Any = None
     storage: Any = None
+    payments: Any = None  # domain.payments.providers.Providers
     code_sender: Any = None  # domain.people.phone_proofs.CodeSender
     scope_refresh_seconds: float = 60
     request: Any = None

@@ -19,8 +19,14 @@ from auth.viewer import Viewer
 from domain.events import access as events_access
 from domain.events.models import EventEntry
 from domain.files.models import StoredFile
+from domain.orders import access as orders_access
+from domain.orders.models import PAYMENT_SUBJECT, OrderEntry, OrderLine
+from domain.payments import service as payments
+from domain.payments.models import Payment
 from domain.people import access as people_access
 from domain.people.models import CareRecord, Membership, Person, Residency
+from domain.shops import access as shops_access
+from domain.shops.models import ProductPhoto
 from domain.space import access as space_access
 from domain.space.models import Building, Community, Grid, House, Unit
 
@@ -142,3 +148,28 @@ class Loaders:
     @cached_property
     def files_of_event(self) -> DataLoader[int, list[StoredFile]]:
         return _grouped(lambda: events_access.readable_photos(self.viewer), "event_id", cache=False)
+
+    @cached_property
+    def photos_of_product(self) -> DataLoader[int, list[ProductPhoto]]:
+        return _grouped(lambda: shops_access.readable_photos(self.viewer), "product_id")
+
+    # An order's lines, timeline and payment: never cached, like an event's (a subscription keeps
+    # its loaders, and these change with every message).
+    @cached_property
+    def lines_of_order(self) -> DataLoader[int, list[OrderLine]]:
+        return _grouped(lambda: orders_access.readable_lines(self.viewer), "order_id", cache=False)
+
+    @cached_property
+    def entries_of_order(self) -> DataLoader[int, list[OrderEntry]]:
+        return _grouped(lambda: orders_access.readable_entries(self.viewer), "order_id", cache=False)
+
+    @cached_property
+    def payment_of_order(self) -> DataLoader[int, Payment | None]:
+        async def load(ids: Sequence[int]) -> list[Payment | None]:
+            visible = (
+                await orders_access.readable_orders(self.viewer).filter(id__in=list(ids)).values_list("id", flat=True)
+            )
+            found = await payments.of_subjects(PAYMENT_SUBJECT, [int(i) for i in visible])  # type: ignore[call-overload]
+            return [found.get(i) for i in ids]
+
+        return DataLoader(load_fn=load, cache=False)

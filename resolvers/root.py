@@ -7,24 +7,33 @@ from typing import Any
 
 import strawberry
 
-from resolvers import alarms, devices, events, files, people, space
+from resolvers import alarms, devices, events, files, orders, people, shops, space
 from schema.build import build_schema as _build
 from schema.limits import QueryLimits
 from schema.observe import Observer
 
 
 @strawberry.type(description="Everything you may read")
-class Query(events.Query, alarms.Query, devices.Query, space.Query, people.Query):
+class Query(orders.Query, shops.Query, events.Query, alarms.Query, devices.Query, space.Query, people.Query):
     pass
 
 
 @strawberry.type(description="Everything you may change. Each mutation writes all of its change or nothing")
-class Mutation(events.Mutation, files.Mutation, alarms.Mutation, devices.Mutation, space.Mutation, people.Mutation):
+class Mutation(
+    orders.Mutation,
+    shops.Mutation,
+    events.Mutation,
+    files.Mutation,
+    alarms.Mutation,
+    devices.Mutation,
+    space.Mutation,
+    people.Mutation,
+):
     pass
 
 
 @strawberry.type(description="Live feeds. Every message has a cursor: resubscribe with `after` to miss nothing")
-class Subscription(events.Subscription, devices.Subscription, alarms.Subscription):
+class Subscription(orders.Subscription, events.Subscription, devices.Subscription, alarms.Subscription):
     pass
 
 

@@ -16,7 +16,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -28,6 +28,10 @@ from domain.events.overdue import escalate_overdue
 from domain.files.local_store import LocalStorage
 from domain.files.service import prune_unattached
 from domain.files.stores import make_storage
+from domain.orders.transitions import complete_delivered
+from domain.payments.on_delivery import OnDelivery
+from domain.payments.providers import Providers
+from domain.payments.sandbox import Sandbox
 from domain.people import messages as people_messages
 from realtime import stream
 from realtime.broadcast import bus_ready, make_broadcast
@@ -41,7 +45,9 @@ from server.files_http import file_routes
 from server.graphiql import graphiql_routes
 from server.graphql_view import LingliGraphQL
 from server.metrics import PrometheusObserver, metrics_endpoint
+from server.payments_http import payment_callback_endpoint
 from server.request_ids import RequestIdMiddleware
+from server.sandbox_gateway import SandboxGateway
 from server.settings import Settings
 from server.sms import make_code_sender
 from server.telemetry_http import telemetry_endpoint
@@ -147,6 +153,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # The path of every committed event: domain transaction → this publisher → the bus →
     # each subscriber's stream. Handed to the GraphQL view, the telemetry route and the jobs.
     publisher = BroadcastPublisher(broadcast)
+    # How things are paid: cash at the door, and the sandbox online gateway (ours: in this
+    # process, unless SANDBOX_GATEWAY_URL names one elsewhere).
+    gateway = SandboxGateway(settings.sandbox_secret) if not settings.sandbox_gateway_url else None
+    providers = Providers(
+        OnDelivery(),
+        Sandbox(
+            gateway_url=settings.sandbox_url,
+            secret=settings.sandbox_secret,
+            notify_url=f"{settings.base_url}/payments/callback/sandbox",
+        ),
+    )
     # The sockets this process holds, which every change to a viewer reaches (follow_viewers).
     sockets = OpenSockets()
     graphql = LingliGraphQL(
@@ -164,6 +181,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         max_ws_message_bytes=settings.max_ws_message_bytes,
         max_json_depth=settings.max_json_depth,
         sockets=sockets,
+        payments=providers,
     )
     telemetry = telemetry_endpoint(
         max_body_bytes=settings.telemetry_max_body_bytes, max_json_depth=settings.max_json_depth
@@ -188,6 +206,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 (settings.event_overdue_sweep_seconds, escalate_overdue),
                 (3600, lambda: prune_unattached(storage, older_than=timedelta(days=1))),
                 (3600, prune_budgets),
+                (600, lambda: complete_delivered(older_than=timedelta(hours=settings.order_complete_after_hours))),
             ]
             background = [asyncio.create_task(every(seconds, job, publisher=publisher)) for seconds, job in jobs]
             # On the bus before the first socket opens: a change to a viewer made from then on reaches it.
@@ -232,6 +251,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # GraphiQL's own files, where the page is served (never in production).
             *(graphiql_routes() if settings.graphiql_enabled else []),
             Route("/telemetry", publishing(publisher, telemetry), methods=["POST"]),
+            Route(
+                "/payments/callback/{provider}",
+                publishing(publisher, payment_callback_endpoint(providers)),
+                methods=["POST"],
+            ),
+            *([Mount("/sandbox-gateway", app=gateway.app())] if gateway is not None else []),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             # Prometheus scrapes each process here (server/metrics.py); keep it off the public proxy.
@@ -258,4 +283,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.publisher = publisher
     app.state.storage = storage
     app.state.sockets = sockets
+    app.state.payments = providers
+    app.state.sandbox_gateway = gateway
     return app

@@ -68,6 +68,21 @@ def _serve(settings: Settings) -> None:
     )
 
 
+def _sandbox_gateway(settings: Settings, args: argparse.Namespace) -> None:
+    """The sandbox payment gateway on its own port; point SANDBOX_GATEWAY_URL (and the same
+    SANDBOX_GATEWAY_SECRET) of `lingli serve` at it."""
+    if settings.production:
+        raise SettingsError("the sandbox gateway takes no real money: not in production")
+    import uvicorn
+
+    from server.sandbox_gateway import SandboxGateway
+
+    gateway = SandboxGateway(settings.with_dev_secret().sandbox_secret)
+    gateway.url = f"http://{settings.host}:{args.port}"
+    print(f"sandbox payment gateway on {gateway.url} (Ctrl+C stops)")
+    uvicorn.run(gateway.app(), host=settings.host, port=args.port, log_level="warning")
+
+
 def _simulate(settings: Settings, args: argparse.Namespace) -> None:
     if settings.production:
         raise SettingsError("the simulator drives demo devices: not in production")
@@ -99,11 +114,15 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--every", type=float, default=2.0, help="seconds between reports (default 2)")
     sim.add_argument("--ticks", type=int, default=None, help="stop after this many rounds (default: run until Ctrl+C)")
     sim.add_argument("--incidents", type=float, default=0.02, help="chance of an incident per report (default 0.02)")
+    gateway = sub.add_parser("sandbox-gateway", help="serve the sandbox payment gateway on its own port")
+    gateway.add_argument("--port", type=int, default=8100, help="its port (default 8100)")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
         if args.command == "simulate":
             _simulate(settings, args)
+        elif args.command == "sandbox-gateway":
+            _sandbox_gateway(settings, args)
         else:
             {"serve": _serve, "migrate": _migrate, "seed": _seed}[args.command](settings)
     except SettingsError as error:

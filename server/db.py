@@ -17,6 +17,9 @@ MODEL_MODULES = [
     "domain.alarms.models",
     "domain.events.models",
     "domain.files.models",
+    "domain.shops.models",
+    "domain.payments.models",
+    "domain.orders.models",
 ]
 
 

@@ -31,6 +31,7 @@ from strawberry.types.unset import UNSET
 from auth.tokens import TokenIssuer
 from domain.common.errors import Unauthenticated
 from domain.files.storage import Storage
+from domain.payments.providers import Providers
 from domain.people.accounts import viewer_for_token
 from domain.people.phone_proofs import CodeSender
 from realtime.outbox import Publisher, publishing_to
@@ -139,6 +140,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         max_ws_message_bytes: int = 1024 * 1024,
         max_json_depth: int = 32,
         sockets: OpenSockets | None = None,
+        payments: Providers | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -152,6 +154,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         self.broadcast = broadcast
         self.publisher = publisher
         self.storage = storage
+        self.payments = payments if payments is not None else Providers()
         self.code_sender = code_sender
         self.scope_refresh_seconds = scope_refresh_seconds
         self.max_body_bytes = max_body_bytes
@@ -273,6 +276,7 @@ class LingliGraphQL(GraphQL[Context, None]):
             issuer=self.issuer,
             broadcast=self.broadcast,
             storage=self.storage,
+            payments=self.payments,
             code_sender=self.code_sender,
             scope_refresh_seconds=self.scope_refresh_seconds,
             request_id=current_request_id.get(),

@@ -24,6 +24,8 @@ from domain.people import service as people
 from domain.people.accounts import load_viewer
 from domain.people.models import CareTag, Person, ResidencyKind
 from domain.people.phone_budget import PHONE_LOOKUPS
+from domain.shops import products
+from domain.shops import service as shops
 from domain.space import service as space
 from domain.space.models import Community, House
 from domain.space.places import Place
@@ -44,7 +46,8 @@ DEMO_LOGINS = [
     DemoLogin("resident (1号楼 1单元 101, Sunrise)", "王芳 Wang Fang", "13800000001"),
     DemoLogin("housekeeper (East grid, Sunrise)", "张管家 Housekeeper Zhang", "13800000002"),
     DemoLogin("operator (Sunrise)", "陈运营 Operator Chen", "13800000003"),
-    DemoLogin("merchant (Sunrise)", "刘老板 Merchant Liu", "13800000004"),
+    DemoLogin("merchant of 邻里便利店 Neighbour Mart (Sunrise)", "刘老板 Merchant Liu", "13800000004"),
+    DemoLogin("courier of 邻里便利店 Neighbour Mart (Sunrise)", "小李 Courier Li", "13800000005"),
     DemoLogin("resident (Riverside)", "周敏 Zhou Min", "13900000001"),
     DemoLogin("operator (Riverside)", "吴运营 Operator Wu", "13900000003"),
     DemoLogin("platform admin", "平台管理员 Platform Admin", "13800000000"),
@@ -152,7 +155,10 @@ async def seed_demo() -> bool:
             "张管家 Housekeeper Zhang", "13800000002", sunrise.id, role=Role.HOUSEKEEPER, grid=east.id
         )
         operator = await person("陈运营 Operator Chen", "13800000003", sunrise.id, role=Role.OPERATOR)
-        await person("刘老板 Merchant Liu", "13800000004", sunrise.id, role=Role.MERCHANT)
+        merchant = await person("刘老板 Merchant Liu", "13800000004", sunrise.id, role=Role.MERCHANT)
+        # A neighbour who delivers for the shop: the role is the shop's (seed_shop), the home his own.
+        courier_home = (houses["2-1-201"], ResidencyKind.FAMILY, date(2024, 9, 1))
+        courier = await person("小李 Courier Li", "13800000005", sunrise.id, home=courier_home)
         await person("吴运营 Operator Wu", "13900000003", riverside.id, role=Role.OPERATOR)
 
         for device in DEMO_DEVICES:
@@ -166,11 +172,42 @@ async def seed_demo() -> bool:
                 key=demo_device_key(device.name),
             )
 
+        await seed_shop(admin, community_id=sunrise.id, merchant=merchant, courier=courier)
         await seed_events(wang=wang, keeper=keeper, operator=operator, houses=houses)
         # Registering the demo's people is not the admin looking phones up: their budget starts full.
         await PHONE_LOOKUPS.forgive(str(founder.id))
         await accounts.REGISTRATIONS_PER_ADDRESS.forgive("seed")
     return True
+
+
+async def seed_shop(admin: Viewer, *, community_id: int, merchant: Person, courier: Person) -> None:
+    """A shop with products, its merchant and courier, and a delivery robot: the commerce demo."""
+    shop = await shops.create_shop(
+        admin, shops.NewShop(community_id=community_id, name="邻里便利店 Neighbour Mart", hours="07:00-23:00")
+    )
+    await shops.grant_staff(admin, shop_id=shop.id, role=Role.MERCHANT, person_id=merchant.id)
+    await shops.grant_staff(admin, shop_id=shop.id, role=Role.COURIER, person_id=courier.id)
+    running = await load_viewer(merchant.id)
+    storage = make_storage("local", data_dir=DATA_DIR, public_base_url="http://127.0.0.1", secret=b"seed" * 8)
+    for name, category, price_fen, stock in DEMO_PRODUCTS:
+        new = products.NewProduct(shop_id=shop.id, name=name, category=category, price_fen=price_fen, stock=stock)
+        await products.create_product(running, storage, new)
+    await devices.register_device(
+        admin,
+        community_id=community_id,
+        type=DeviceType.DELIVERY_ROBOT,
+        name="delivery robot 1",
+        heartbeat_seconds=60,
+        key=demo_device_key("delivery robot 1"),
+    )
+
+
+DEMO_PRODUCTS = [
+    ("鲜牛奶 Fresh milk 1L", "乳品 Dairy", 1250, None),
+    ("土鸡蛋 Free-range eggs ×10", "生鲜 Fresh", 1880, 20),
+    ("矿泉水 Mineral water 550ml", "饮料 Drinks", 200, None),
+    ("大米 Rice 5kg", "粮油 Staples", 4990, 8),
+]
 
 
 async def seed_events(*, wang: Person, keeper: Person, operator: Person, houses: dict[str, House]) -> None:

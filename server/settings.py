@@ -107,6 +107,14 @@ class Settings:
     # OpenTelemetry's own variables (server/tracing.py): empty endpoint, no tracing.
     otel_endpoint: str = ""
     otel_service_name: str = "lingli"
+    # The SANDBOX payment gateway (server/sandbox_gateway.py): its URL, empty: mounted in this
+    # process at /sandbox-gateway; the secret both sides sign with, empty: derived from JWT_SECRET.
+    sandbox_gateway_url: str = ""
+    sandbox_gateway_secret: Secret = Secret("")
+    # A delivery's position is pushed live at most this often per order (the latest always arrives).
+    delivery_position_push_seconds: float = 5
+    # A delivered order the resident does not confirm is completed after this long.
+    order_complete_after_hours: int = 48
 
     @property
     def production(self) -> bool:
@@ -125,6 +133,16 @@ class Settings:
     def files_secret(self) -> bytes:
         """Signs local file URLs: derived from the JWT secret, so there is one secret to keep."""
         return hashlib.sha256(b"lingli-files:" + self.jwt_secret.value.encode()).digest()
+
+    @property
+    def sandbox_secret(self) -> bytes:
+        if self.sandbox_gateway_secret.value:
+            return self.sandbox_gateway_secret.value.encode()
+        return hashlib.sha256(b"lingli-sandbox-pay:" + self.jwt_secret.value.encode()).digest()
+
+    @property
+    def sandbox_url(self) -> str:
+        return self.sandbox_gateway_url.rstrip("/") or f"{self.base_url}/sandbox-gateway"
 
     @property
     def uses_sqlite(self) -> bool:
@@ -170,6 +188,10 @@ class Settings:
             subscription_scope_refresh_seconds=_int(env, "SUBSCRIPTION_SCOPE_REFRESH_SECONDS", 60),
             otel_endpoint=_url(env, "OTEL_EXPORTER_OTLP_ENDPOINT", "", HTTP_SCHEMES, empty=True).rstrip("/"),
             otel_service_name=env.get("OTEL_SERVICE_NAME") or "lingli",
+            sandbox_gateway_url=_url(env, "SANDBOX_GATEWAY_URL", "", HTTP_SCHEMES, empty=True),
+            sandbox_gateway_secret=Secret(env.get("SANDBOX_GATEWAY_SECRET", "")),
+            delivery_position_push_seconds=_seconds(env, "DELIVERY_POSITION_PUSH_SECONDS", 5),
+            order_complete_after_hours=_int(env, "ORDER_COMPLETE_AFTER_HOURS", 48),
         )
         settings.check()
         return settings
@@ -273,3 +295,16 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not 0 < value < 3600:
+        raise SettingsError(f"{name} must be more than 0 and less than 3600 seconds, not {raw!r}")
+    return value

@@ -35,7 +35,10 @@ from domain.devices.models import Device, Reading
 from domain.events.models import CategoryDeadline, Event, EventEntry, Integration
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
+from domain.orders.models import Order, OrderEntry, OrderLine
+from domain.payments.models import Payment
 from domain.people.models import AuthSession, CareRecord, Membership, Person, PhoneProof, RefreshToken, Residency
+from domain.shops.models import Product, ProductPhoto, Shop, ShopStaff
 from domain.space.models import Building, Community, Grid, House, Unit
 from realtime.models import OutboxEvent
 from realtime.outbox import Publisher
@@ -110,6 +113,8 @@ class RunningServer:
     sms: SmsGateway  # the codes sent to prove phones
     # The authenticated WebSockets the server holds (resolvers.context.OpenSockets).
     sockets: Any = None
+    # The sandbox payment gateway it pays through (server.sandbox_gateway.SandboxGateway).
+    gateway: Any = None
 
 
 def test_settings(database_url: str, **overrides: object) -> Settings:
@@ -150,10 +155,50 @@ def sms_gateway() -> Iterator[SmsGateway]:
     gateway.http.shutdown()
 
 
+SANDBOX_SECRET = "sandbox-secret-" + "s" * 40
+
+
 @asynccontextmanager
-async def _serve(database_url: str, sms_gateway: SmsGateway, **overrides: object) -> AsyncIterator[RunningServer]:
+async def _uvicorn(app: Any, port: int) -> AsyncIterator[None]:
+    """An ASGI app on a loopback port, in the test's own event loop, its lifespan run."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False)
+    uv = uvicorn.Server(config)
+    # startup() runs the lifespan and binds the socket before returning: no polling for "started".
+    config.load()
+    uv.lifespan = config.lifespan_class(config)
+    await uv.startup()
+    loop_task = asyncio.create_task(uv.main_loop())
+    yield
+    uv.should_exit = True
+    await loop_task
+    await uv.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def sandbox_gateway() -> AsyncIterator[Any]:
+    """Our sandbox payment gateway as its own HTTP server (as `lingli sandbox-gateway` runs it)."""
+    from server.sandbox_gateway import SandboxGateway
+
+    gateway = SandboxGateway(SANDBOX_SECRET.encode())
+    port = free_port()
+    async with _uvicorn(gateway.app(), port):
+        gateway.url = f"http://127.0.0.1:{port}"
+        yield gateway
+
+
+@asynccontextmanager
+async def _serve(
+    database_url: str, sms_gateway: SmsGateway, gateway: Any = None, **overrides: object
+) -> AsyncIterator[RunningServer]:
     """The real app on a real socket, in the test's own event loop (so factories share its database)."""
     from server.app import create_app
+
+    if gateway is not None:
+        overrides = {
+            "sandbox_gateway_url": gateway.url,
+            "sandbox_gateway_secret": Secret(SANDBOX_SECRET),
+            **overrides,
+        }
 
     # A known port: the local file store signs URLs with the server's own address.
     port = free_port()
@@ -165,35 +210,33 @@ async def _serve(database_url: str, sms_gateway: SmsGateway, **overrides: object
         **overrides,
     )
     app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False)
-    uv = uvicorn.Server(config)
-    # startup() runs the lifespan and binds the socket before returning: no polling for "started".
-    config.load()
-    uv.lifespan = config.lifespan_class(config)
-    await uv.startup()
-    loop_task = asyncio.create_task(uv.main_loop())
-    yield RunningServer(
-        url=f"http://127.0.0.1:{port}/graphql",
-        ws_url=f"ws://127.0.0.1:{port}/graphql",
-        issuer=app.state.issuer,
-        storage=app.state.storage,
-        settings=settings,
-        publisher=app.state.publisher,
-        sms=sms_gateway,
-        sockets=app.state.sockets,
-    )
-    uv.should_exit = True
-    await loop_task
-    await uv.shutdown()
+    async with _uvicorn(app, port):
+        yield RunningServer(
+            url=f"http://127.0.0.1:{port}/graphql",
+            ws_url=f"ws://127.0.0.1:{port}/graphql",
+            issuer=app.state.issuer,
+            storage=app.state.storage,
+            settings=settings,
+            publisher=app.state.publisher,
+            sms=sms_gateway,
+            sockets=app.state.sockets,
+            gateway=gateway,
+        )
 
 
 @pytest.fixture(scope="session")
-async def server(database_url: str, sms_gateway: SmsGateway) -> AsyncIterator[RunningServer]:
+async def server(database_url: str, sms_gateway: SmsGateway, sandbox_gateway: Any) -> AsyncIterator[RunningServer]:
     """The real app on a real socket, in the test's own event loop (so factories share its database)."""
     await apply_migrations(database_url)
     # Running subscriptions re-read their viewer before every message here, so a revoked role
     # shows at the next message (production: at most every 60 s).
-    async with _serve(database_url, sms_gateway, subscription_scope_refresh_seconds=0) as running:
+    async with _serve(
+        database_url,
+        sms_gateway,
+        sandbox_gateway,
+        subscription_scope_refresh_seconds=0,
+        delivery_position_push_seconds=0.5,
+    ) as running:
         yield running
 
 
@@ -266,6 +309,14 @@ async def two_servers(database_url: str, server: RunningServer) -> AsyncIterator
 
 # Children before parents, so foreign keys never block the clean-up.
 _TABLES = [
+    Payment,
+    OrderEntry,
+    OrderLine,
+    Order,
+    ProductPhoto,
+    Product,
+    ShopStaff,
+    Shop,
     StoredFile,
     EventEntry,
     Event,

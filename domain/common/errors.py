@@ -10,6 +10,8 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "FORBIDDEN"
     INVALID_INPUT = "INVALID_INPUT"
     CONFLICT = "CONFLICT"
+    # Fewer left than asked for: nothing was reserved.
+    OUT_OF_STOCK = "OUT_OF_STOCK"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     RATE_LIMITED = "RATE_LIMITED"
     # Refused before it is read: a body or a WebSocket message larger than its limit.
@@ -98,3 +100,7 @@ class ResumeRequired(DomainError):
     def extensions(self) -> dict[str, str]:
         resume = {"cursor": str(self.cursor)} if self.cursor is not None else {}
         return {**super().extensions, **resume}
+
+
+class OutOfStock(DomainError):
+    code = ErrorCode.OUT_OF_STOCK

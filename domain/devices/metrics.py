@@ -36,4 +36,5 @@ METRICS: dict[DeviceType, dict[str, Range]] = {
         "noise": (0.0, 160.0),
     },
     DeviceType.GARBAGE_BIN: {"fill": (0.0, 100.0)},
+    DeviceType.DELIVERY_ROBOT: {"latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0), **_BATTERY},
 }

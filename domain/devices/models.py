@@ -30,6 +30,8 @@ class DeviceType(StrEnum):
     MANHOLE_COVER = "MANHOLE_COVER"
     ENVIRONMENT_SENSOR = "ENVIRONMENT_SENSOR"
     GARBAGE_BIN = "GARBAGE_BIN"
+    # Reports its position (latitude, longitude) as telemetry; orders are handed to it (domain/orders).
+    DELIVERY_ROBOT = "DELIVERY_ROBOT"
 
 
 class Device(Model):

@@ -12,11 +12,13 @@ from domain.people.models import Person
 
 class FileKind(StrEnum):
     EVENT_PHOTO = "EVENT_PHOTO"
+    PRODUCT_PHOTO = "PRODUCT_PHOTO"
 
 
 class StoredFile(Model):
-    """Made when an upload slot is handed out. Attached to an event (and the timeline entry it
-    came with) once the object is in storage with the size and type that were promised."""
+    """Made when an upload slot is handed out. Attached (``attached_at``) once the object is in
+    storage with the size and type that were promised: to an event (and the timeline entry it came
+    with), or to what a higher noun links it from (a product's photos: domain/shops)."""
 
     id = fields.IntField(primary_key=True)
     key = fields.CharField(max_length=200, unique=True)

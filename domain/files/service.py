@@ -39,10 +39,10 @@ class UploadLimits:
     max_size: int
 
 
+_IMAGES = ("image/jpeg", "image/png", "image/webp", "image/heic")
 UPLOAD_LIMITS: dict[FileKind, UploadLimits] = {
-    FileKind.EVENT_PHOTO: UploadLimits(
-        content_types=frozenset({"image/jpeg", "image/png", "image/webp", "image/heic"}), max_size=10 * 1024 * 1024
-    ),
+    FileKind.EVENT_PHOTO: UploadLimits(frozenset(_IMAGES), max_size=10 * 1024 * 1024),
+    FileKind.PRODUCT_PHOTO: UploadLimits(frozenset(_IMAGES), max_size=10 * 1024 * 1024),
 }
 
 
@@ -57,7 +57,7 @@ async def request_upload(
     if not 0 < size <= limits.max_size:
         raise InvalidInput(f"A {kind.value} is 1 byte to {limits.max_size // (1024 * 1024)} MiB", field="size")
     now = datetime.now(UTC)
-    waiting = await access.own_uploads(viewer).filter(event_id__isnull=True, created_at__gte=now - timedelta(days=1))
+    waiting = await access.own_uploads(viewer).filter(attached_at__isnull=True, created_at__gte=now - timedelta(days=1))
     if len(waiting) >= MAX_OPEN_UPLOADS:
         raise Conflict(
             f"You have {MAX_OPEN_UPLOADS} uploads not attached to anything in the last day: attach or wait",
@@ -98,7 +98,7 @@ async def uploaded(viewer: Viewer, storage: Storage, keys: list[str], *, field: 
         stored = files.get(key)
         if stored is None:
             raise InvalidInput(f"No upload of yours with key {key}: ask for an upload slot first", field=field)
-        if stored.event_id is not None:
+        if stored.attached_at is not None:
             raise Conflict(f"The file {key} is attached already", field=field)
         found = await storage.stat(key)
         if found is None:
@@ -122,11 +122,15 @@ def _well_formed(key: str) -> bool:
     return True
 
 
-async def attach(files: list[StoredFile], *, event_id: int, entry_id: int, field: str) -> None:
-    """Inside the event's transaction. Conditional, so two requests attaching one file cannot both win."""
+async def attach(
+    files: list[StoredFile], *, field: str, event_id: int | None = None, entry_id: int | None = None
+) -> None:
+    """Inside the transaction of what they are attached to (an event's; without an event, the
+    caller links them itself: a product's photos). Conditional, so two requests attaching one
+    file cannot both win."""
     now = datetime.now(UTC)
     for stored in files:
-        changed = await StoredFile.filter(id=stored.id, event_id__isnull=True).update(
+        changed = await StoredFile.filter(id=stored.id, attached_at__isnull=True).update(
             event_id=event_id, entry_id=entry_id, attached_at=now
         )
         if changed != 1:
@@ -137,12 +141,12 @@ async def prune_unattached(storage: Storage, *, older_than: timedelta, now: date
     """The periodic clean-up: slots handed out and never attached are deleted, object and row.
     Attached files stay as long as their event."""
     cutoff = (now or datetime.now(UTC)) - older_than
-    stale = await StoredFile.filter(event_id__isnull=True, created_at__lt=cutoff).order_by("id").limit(500)
+    stale = await StoredFile.filter(attached_at__isnull=True, created_at__lt=cutoff).order_by("id").limit(500)
     pruned = 0
     for stored in stale:
         # The row first, and only while unattached: an attach racing this one either wins (the
         # file stays, object and all) or finds no row and fails with nothing written.
-        if await StoredFile.filter(id=stored.id, event_id__isnull=True).delete():
+        if await StoredFile.filter(id=stored.id, attached_at__isnull=True).delete():
             await storage.delete(stored.key)
             pruned += 1
     return pruned

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -250,6 +251,19 @@ async def viewer_for_token(issuer: TokenIssuer, token: str) -> tuple[Viewer, Acc
     return await load_viewer(claims.person_id, session=claims.session), claims
 
 
+# Grants kept by higher nouns (a shop's staff: domain/shops), read with the memberships. People
+# import none of them: each registers its reader here when it is imported.
+GrantSource = Callable[[int], Awaitable[Iterable[Grant]]]
+_grant_sources: list[GrantSource] = []
+
+
+def add_grant_source(source: GrantSource) -> None:
+    """``source(person_id)``: the person's grants that a higher noun keeps. Whoever writes what it
+    reads records ``messages.scope_changed`` in that write's transaction, as memberships do."""
+    if source not in _grant_sources:
+        _grant_sources.append(source)
+
+
 async def load_viewer(person_id: int, *, session: str | None = None) -> Viewer:
     memberships = await Membership.filter(person_id=person_id).values_list("role", "community_id", "grid_id")
     residencies = await Residency.filter(person_id=person_id, moved_out=None).values_list("house_id", "community_id")
@@ -258,6 +272,8 @@ async def load_viewer(person_id: int, *, session: str | None = None) -> Viewer:
         for role, community_id, grid_id in memberships
         if Role(role) is not Role.RESIDENT  # a resident's scope is their houses, below
     )
+    for source in _grant_sources:
+        grants += tuple(await source(person_id))
     return Viewer(
         person_id=person_id,
         grants=grants,

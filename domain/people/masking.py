@@ -14,3 +14,8 @@ def mask_id_number(value: str) -> str:
     if len(value) <= 4:
         return "*" * len(value)
     return value[:2] + "*" * (len(value) - 4) + value[-2:]
+
+
+def mask_name(value: str) -> str:
+    """张** : the family name to greet them by, not who they are."""
+    return value[:1] + "*" * max(len(value) - 1, 1)

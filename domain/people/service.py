@@ -29,7 +29,7 @@ from realtime.outbox import record, transaction
 ACTIVATION_CODE_TTL = timedelta(days=7)
 
 
-async def _scope_changed(person_id: int) -> None:
+async def scope_changed(person_id: int) -> None:
     """Every write to what accounts.load_viewer reads (memberships, current residencies) says so,
     in its transaction: running subscriptions of that person, on every process, read their viewer
     again before their next message, instead of up to SUBSCRIPTION_SCOPE_REFRESH_SECONDS later."""
@@ -228,7 +228,7 @@ async def bootstrap_platform_admin(*, name: str, phone: str, password: str) -> P
             password_hash=password_hash,
         )  # fmt: skip
         await Membership.create(person_id=person.id, community_id=None, role=Role.PLATFORM_ADMIN, grid_id=None)
-        await _scope_changed(person.id)
+        await scope_changed(person.id)
         return person
 
 
@@ -244,11 +244,11 @@ async def create_residency(
     async with transaction():
         house = await get_visible(readable_houses(viewer), residency.house_id, what="house", field="houseId")
         access.check_move_in(viewer, house.community_id)
-        person = await _person_by_id_or_phone(viewer, person_id, phone)
+        person = await person_by_id_or_phone(viewer, person_id, phone)
         return await _move_in(viewer, person, residency, community_id=house.community_id)
 
 
-async def _person_by_id_or_phone(viewer: Viewer, person_id: int | None, phone: str | None) -> Person:
+async def person_by_id_or_phone(viewer: Viewer, person_id: int | None, phone: str | None) -> Person:
     """By phone only after the caller spent a lookup (spend_phone_lookup, before its transaction)."""
     if (person_id is None) == (phone is None):
         raise InvalidInput("Give exactly one of personId and phone", field="personId")
@@ -280,7 +280,7 @@ async def _move_in(viewer: Viewer, person: Person, new: NewResidency, *, communi
     await Membership.get_or_create(
         person_id=person.id, community_id=house.community_id, role=Role.RESIDENT, grid_id=None
     )
-    await _scope_changed(person.id)
+    await scope_changed(person.id)
     return residency
 
 
@@ -319,7 +319,7 @@ async def end_residency(viewer: Viewer, residency_id: int, *, moved_out: date) -
             await Membership.filter(
                 person_id=residency.person_id, community_id=residency.community_id, role=Role.RESIDENT
             ).delete()
-        await _scope_changed(residency.person_id)
+        await scope_changed(residency.person_id)
         return residency
 
 
@@ -357,7 +357,7 @@ async def grant_membership(
         await spend_phone_lookup(viewer)
     async with transaction():
         await _check_grant(viewer, role=role, community_id=community_id, grid_id=grid_id)
-        person = await _person_by_id_or_phone(viewer, person_id, phone)
+        person = await person_by_id_or_phone(viewer, person_id, phone)
         return await _grant(person, role=role, community_id=community_id, grid_id=grid_id)
 
 
@@ -366,6 +366,8 @@ async def _check_grant(viewer: Viewer, *, role: Role, community_id: int | None, 
     PLATFORM_ADMIN (which has no community). Grid roles need a grid of that community."""
     if role is Role.RESIDENT:
         raise InvalidInput("RESIDENT comes from living in a house: add a residency instead", field="role")
+    if role is Role.COURIER:
+        raise InvalidInput("A COURIER delivers for a shop: shopStaffGrant gives the role for one shop", field="role")
     if role is Role.PLATFORM_ADMIN:
         access.check_grant(viewer, role=role, community_id=None)
         if community_id is not None or grid_id is not None:
@@ -399,7 +401,7 @@ async def _grant(person: Person, *, role: Role, community_id: int | None, grid_i
         role=role,
         grid_id=grid_id,
     )
-    await _scope_changed(person.id)
+    await scope_changed(person.id)
     return membership
 
 
@@ -418,5 +420,5 @@ async def revoke_membership(viewer: Viewer, membership_id: int) -> Membership:
         else:
             access.check_revoke(viewer, membership)
         await membership.delete()
-        await _scope_changed(membership.person_id)
+        await scope_changed(membership.person_id)
         return membership

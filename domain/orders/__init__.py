@@ -1,0 +1,4 @@
+"""Orders: placed by residents, handled by a shop, delivered, paid."""
+
+# What paying does to an order, registered with payments as soon as orders are imported.
+from domain.orders import paying as paying
