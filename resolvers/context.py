@@ -26,6 +26,7 @@ class Context:
     storage: Any = None
     code_sender: Any = None  # domain.people.phone_proofs.CodeSender
     scope_refresh_seconds: float = 60
+    bill_due_days: int = 15  # Settings.bill_due_days
     request: Any = None
     response: Any = None
     authenticated_viewer: Viewer = ANONYMOUS

@@ -16,6 +16,8 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from auth.viewer import Viewer
+from domain.bills import service as bills_service
+from domain.bills.models import BillLine
 from domain.events import access as events_access
 from domain.events.models import EventEntry
 from domain.files.models import StoredFile
@@ -142,3 +144,7 @@ class Loaders:
     @cached_property
     def files_of_event(self) -> DataLoader[int, list[StoredFile]]:
         return _grouped(lambda: events_access.readable_photos(self.viewer), "event_id", cache=False)
+
+    @cached_property
+    def lines_of_bill(self) -> DataLoader[int, list[BillLine]]:
+        return _batch(lambda ids: bills_service.readable_lines(self.viewer, ids))

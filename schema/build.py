@@ -17,7 +17,7 @@ from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from schema.common import AWARE_DATETIME
+from schema.common import AWARE_DATETIME, FEN, Fen
 from schema.extensions import MaskUnexpectedErrors, PerOperationContext
 from schema.limits import DocumentLimits, NamedOperationContext, QueryLimits
 from schema.shared_events import SharedEventExecutor
@@ -101,5 +101,5 @@ def build_schema(
         subscription=subscription,
         extensions=extensions,
         execution_context_class=SuggestionlessExecutor if production else SharedEventExecutor,
-        scalar_overrides={datetime: AWARE_DATETIME},
+        scalar_overrides={datetime: AWARE_DATETIME, Fen: FEN},
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Generic, NewType, TypeVar
 
 import strawberry
 from strawberry.schema.types.base_scalars import DateTimeDefinition
@@ -17,6 +17,15 @@ from schema.limits import PAGE_ITEMS
 
 strawberry.enum(
     ErrorCode, description="Stable codes in `errors[].extensions.code`: clients switch on these, never on messages"
+)
+
+# Money: GraphQL's Int is 32 bits, 21 million yuan, less than a month of a large community's bills.
+Fen = NewType("Fen", int)
+FEN: ScalarDefinition = strawberry.scalar(
+    name="Fen",
+    serialize=int,
+    parse_value=int,
+    description="An amount of money in integer fen (1/100 yuan), as a JSON number (64-bit: sums of many bills fit)",
 )
 
 

@@ -21,6 +21,7 @@ from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from auth.tokens import TokenIssuer
+from domain.bills import overdue as bills_overdue
 from domain.common.budgets import prune_budgets
 from domain.devices.care import check_elderly_alone
 from domain.devices.heartbeat import mark_silent_devices
@@ -37,6 +38,7 @@ from resolvers.context import OpenSockets
 from resolvers.root import build_schema
 from schema.limits import QueryLimits
 from server.db import tortoise_config
+from server.exports_http import bills_csv_endpoint
 from server.files_http import file_routes
 from server.graphql_view import LingliGraphQL
 from server.request_ids import RequestIdMiddleware
@@ -155,6 +157,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         max_ws_message_bytes=settings.max_ws_message_bytes,
         max_json_depth=settings.max_json_depth,
         sockets=sockets,
+        bill_due_days=settings.bill_due_days,
     )
     telemetry = telemetry_endpoint(
         max_body_bytes=settings.telemetry_max_body_bytes, max_json_depth=settings.max_json_depth
@@ -179,6 +182,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 (settings.event_overdue_sweep_seconds, escalate_overdue),
                 (3600, lambda: prune_unattached(storage, older_than=timedelta(days=1))),
                 (3600, prune_budgets),
+                # Last month's bills once it has ended in each community's zone; bills past their due date.
+                (settings.bill_sweep_seconds, lambda: bills_overdue.sweep(due_days=settings.bill_due_days)),
             ]
             background = [asyncio.create_task(every(seconds, job, publisher=publisher)) for seconds, job in jobs]
             # On the bus before the first socket opens: a change to a viewer made from then on reaches it.
@@ -219,6 +224,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/telemetry", publishing(publisher, telemetry), methods=["POST"]),
+            Route("/exports/bills.csv", bills_csv_endpoint(issuer), methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             # The embedded file store: signed PUT and GET, as S3 would do them.

@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "domain.alarms.models",
     "domain.events.models",
     "domain.files.models",
+    "domain.bills.models",
 ]
 
 

@@ -127,6 +127,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         max_ws_message_bytes: int = 1024 * 1024,
         max_json_depth: int = 32,
         sockets: OpenSockets | None = None,
+        bill_due_days: int = 15,
     ) -> None:
         super().__init__(
             schema,
@@ -146,6 +147,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         self.max_ws_message_bytes = max_ws_message_bytes
         self.max_json_depth = max_json_depth
         self.sockets = sockets if sockets is not None else OpenSockets()
+        self.bill_due_days = bill_due_days
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Every mutation of this request (or of this socket, whose operations run in tasks that
@@ -224,6 +226,7 @@ class LingliGraphQL(GraphQL[Context, None]):
             storage=self.storage,
             code_sender=self.code_sender,
             scope_refresh_seconds=self.scope_refresh_seconds,
+            bill_due_days=self.bill_due_days,
             request_id=current_request_id.get(),
             request=request,
             response=response,

@@ -102,6 +102,10 @@ class Settings:
     public_url: str = ""
     event_overdue_sweep_seconds: int = 60
     subscription_scope_refresh_seconds: int = 60
+    # A month's bills are due this many days after its last day (the community's calendar).
+    bill_due_days: int = 15
+    # How often each process looks for last month's missing bills and for bills past their due date.
+    bill_sweep_seconds: int = 600
 
     @property
     def production(self) -> bool:
@@ -162,6 +166,8 @@ class Settings:
             public_url=_url(env, "PUBLIC_URL", "", HTTP_SCHEMES, empty=True).rstrip("/"),
             event_overdue_sweep_seconds=_int(env, "EVENT_OVERDUE_SWEEP_SECONDS", 60),
             subscription_scope_refresh_seconds=_int(env, "SUBSCRIPTION_SCOPE_REFRESH_SECONDS", 60),
+            bill_due_days=_due_days(env),
+            bill_sweep_seconds=_limit(env, "BILL_SWEEP_SECONDS", cls.bill_sweep_seconds),
         )
         settings.check()
         return settings
@@ -247,6 +253,13 @@ def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
                 f"ALLOWED_ORIGINS must be * or origins like https://ioc.example.com, separated by commas, not {origin!r}"
             )
     return origins
+
+
+def _due_days(env: Mapping[str, str]) -> int:
+    value = _int(env, "BILL_DUE_DAYS", Settings.bill_due_days)
+    if not 0 <= value <= 366:
+        raise SettingsError(f"BILL_DUE_DAYS must be 0 to 366, not {value}")
+    return value
 
 
 def _limit(env: Mapping[str, str], name: str, default: int) -> int:

@@ -30,6 +30,7 @@ from moto.server import ThreadedMotoServer
 
 from auth.tokens import TokenIssuer
 from domain.alarms.models import Alarm
+from domain.bills.models import Bill, BillLine, Tariff
 from domain.common.budgets import BudgetCounter
 from domain.devices.models import Device, Reading
 from domain.events.models import CategoryDeadline, Event, EventEntry, Integration
@@ -266,6 +267,9 @@ async def two_servers(database_url: str, server: RunningServer) -> AsyncIterator
 
 # Children before parents, so foreign keys never block the clean-up.
 _TABLES = [
+    BillLine,
+    Bill,
+    Tariff,
     StoredFile,
     EventEntry,
     Event,
