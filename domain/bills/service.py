@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 from tortoise.queryset import QuerySet
 
 from auth.viewer import Viewer
 from domain.bills import access, messages
 from domain.bills.messages import BillMessage
-from domain.bills.models import UNPAID, Bill, BillLine, BillStatus
+from domain.bills.models import Bill, BillLine, BillStatus
 from domain.bills.periods import parse_period
 from domain.common.errors import Conflict, InvalidInput, NotFound
 from domain.common.pagination import Page, paginate
@@ -56,11 +57,11 @@ class ArrearsTotal:
 
 
 def _arrears(viewer: Viewer, community_id: int, now: datetime | None) -> QuerySet[Bill]:
-    """Unpaid bills past their due date, now: the sweep may not have marked the latest ones yet."""
+    """Unpaid bills past their due date: marked OVERDUE, or past it now and not marked yet (the
+    sweep runs every few minutes)."""
     access.check_read_arrears(viewer, community_id)
-    return access.readable_bills(viewer).filter(
-        community_id=community_id, status__in=sorted(UNPAID), overdue_from__lte=now or datetime.now(UTC)
-    )
+    late = Q(status=BillStatus.OVERDUE) | Q(status=BillStatus.ISSUED, overdue_from__lte=now or datetime.now(UTC))
+    return access.readable_bills(viewer).filter(late, community_id=community_id)
 
 
 async def arrears_total(viewer: Viewer, *, community_id: int, now: datetime | None = None) -> ArrearsTotal:
