@@ -107,6 +107,6 @@ async def test_the_monthly_job_bills_last_month_once_in_each_communitys_zone(api
     # 1 July 02:00 in Shanghai is still 30 June in Los Angeles: A bills June, B bills May.
     now = datetime(2026, 6, 30, 18, 0, tzinfo=UTC)
     assert await generate_last_month(due_days=15, now=now) == 4
-    assert set(await Bill.all().values_list("period", flat=True)) == {"2026-06", "2026-05"}
+    assert {b.period for b in await Bill.all()} == {"2026-06", "2026-05"}
     assert await Bill.filter(community_id=world.b.id, period="2026-05").count() == 1
     assert await generate_last_month(due_days=15, now=now) == 0
