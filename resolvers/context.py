@@ -27,6 +27,7 @@ class Context:
     payments: Any = None  # domain.payments.providers.Providers
     code_sender: Any = None  # domain.people.phone_proofs.CodeSender
     scope_refresh_seconds: float = 60
+    bill_due_days: int = 15  # Settings.bill_due_days
     request: Any = None
     response: Any = None
     authenticated_viewer: Viewer = ANONYMOUS

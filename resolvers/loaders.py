@@ -16,6 +16,8 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from auth.viewer import Viewer
+from domain.bills import service as bills_service
+from domain.bills.models import BillLine
 from domain.events import access as events_access
 from domain.events.models import EventEntry
 from domain.files.models import StoredFile
@@ -173,3 +175,6 @@ class Loaders:
             return [found.get(i) for i in ids]
 
         return DataLoader(load_fn=load, cache=False)
+
+    def lines_of_bill(self) -> DataLoader[int, list[BillLine]]:
+        return _batch(lambda ids: bills_service.readable_lines(self.viewer, ids))

@@ -7,14 +7,16 @@ from typing import Any
 
 import strawberry
 
-from resolvers import alarms, devices, events, files, orders, people, shops, space
+from resolvers import alarms, bills, devices, events, files, orders, people, shops, space
 from schema.build import build_schema as _build
 from schema.limits import QueryLimits
 from schema.observe import Observer
 
 
 @strawberry.type(description="Everything you may read")
-class Query(orders.Query, shops.Query, events.Query, alarms.Query, devices.Query, space.Query, people.Query):
+class Query(
+    orders.Query, shops.Query, bills.Query, events.Query, alarms.Query, devices.Query, space.Query, people.Query
+):
     pass
 
 
@@ -22,6 +24,7 @@ class Query(orders.Query, shops.Query, events.Query, alarms.Query, devices.Query
 class Mutation(
     orders.Mutation,
     shops.Mutation,
+    bills.Mutation,
     events.Mutation,
     files.Mutation,
     alarms.Mutation,
@@ -33,7 +36,9 @@ class Mutation(
 
 
 @strawberry.type(description="Live feeds. Every message has a cursor: resubscribe with `after` to miss nothing")
-class Subscription(orders.Subscription, events.Subscription, devices.Subscription, alarms.Subscription):
+class Subscription(
+    orders.Subscription, bills.Subscription, events.Subscription, devices.Subscription, alarms.Subscription
+):
     pass
 
 

@@ -20,6 +20,15 @@ strawberry.enum(
     ErrorCode, description="Stable codes in `errors[].extensions.code`: clients switch on these, never on messages"
 )
 
+# Money: GraphQL's Int is 32 bits, 21 million yuan, less than a month of a large community's bills.
+Fen = NewType("Fen", int)
+FEN: ScalarDefinition = strawberry.scalar(
+    name="Fen",
+    serialize=int,
+    parse_value=int,
+    description="An amount of money in integer fen (1/100 yuan), as a JSON number (64-bit: sums of many bills fit)",
+)
+
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -99,4 +108,4 @@ READING_TIME: ScalarDefinition = strawberry.scalar(
 )
 
 # The schema's scalars that are not strawberry's own (schema/build.py).
-SCALARS: dict[object, ScalarDefinition] = {datetime: AWARE_DATETIME, ReadingTime: READING_TIME}
+SCALARS: dict[object, ScalarDefinition] = {datetime: AWARE_DATETIME, ReadingTime: READING_TIME, Fen: FEN}

@@ -21,6 +21,7 @@ from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from auth.tokens import TokenIssuer
+from domain.bills import overdue as bills_overdue
 from domain.common.budgets import prune_budgets
 from domain.devices.care import check_elderly_alone
 from domain.devices.heartbeat import mark_silent_devices
@@ -41,6 +42,7 @@ from resolvers.context import OpenSockets
 from resolvers.root import build_schema
 from schema.limits import QueryLimits
 from server.db import tortoise_config
+from server.exports_http import bills_csv_endpoint
 from server.files_http import file_routes
 from server.graphiql import graphiql_routes
 from server.graphql_view import LingliGraphQL
@@ -182,6 +184,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         max_json_depth=settings.max_json_depth,
         sockets=sockets,
         payments=providers,
+        bill_due_days=settings.bill_due_days,
     )
     telemetry = telemetry_endpoint(
         max_body_bytes=settings.telemetry_max_body_bytes, max_json_depth=settings.max_json_depth
@@ -207,6 +210,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 (3600, lambda: prune_unattached(storage, older_than=timedelta(days=1))),
                 (3600, prune_budgets),
                 (600, lambda: complete_delivered(older_than=timedelta(hours=settings.order_complete_after_hours))),
+                # Last month's bills once it has ended in each community's zone; bills past their due date.
+                (settings.bill_sweep_seconds, lambda: bills_overdue.sweep(due_days=settings.bill_due_days)),
             ]
             background = [asyncio.create_task(every(seconds, job, publisher=publisher)) for seconds, job in jobs]
             # On the bus before the first socket opens: a change to a viewer made from then on reaches it.
@@ -257,6 +262,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 methods=["POST"],
             ),
             *([Mount("/sandbox-gateway", app=gateway.app())] if gateway is not None else []),
+            Route("/exports/bills.csv", bills_csv_endpoint(issuer), methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             # Prometheus scrapes each process here (server/metrics.py); keep it off the public proxy.

@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "domain.shops.models",
     "domain.payments.models",
     "domain.orders.models",
+    "domain.bills.models",
 ]
 
 

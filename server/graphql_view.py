@@ -141,6 +141,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         max_json_depth: int = 32,
         sockets: OpenSockets | None = None,
         payments: Providers | None = None,
+        bill_due_days: int = 15,
     ) -> None:
         super().__init__(
             schema,
@@ -161,6 +162,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         self.max_ws_message_bytes = max_ws_message_bytes
         self.max_json_depth = max_json_depth
         self.sockets = sockets if sockets is not None else OpenSockets()
+        self.bill_due_days = bill_due_days
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Every mutation of this request (or of this socket, whose operations run in tasks that
@@ -279,6 +281,7 @@ class LingliGraphQL(GraphQL[Context, None]):
             payments=self.payments,
             code_sender=self.code_sender,
             scope_refresh_seconds=self.scope_refresh_seconds,
+            bill_due_days=self.bill_due_days,
             request_id=current_request_id.get(),
             request=request,
             response=response,

@@ -1,18 +1,25 @@
 """A demo community for `make run`: two communities, buildings, houses, grids, people, staff,
-devices and a few events."""
+devices, a few events, and bills: tariffs, two months of meter readings, the bills of both months
+(the older one of 1-1-101 paid)."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from auth.roles import Role
 from auth.tokens import TokenIssuer
 from auth.viewer import Viewer
+from domain.bills import generation as bills
+from domain.bills import service as bill_service
+from domain.bills import tariffs
+from domain.bills.models import Bill, Utility
+from domain.bills.periods import last_month
 from domain.devices import service as devices
+from domain.devices import telemetry
 from domain.devices.models import DeviceType
 from domain.events import reporting as events
 from domain.events import transitions
@@ -30,7 +37,7 @@ from domain.space import service as space
 from domain.space.models import Community, House
 from domain.space.places import Place
 from realtime.outbox import transaction
-from server.settings import DATA_DIR
+from server.settings import DATA_DIR, Settings
 
 DEMO_PASSWORD = "lingli-demo"
 
@@ -174,6 +181,7 @@ async def seed_demo() -> bool:
 
         await seed_shop(admin, community_id=sunrise.id, merchant=merchant, courier=courier)
         await seed_events(wang=wang, keeper=keeper, operator=operator, houses=houses)
+        await seed_bills(admin, sunrise)
         # Registering the demo's people is not the admin looking phones up: their budget starts full.
         await PHONE_LOOKUPS.forgive(str(founder.id))
         await accounts.REGISTRATIONS_PER_ADDRESS.forgive("seed")
@@ -239,6 +247,49 @@ async def seed_events(*, wang: Person, keeper: Person, operator: Person, houses:
     )
 
 
+# Sunrise's prices, in fen: per m³ of water or gas, per kWh, per m² a month for the property fee.
+DEMO_TARIFFS = {Utility.WATER: 350, Utility.ELECTRICITY: 52, Utility.GAS: 280, Utility.PROPERTY_FEE: 250}
+# What each demo meter's register reads before the month before last, before last month, and at its end.
+DEMO_METER_READINGS = {
+    "water meter 1-1-101": (120.0, 128.4, 136.9),
+    "electricity meter 1-1-101": (2300.0, 2510.5, 2698.2),
+    "gas meter 1-1-101": (410.0, 425.3, 441.0),
+    "water meter 1-1-102": (88.0, 91.2, 94.1),
+    "electricity meter 1-1-102": (1500.0, 1561.0, 1630.4),
+    "water meter 2-1-201": (300.0, 309.9, 318.2),
+    "electricity meter 2-1-201": (5000.0, 5188.8, 5391.0),
+}
+
+
+async def seed_bills(admin: Viewer, community: Community) -> None:
+    """Tariffs from 2020 on, two months of meter readings through the telemetry path, and both
+    months' bills as the monthly job would make them; 1-1-101 paid the older one."""
+    for utility, price in DEMO_TARIFFS.items():
+        await tariffs.set_tariff(
+            admin, community_id=community.id, utility=utility, price_fen=price, effective_from=date(2020, 1, 1)
+        )
+    newer = last_month(community.time_zone)
+    older = newer.previous
+    instants = [
+        older.span(community.time_zone).since - timedelta(hours=1),
+        newer.span(community.time_zone).since - timedelta(hours=1),
+        newer.span(community.time_zone).until - timedelta(hours=1),
+    ]
+    for name, values in DEMO_METER_READINGS.items():
+        readings = [
+            telemetry.ReadingIn(metric="reading", value=v, recorded_at=at)
+            for at, v in zip(instants, values, strict=True)
+        ]
+        await telemetry.ingest(demo_device_key(name), readings, client="seed")
+    now = datetime.now(UTC)
+    for month in (older, newer):
+        await bills.generate_month(community, month, due_days=Settings.bill_due_days, now=now)
+    paid = await Bill.get(
+        house__number="101", house__unit__name="1单元", house__building__name="1号楼", period=older.label
+    )
+    await bill_service.settle(paid.id, payment_ref="demo-cash-0001", amount_fen=paid.total_fen)
+
+
 @dataclass(frozen=True)
 class DemoDevice:
     name: str
@@ -256,6 +307,13 @@ DEMO_DEVICES = [
     DemoDevice("water leak 2-1-201", DeviceType.WATER_LEAK_SENSOR, "2-1-201"),
     DemoDevice("environment east lawn", DeviceType.ENVIRONMENT_SENSOR, None),
     DemoDevice("manhole north gate", DeviceType.MANHOLE_COVER, None),
+    DemoDevice("water meter 1-1-101", DeviceType.WATER_METER, "1-1-101"),
+    DemoDevice("electricity meter 1-1-101", DeviceType.ELECTRICITY_METER, "1-1-101"),
+    DemoDevice("gas meter 1-1-101", DeviceType.GAS_METER, "1-1-101"),
+    DemoDevice("water meter 1-1-102", DeviceType.WATER_METER, "1-1-102"),
+    DemoDevice("electricity meter 1-1-102", DeviceType.ELECTRICITY_METER, "1-1-102"),
+    DemoDevice("water meter 2-1-201", DeviceType.WATER_METER, "2-1-201"),
+    DemoDevice("electricity meter 2-1-201", DeviceType.ELECTRICITY_METER, "2-1-201"),
 ]
 
 

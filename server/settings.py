@@ -115,6 +115,10 @@ class Settings:
     delivery_position_push_seconds: float = 5
     # A delivered order the resident does not confirm is completed after this long.
     order_complete_after_hours: int = 48
+    # A month's bills are due this many days after its last day (the community's calendar).
+    bill_due_days: int = 15
+    # How often each process looks for last month's missing bills and for bills past their due date.
+    bill_sweep_seconds: int = 600
 
     @property
     def production(self) -> bool:
@@ -192,6 +196,8 @@ class Settings:
             sandbox_gateway_secret=Secret(env.get("SANDBOX_GATEWAY_SECRET", "")),
             delivery_position_push_seconds=_seconds(env, "DELIVERY_POSITION_PUSH_SECONDS", 5),
             order_complete_after_hours=_int(env, "ORDER_COMPLETE_AFTER_HOURS", 48),
+            bill_due_days=_due_days(env),
+            bill_sweep_seconds=_limit(env, "BILL_SWEEP_SECONDS", cls.bill_sweep_seconds),
         )
         settings.check()
         return settings
@@ -277,6 +283,13 @@ def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
                 f"ALLOWED_ORIGINS must be * or origins like https://ioc.example.com, separated by commas, not {origin!r}"
             )
     return origins
+
+
+def _due_days(env: Mapping[str, str]) -> int:
+    value = _int(env, "BILL_DUE_DAYS", Settings.bill_due_days)
+    if not 0 <= value <= 366:
+        raise SettingsError(f"BILL_DUE_DAYS must be 0 to 366, not {value}")
+    return value
 
 
 def _limit(env: Mapping[str, str], name: str, default: int) -> int:

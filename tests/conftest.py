@@ -30,6 +30,7 @@ from moto.server import ThreadedMotoServer
 
 from auth.tokens import TokenIssuer
 from domain.alarms.models import Alarm
+from domain.bills.models import Bill, BillLine, Tariff
 from domain.common.budgets import BudgetCounter
 from domain.devices.models import Device, Reading
 from domain.events.models import CategoryDeadline, Event, EventEntry, Integration
@@ -317,6 +318,9 @@ _TABLES = [
     Product,
     ShopStaff,
     Shop,
+    BillLine,
+    Bill,
+    Tariff,
     StoredFile,
     EventEntry,
     Event,
