@@ -176,5 +176,6 @@ class Loaders:
 
         return DataLoader(load_fn=load, cache=False)
 
+    @cached_property
     def lines_of_bill(self) -> DataLoader[int, list[BillLine]]:
         return _batch(lambda ids: bills_service.readable_lines(self.viewer, ids))

@@ -124,10 +124,12 @@ def _quantities(lines: list[Line]) -> dict[int, int]:
     if not 1 <= len(lines) <= MAX_LINES:
         raise InvalidInput(f"An order has 1 to {MAX_LINES} lines", field="lines")
     quantities: dict[int, int] = {}
-    for line in lines:
+    for index, line in enumerate(lines):
         if not 1 <= line.quantity <= MAX_QUANTITY:
-            raise InvalidInput(f"A quantity is 1 to {MAX_QUANTITY}", field="lines")
+            raise InvalidInput(f"A quantity is 1 to {MAX_QUANTITY}", field=f"lines[{index}].quantity")
         if line.product_id in quantities:
-            raise InvalidInput("The same product twice: give it one line with the quantity", field="lines")
+            raise InvalidInput(
+                "The same product twice: give it one line with the quantity", field=f"lines[{index}].productId"
+            )
         quantities[line.product_id] = line.quantity
     return quantities

@@ -77,11 +77,11 @@ async def test_bad_lines_and_places_write_nothing(api: Api, world: World) -> Non
     cases = [
         (order_input(market, world.a101, (other_shops, 1)), world.owner_a101, ("INVALID_INPUT", "lines")),
         (order_input(market, world.a101, (hidden, 1)), world.owner_a101, ("INVALID_INPUT", "lines")),
-        (order_input(market, world.a101, (market.milk, 0)), world.owner_a101, ("INVALID_INPUT", "lines")),
+        (order_input(market, world.a101, (market.milk, 0)), world.owner_a101, ("INVALID_INPUT", "lines[0].quantity")),
         (
             order_input(market, world.a101, (market.milk, 1), (market.milk, 1)),
             world.owner_a101,
-            ("INVALID_INPUT", "lines"),
+            ("INVALID_INPUT", "lines[1].productId"),
         ),
         (order_input(market, world.a102), world.owner_a101, ("FORBIDDEN", "houseId")),
         (order_input(market, world.b101), world.owner_b101, ("NOT_FOUND", "shopId")),
