@@ -177,5 +177,13 @@ class Loaders:
         return DataLoader(load_fn=load, cache=False)
 
     @cached_property
+    def payment_of_bill(self) -> DataLoader[int, Payment | None]:
+        async def load(ids: Sequence[int]) -> list[Payment | None]:
+            found = await bills_service.payments_of(self.viewer, ids)
+            return [found.get(i) for i in ids]
+
+        return DataLoader(load_fn=load, cache=False)
+
+    @cached_property
     def lines_of_bill(self) -> DataLoader[int, list[BillLine]]:
         return _batch(lambda ids: bills_service.readable_lines(self.viewer, ids))

@@ -17,6 +17,7 @@ from domain.common.pagination import MAX_PAGE_SIZE
 from realtime.envelope import Envelope
 from schema.common import PAGE_HELP, Connection, Fen, PageCursor, connection
 from schema.limits import list_size
+from schema.payments import Payment
 from schema.shared_events import SHARED_BY_SCOPE
 from schema.space import House, visible_house
 from schema.string_inputs import stored_in
@@ -146,6 +147,11 @@ class Bill:
     async def lines(self, info: Info) -> list[BillLine]:
         rows = await info.context.loaders.lines_of_bill.load(int(self.id))
         return [BillLine.from_row(row) for row in rows]
+
+    @strawberry.field(description="Its latest payment: pending (pay at its payUrl), paid, or none yet")
+    async def payment(self, info: Info) -> Payment | None:
+        row = await info.context.loaders.payment_of_bill.load(int(self.id))
+        return Payment.from_row(row) if row else None
 
 
 @strawberry.type(description="One message of myBills")

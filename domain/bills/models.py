@@ -29,6 +29,8 @@ class BillStatus(StrEnum):
 
 
 UNPAID = frozenset({BillStatus.ISSUED, BillStatus.OVERDUE})
+# What a bill's payments are for (domain/payments: their subject).
+PAYMENT_SUBJECT = "BILL"
 
 
 class Anomaly(StrEnum):

@@ -16,11 +16,13 @@ from tortoise.queryset import QuerySet
 from auth.viewer import Viewer
 from domain.bills import access, messages
 from domain.bills.messages import BillMessage
-from domain.bills.models import Bill, BillLine, BillStatus
+from domain.bills.models import PAYMENT_SUBJECT, Bill, BillLine, BillStatus
 from domain.bills.periods import parse_period
 from domain.common.errors import Conflict, InvalidInput, NotFound
 from domain.common.pagination import Page, paginate
 from domain.common.rows import get_visible, given, lock
+from domain.payments import service as payments
+from domain.payments.models import Payment
 from realtime.outbox import record, transaction
 
 # A provider's transaction id or out_trade_no: printable ASCII, as gateways hand them out.
@@ -46,8 +48,8 @@ async def list_bills(
     return await paginate(qs, first=first, after=after)
 
 
-async def get_bill(viewer: Viewer, bill_id: int) -> Bill:
-    return await get_visible(access.readable_bills(viewer), bill_id, what="bill", field="id")
+async def get_bill(viewer: Viewer, bill_id: int, *, field: str = "id") -> Bill:
+    return await get_visible(access.readable_bills(viewer), bill_id, what="bill", field=field)
 
 
 @dataclass(frozen=True)
@@ -100,13 +102,21 @@ async def readable_lines(viewer: Viewer, bill_ids: Sequence[int]) -> dict[int, l
     return {i: checked_lines(bills[i], groups.get(i, [])) if i in bills else [] for i in bill_ids}
 
 
+async def payments_of(viewer: Viewer, bill_ids: Sequence[int]) -> dict[int, Payment]:
+    """The latest payment of each bill the viewer may read (none for any other)."""
+    visible = await access.readable_bills(viewer).filter(id__in=list(bill_ids)).values_list("id", flat=True)
+    return await payments.of_subjects(PAYMENT_SUBJECT, [int(i) for i in visible])  # type: ignore[call-overload]
+
+
 async def payable(viewer: Viewer, bill_id: int) -> Bill:
     """For the payments noun, before it asks a provider for money: the viewer's household's bill,
     unpaid; its ``total_fen`` is the amount to charge."""
-    bill = await get_bill(viewer, bill_id)
+    bill = await get_bill(viewer, bill_id, field="billId")
     access.check_pay(viewer, bill)
     if bill.status is BillStatus.PAID:
         raise Conflict("This bill is paid already", field="billId")
+    if bill.total_fen <= 0:
+        raise InvalidInput("This bill charges nothing: there is nothing to pay", field="billId")
     return bill
 
 

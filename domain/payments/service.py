@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
 
-from domain.common.errors import Conflict
+from domain.common.errors import Conflict, DomainError
 from domain.payments import subjects
 from domain.payments.models import Payment, PaymentStatus, ProviderName
 from domain.payments.providers import CallbackRejected, Provider, Providers
@@ -106,6 +106,17 @@ async def receive_callback(
             settled = await _settle(payment, transaction_id=notice.transaction_id)
     except IntegrityError:
         settled = False  # a concurrent twin stored this transaction id first
+    except DomainError as refused:
+        # The subject would not be paid (a bill paid meanwhile by another payment): nothing
+        # changed, the provider keeps the notice for someone to look at.
+        log.warning(
+            "payment callback from %s for %s refused by its %s: %s",
+            provider.name,
+            payment.out_trade_no,
+            payment.subject_kind,
+            refused.message,
+        )
+        return Outcome(False, refused.message)
     if settled:
         return Outcome(True)
     current = await Payment.get(id=payment.id)
