@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 from auth.roles import COMMUNITY_STAFF, GRID_STAFF, Role
@@ -27,7 +28,14 @@ class Viewer:
     # Houses the person lives in now (active residencies), and their communities.
     house_ids: frozenset[int] = field(default_factory=frozenset)
     resident_community_ids: frozenset[int] = field(default_factory=frozenset)
+    # Since when they live in each of those houses (the earliest active residency there): what
+    # was the house's before is a former household's (its bills, say), not theirs.
+    homes_since: tuple[tuple[int, date], ...] = ()
     session: str | None = None
+
+    def lives_in_since(self, house_id: object) -> date | None:
+        """The day the viewer moved into that house, if they live there now."""
+        return next((since for house, since in self.homes_since if house == house_id), None)
 
     @property
     def is_platform_admin(self) -> bool:
@@ -66,7 +74,8 @@ class Viewer:
         """Everything but who the person is: two viewers with one scope see the same places
         (used to share per-viewer answers between them, see schema.shared_events)."""
         grants = sorted((g.role.value, g.community_id or 0, g.grid_id or 0, g.shop_id or 0) for g in self.grants)
-        return repr((self.person_id is None, grants, sorted(self.house_ids), sorted(self.resident_community_ids)))
+        homes = (sorted(self.house_ids), sorted(self.resident_community_ids), sorted(self.homes_since))
+        return repr((self.person_id is None, grants, *homes))
 
     def shops_with(self, roles: Iterable[Role]) -> set[int]:
         """The shops this viewer serves in one of these roles."""

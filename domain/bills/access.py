@@ -2,12 +2,14 @@
 arrears and exports them, who pays, and which live message reaches whom.
 
 Money is the household's and the property office's: a resident reads the bills of the houses they
-live in now; the community's office (operators, property staff) reads its community's; grid staff
-(housekeepers) read none. Nothing crosses communities.
+live in now, for the months they have lived there (from the month they moved in: a new household
+never sees the former one's bills); the community's office (operators, property staff) reads its
+community's; grid staff (housekeepers) read none. Nothing crosses communities.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from tortoise.expressions import Q
@@ -20,13 +22,22 @@ from domain.common.errors import Forbidden, InvalidInput
 from domain.common.guards import require_person, require_role
 
 
+def first_period_of(since: date) -> str:
+    """The first month a resident who moved in on that day is billed for: the month of the move
+    (a period overlaps a residency when it ends after the day they moved in)."""
+    return f"{since:%Y-%m}"
+
+
 def readable_bills(viewer: Viewer) -> QuerySet[Bill]:
-    """The community's office: its community's bills. Residents: their own houses' bills."""
+    """The community's office: its community's bills. Residents: their own houses' bills of the
+    months they have lived there."""
     require_person(viewer)
     if viewer.is_platform_admin:
         return Bill.all()
-    office = sorted(viewer.communities_with(COMMUNITY_STAFF))
-    return Bill.filter(Q(community_id__in=office) | Q(house_id__in=sorted(viewer.house_ids)))
+    visible = Q(community_id__in=sorted(viewer.communities_with(COMMUNITY_STAFF)))
+    for house_id, since in viewer.homes_since:
+        visible |= Q(house_id=house_id, period__gte=first_period_of(since))
+    return Bill.filter(visible)
 
 
 def readable_tariffs(viewer: Viewer) -> QuerySet[Tariff]:
@@ -75,5 +86,6 @@ def home_to_watch(viewer: Viewer, community_id: int | None) -> int:
 
 
 def may_receive_at_home(viewer: Viewer, bill: dict[str, Any]) -> bool:
-    """myBills: only the bills of the houses the resident lives in now."""
-    return bill.get("house_id") in viewer.house_ids
+    """myBills: only the bills of the houses the resident lives in now, of their months there."""
+    since = viewer.lives_in_since(bill.get("house_id"))
+    return since is not None and str(bill.get("period", "")) >= first_period_of(since)

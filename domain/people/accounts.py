@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from tortoise.expressions import F
 
@@ -266,7 +266,12 @@ def add_grant_source(source: GrantSource) -> None:
 
 async def load_viewer(person_id: int, *, session: str | None = None) -> Viewer:
     memberships = await Membership.filter(person_id=person_id).values_list("role", "community_id", "grid_id")
-    residencies = await Residency.filter(person_id=person_id, moved_out=None).values_list("house_id", "community_id")
+    residencies = await Residency.filter(person_id=person_id, moved_out=None).values_list(
+        "house_id", "community_id", "moved_in"
+    )
+    since: dict[int, date] = {}
+    for house_id, _, moved_in in residencies:
+        since[house_id] = min(moved_in, since.get(house_id, moved_in))
     grants = tuple(
         Grant(role=Role(role), community_id=community_id, grid_id=grid_id)
         for role, community_id, grid_id in memberships
@@ -277,7 +282,8 @@ async def load_viewer(person_id: int, *, session: str | None = None) -> Viewer:
     return Viewer(
         person_id=person_id,
         grants=grants,
-        house_ids=frozenset(h for h, _ in residencies),
-        resident_community_ids=frozenset(c for _, c in residencies),
+        house_ids=frozenset(since),
+        resident_community_ids=frozenset(c for _, c, _ in residencies),
+        homes_since=tuple(sorted(since.items())),
         session=session,
     )

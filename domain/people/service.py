@@ -336,6 +336,8 @@ async def update_residency(viewer: Viewer, residency_id: int, changes: dict[str,
                 raise InvalidInput("movedIn is after movedOut", field="movedIn")
             residency.moved_in = moved_in
         await residency.save(update_fields=list(changes))
+        if "moved_in" in changes:
+            await scope_changed(residency.person_id)  # what of the house's past is theirs moved with it
         return residency
 
 
