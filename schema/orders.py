@@ -123,7 +123,7 @@ class Order:
             placed_at=datetime.fromisoformat(p["placed_at"]),
             delivered_at=datetime.fromisoformat(p["delivered_at"]) if p.get("delivered_at") else None,
             position=position,
-            contact={k: p[k] for k in ("resident_id", "status", "contact_name", "contact_phone")},
+            contact={k: p[k] for k in ("community_id", "resident_id", "status", "contact_name", "contact_phone")},
         )
 
     @classmethod

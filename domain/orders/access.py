@@ -3,8 +3,9 @@ who watches which feed, which live message reaches whom, and how much of the res
 
 Who someone is to one order (``parties``): the resident who placed it; the shop's merchants; its
 courier (the person it was handed to, while they work for the shop; for a robot's delivery, the
-shop's merchants, who load and unload it). Nothing else sees it: not another shop, not another
-courier, not another community.
+shop's merchants, who load and unload it). The community's operators read its orders (the IOC's
+"orders today") but are no party: they take no step. Nothing else sees it: not another shop, not
+another courier, not another community.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from auth.roles import SHOP_STAFF, Role
+from auth.roles import OPERATORS, SHOP_STAFF, Role
 from auth.viewer import Viewer
 from domain.common.errors import Forbidden, InvalidInput
 from domain.common.guards import require_person
@@ -53,7 +54,8 @@ def parties(viewer: Viewer | None, order: Order) -> set[Party]:
 
 
 def readable_orders(viewer: Viewer) -> QuerySet[Order]:
-    """``may_see`` as a query: the resident's own, the shop's for its merchants, a courier's tasks."""
+    """The resident's own, the shop's for its merchants, a courier's tasks, the community's for its
+    operators."""
     person = require_person(viewer)
     if viewer.is_platform_admin:
         return Order.all()
@@ -61,6 +63,7 @@ def readable_orders(viewer: Viewer) -> QuerySet[Order]:
         Q(resident_id=person)
         | Q(shop_id__in=sorted(merchant_shops(viewer)))
         | Q(courier_id=person, shop_id__in=sorted(staff_shops(viewer)))
+        | Q(community_id__in=sorted(viewer.communities_with(OPERATORS)))
     )
 
 
@@ -73,7 +76,8 @@ def readable_entries(viewer: Viewer) -> QuerySet[OrderEntry]:
 
 
 def may_see(viewer: Viewer, order: dict[str, Any]) -> bool:
-    """Whether a live message about this order (``messages.payload``) reaches this subscriber."""
+    """Whether a live message about this order (``messages.payload``) reaches this subscriber: its
+    parties (the feeds are theirs: orderUpdates, shopOrders, deliveryTasks; operators watch none)."""
     return viewer.is_platform_admin or any(
         _parties(
             viewer,
@@ -86,10 +90,15 @@ def may_see(viewer: Viewer, order: dict[str, Any]) -> bool:
 
 
 def contact_visibility(viewer: Viewer, order: dict[str, Any]) -> tuple[bool, bool]:
-    """Whether this viewer sees the resident's (name, phone) in full: the resident and a platform
-    admin do; a shop's staff see only what delivery needs (the house number, a masked name, and the
-    phone only while the order is out for delivery)."""
-    if viewer.is_platform_admin or (viewer.person_id is not None and viewer.person_id == order.get("resident_id")):
+    """Whether this viewer sees the resident's (name, phone) in full: the resident, a platform admin
+    and the community's operators do (they see their residents' phones everywhere else too:
+    people.access.personal_data_visibility); a shop's staff see only what delivery needs (the
+    house number, a masked name, and the phone only while the order is out for delivery)."""
+    if (
+        viewer.is_platform_admin
+        or (viewer.person_id is not None and viewer.person_id == order.get("resident_id"))
+        or order.get("community_id") in viewer.communities_with(OPERATORS)
+    ):
         return True, True
     return False, Status(order["status"]) in OUT_FOR_DELIVERY
 

@@ -17,7 +17,7 @@ async def test_each_sees_only_theirs(api: Api, world: World) -> None:
         world.owner_b101,
         market.shops.merchant_a2,
         market.shops.merchant_b,
-        world.operator_a,
+        world.operator_b,  # operator_a reads it: test_operators_read_their_communitys_orders.py
     ):
         assert code_and_field(await api(ORDER, {"id": mine["id"]}, as_=person)) == ("NOT_FOUND", "id"), person.name
     listed = data(await api(ORDERS, {}, as_=world.owner_a101))["orders"]["nodes"]
