@@ -5,13 +5,16 @@ seeing its own; the office sees all of them."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from gql import GraphQLRequest, gql
 
 from auth.roles import Role
+from domain.bills import service
 from domain.bills.models import Bill
 from domain.people.models import Membership, Person, Residency, ResidencyKind
+from realtime.outbox import publishing_to
 from tests.bills.support import BILL, BILLS, MY_BILLS, generate, previous_month, tariff
 from tests.bills.test_bills_csv_export import get as get_csv
 from tests.conftest import RunningServer
@@ -84,3 +87,26 @@ async def test_the_csv_export_is_the_operators_alone(api: Api, world: World, ser
     older, _, tenant = await two_months_and_a_new_tenant(api, world)
     params = {"communityId": str(world.a.id), "period": older.period}
     assert (await get_csv(server, params, tenant)).status_code == 403
+
+
+async def test_an_earlier_move_in_date_reaches_a_running_subscription(
+    api: Api, world: World, pushing_server: RunningServer, pushing_api: Api
+) -> None:
+    """Correcting movedIn changes which bills are the tenant's: it is pushed to their running
+    myBills (this server re-reads a viewer only hourly on its own), so the older bill's next
+    message reaches them."""
+    older, newer, tenant = await two_months_and_a_new_tenant(api, world)
+    residency = await Residency.get(person=tenant)
+    async with socket(pushing_server, tenant) as session:
+        messages = session.subscribe(GraphQLRequest(gql(MY_BILLS), variable_values={"after": "0"}))
+        first = next(iter((await asyncio.wait_for(anext(messages), timeout=15)).values()))
+        assert first["bill"]["id"] == str(newer.id)
+        update = "mutation U($input: ResidencyUpdateInput!) { residencyUpdate(input: $input) { id movedIn } }"
+        moved_in = previous_month(back=2).first_day.isoformat()
+        variables = {"input": {"id": str(residency.id), "movedIn": moved_in}}
+        data(await pushing_api(update, variables, as_=world.operator_a))
+        with publishing_to(pushing_server.publisher):
+            await service.settle(older.id, payment_ref="paid-at-the-office", amount_fen=int(older.total_fen))
+        second = next(iter((await asyncio.wait_for(anext(messages), timeout=15)).values()))
+        await messages.aclose()
+    assert (second["kind"], second["bill"]["id"]) == ("BILL_PAID", str(older.id))
