@@ -12,8 +12,8 @@ from pathlib import Path
 
 from broadcaster import Broadcast
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -46,6 +46,7 @@ from server.exports_http import bills_csv_endpoint
 from server.files_http import file_routes
 from server.graphiql import graphiql_routes
 from server.graphql_view import LingliGraphQL
+from server.http_errors import TypedCORSMiddleware, http_exception
 from server.metrics import PrometheusObserver, metrics_endpoint
 from server.payments_http import payment_callback_endpoint
 from server.request_ids import RequestIdMiddleware
@@ -274,13 +275,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(RequestIdMiddleware),
             # Browser apps on other origins (the IOC screen, the mini-program's web view) call /graphql.
             Middleware(
-                CORSMiddleware,
+                TypedCORSMiddleware,
                 allow_origins=list(settings.allowed_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
                 expose_headers=["X-Request-ID"],
             ),
         ],
+        # The router's 404 and 405, typed as every other refusal (server/http_errors.py).
+        exception_handlers={HTTPException: http_exception},
         lifespan=lifespan,
     )
     app.state.settings = settings

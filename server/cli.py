@@ -47,6 +47,7 @@ def _serve(settings: Settings) -> None:
     import uvicorn
 
     from server.db import check_migrated
+    from server.http_parser import PROTOCOL
     from server.request_ids import logging_config
     from server.tracing import check_installed
 
@@ -70,6 +71,8 @@ def _serve(settings: Settings) -> None:
         # the app checks the same limit (server/graphql_view.py) under any other server.
         ws_max_size=settings.max_ws_message_bytes,
         proxy_headers=True,
+        # What the HTTP parser refuses is answered as the app answers (JSON, a request id).
+        http=PROTOCOL,
     )
 
 

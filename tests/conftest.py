@@ -162,7 +162,12 @@ SANDBOX_SECRET = "sandbox-secret-" + "s" * 40
 @asynccontextmanager
 async def _uvicorn(app: Any, port: int) -> AsyncIterator[None]:
     """An ASGI app on a loopback port, in the test's own event loop, its lifespan run."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False)
+    from server.http_parser import PROTOCOL
+
+    # The HTTP protocol `lingli serve` runs (server/cli.py).
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False, http=PROTOCOL
+    )
     uv = uvicorn.Server(config)
     # startup() runs the lifespan and binds the socket before returning: no polling for "started".
     config.load()

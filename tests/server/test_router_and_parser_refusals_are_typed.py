@@ -1,12 +1,13 @@
-"""Review of issue 10, item 4: "every failure is a 4xx/503 with a message", typed as the other
-refusals are ({"errors": [{"message", "extensions": {"code", "requestId"}}]}), and every response
-carries X-Request-ID. Starlette's own router refusals (a method /graphql does not take, a path
-nobody serves, a CORS preflight from an origin not allowed) are bare text; and a request the
-HTTP server itself refuses (uvicorn: a malformed request line or headers) has no request id."""
+"""What the router, the CORS middleware and the HTTP parser refuse is typed as every other refusal
+({"errors": [{"message", "extensions": {"code", "requestId"}}]}) and carries X-Request-ID (review
+item 7, 8): a method a path does not take (405 METHOD_NOT_ALLOWED, with Allow), a path nobody serves
+(404 NOT_FOUND), a CORS preflight from an origin not allowed (400 FORBIDDEN), and a request
+uvicorn's parser refuses before the app sees it (400 INVALID_INPUT: server/http_parser.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
 import pytest
@@ -30,8 +31,20 @@ def _base(server: RunningServer) -> str:
         ("GET", "/no-such-route", {}),
         ("DELETE", "/files/some/key", {}),
         ("OPTIONS", "/graphql", {"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}),
+        ("GET", "/sandbox-gateway/nothing", {}),
+        ("GET", "/graphiql/no-such-file.js", {}),
     ],
-    ids=["put-graphql", "delete-graphql", "options-graphql", "get-telemetry", "unknown-path", "delete-file", "cors"],
+    ids=[
+        "put-graphql",
+        "delete-graphql",
+        "options-graphql",
+        "get-telemetry",
+        "unknown-path",
+        "delete-file",
+        "cors",
+        "mounted-app",
+        "mounted-routes",
+    ],
 )
 async def test_a_refused_method_or_path_is_a_typed_json_error(
     server: RunningServer, method: str, path: str, headers: dict[str, str]
@@ -74,5 +87,10 @@ async def test_a_request_the_http_server_refuses_still_carries_a_request_id(
     port = int(_base(server).rsplit(":", 1)[1])
     answer = await _raw(port, request_bytes)
     head = answer.split(b"\r\n\r\n", 1)[0].lower()
-    assert head.startswith(b"http/1.1 4"), answer[:200]
-    assert b"\r\nx-request-id:" in head, answer[:300]
+    assert head.startswith(b"http/1.1 400"), answer[:200]
+    assert b"\r\ncontent-type: application/json\r\n" in head, answer[:300]
+    (request_id,) = [
+        line.split(b":", 1)[1].strip() for line in head.split(b"\r\n") if line.startswith(b"x-request-id:")
+    ]
+    (error,) = json.loads(answer.split(b"\r\n\r\n", 1)[1])["errors"]
+    assert error["extensions"] == {"code": "INVALID_INPUT", "requestId": request_id.decode()}
