@@ -47,7 +47,8 @@ from server.files_http import file_routes
 from server.graphiql import graphiql_routes
 from server.graphql_view import LingliGraphQL
 from server.http_errors import TypedCORSMiddleware, http_exception
-from server.metrics import PrometheusObserver, metrics_endpoint
+from server.metrics import PrometheusObserver
+from server.metrics_http import metrics_routes
 from server.payments_http import payment_callback_endpoint
 from server.request_ids import RequestIdMiddleware
 from server.sandbox_gateway import SandboxGateway
@@ -266,8 +267,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/exports/bills.csv", bills_csv_endpoint(issuer), methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            # Prometheus scrapes each process here (server/metrics.py); keep it off the public proxy.
-            Route("/metrics", metrics_endpoint(broadcast)),
+            # Prometheus scrapes each process here (server/metrics.py), with METRICS_TOKEN if set
+            # (server/metrics_http.py); keep it off the public proxy all the same.
+            *metrics_routes(settings, broadcast),
             # The embedded file store: signed PUT and GET, as S3 would do them.
             *(file_routes(storage) if isinstance(storage, LocalStorage) else []),
         ],

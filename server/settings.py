@@ -254,6 +254,12 @@ class Settings:
                 f"LINGLI_ENV=production needs JWT_SECRET: a random value of at least {MIN_SECRET_BYTES} bytes "
                 f"(about {MIN_SECRET_BITS} bits of entropy, e.g. `openssl rand -hex 32`)"
             )
+        token = self.metrics_token.value
+        if token and (len(token.encode()) < MIN_SECRET_BYTES or estimated_bits(token) < MIN_SECRET_BITS):
+            raise SettingsError(
+                f"METRICS_TOKEN must be a random value of at least {MIN_SECRET_BYTES} bytes in production "
+                "(e.g. `openssl rand -hex 32`), or empty: /metrics is then not served"
+            )
         if self.uses_sqlite:
             raise SettingsError("LINGLI_ENV=production needs DATABASE_URL pointing at PostgreSQL, not SQLite")
         if not self.sms_gateway_url:
