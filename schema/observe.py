@@ -11,12 +11,15 @@ from graphql import FieldNode, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from auth.viewer import Viewer
 from schema.extensions import is_expected
 
 
 class Observer(Protocol):
-    def operation(self, kind: str, name: str | None, seconds: float) -> None:
-        """An operation ended: ``kind`` query, mutation, subscription (or invalid: no document ran)."""
+    def operation(self, kind: str, name: str | None, seconds: float, *, caller: str | None) -> None:
+        """An operation ended: ``kind`` query, mutation, subscription (or invalid: no document ran).
+        ``caller``: the signed-in person who ran it, if it passed validation; else None (anyone
+        may send any name, so a name vouched for by nobody must not take a label)."""
 
     def subscription_started(self, field: str) -> None: ...
 
@@ -40,6 +43,7 @@ class ObserveOperations(SchemaExtension):
     def __init__(self, observer: Observer) -> None:
         self.observer = observer
         self.subscription: str | None = None
+        self.validated = False
 
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
@@ -54,11 +58,22 @@ class ObserveOperations(SchemaExtension):
                 name = context.operation_name
             except Exception:  # noqa: BLE001 - no document, or no operation in it: nothing ran
                 kind, name = "invalid", None
-            self.observer.operation(kind, name, time.perf_counter() - started)
+            self.observer.operation(kind, name, time.perf_counter() - started, caller=self._caller())
+
+    def _caller(self) -> str | None:
+        if not self.validated:
+            return None
+        context = self.execution_context.context
+        # resolvers.context.Context (this layer does not import it): who the credentials proved.
+        viewer = getattr(context, "authenticated_viewer", None)
+        if getattr(context, "auth_error", None) is not None or not isinstance(viewer, Viewer):
+            return None
+        return None if viewer.person_id is None else str(viewer.person_id)
 
     def on_execute(self) -> Iterator[None]:
         # Here the document is parsed and valid; for a subscription this wraps only its start.
         context = self.execution_context
+        self.validated = True
         if context.operation_type is OperationType.SUBSCRIPTION:
             self.subscription = _root_field(context.graphql_document, context.operation_name) or "unknown"
             self.observer.subscription_started(self.subscription)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from broadcaster import Broadcast
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -46,7 +46,9 @@ from server.exports_http import bills_csv_endpoint
 from server.files_http import file_routes
 from server.graphiql import graphiql_routes
 from server.graphql_view import LingliGraphQL
-from server.metrics import PrometheusObserver, metrics_endpoint
+from server.http_errors import TypedCORSMiddleware, http_exception
+from server.metrics import PrometheusObserver
+from server.metrics_http import metrics_routes
 from server.payments_http import payment_callback_endpoint
 from server.request_ids import RequestIdMiddleware
 from server.sandbox_gateway import SandboxGateway
@@ -265,8 +267,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/exports/bills.csv", bills_csv_endpoint(issuer), methods=["GET"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            # Prometheus scrapes each process here (server/metrics.py); keep it off the public proxy.
-            Route("/metrics", metrics_endpoint(broadcast)),
+            # Prometheus scrapes each process here (server/metrics.py), with METRICS_TOKEN if set
+            # (server/metrics_http.py); keep it off the public proxy all the same.
+            *metrics_routes(settings, broadcast),
             # The embedded file store: signed PUT and GET, as S3 would do them.
             *(file_routes(storage) if isinstance(storage, LocalStorage) else []),
         ],
@@ -274,13 +277,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(RequestIdMiddleware),
             # Browser apps on other origins (the IOC screen, the mini-program's web view) call /graphql.
             Middleware(
-                CORSMiddleware,
+                TypedCORSMiddleware,
                 allow_origins=list(settings.allowed_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
                 expose_headers=["X-Request-ID"],
             ),
         ],
+        # The router's 404 and 405, typed as every other refusal (server/http_errors.py).
+        exception_handlers={HTTPException: http_exception},
         lifespan=lifespan,
     )
     app.state.settings = settings

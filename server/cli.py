@@ -23,10 +23,11 @@ def _seed(settings: Settings) -> None:
         raise SettingsError("refusing to seed demo accounts with a known password in production")
     from tortoise import Tortoise
 
-    from server.db import tortoise_config
+    from server.db import check_migrated, tortoise_config
     from server.seed import DEMO_LOGINS, DEMO_PASSWORD, demo_present, seed_demo
 
     async def run() -> None:
+        await check_migrated(settings.database_url)
         await Tortoise.init(config=tortoise_config(settings.database_url))
         try:
             created = await seed_demo()
@@ -45,10 +46,15 @@ def _seed(settings: Settings) -> None:
 def _serve(settings: Settings) -> None:
     import uvicorn
 
+    from server.db import check_migrated
+    from server.http_parser import PROTOCOL
     from server.request_ids import logging_config
     from server.tracing import check_installed
 
     check_installed(settings)  # one line here, not a traceback from every worker
+    # One line here too, not a traceback from every worker's lifespan: the database answers
+    # and its schema is this code's.
+    asyncio.run(check_migrated(settings.database_url))
 
     # Make the development secret once, here, before workers start: each worker
     # making its own would sign tokens the others refuse.
@@ -65,6 +71,8 @@ def _serve(settings: Settings) -> None:
         # the app checks the same limit (server/graphql_view.py) under any other server.
         ws_max_size=settings.max_ws_message_bytes,
         proxy_headers=True,
+        # What the HTTP parser refuses is answered as the app answers (JSON, a request id).
+        http=PROTOCOL,
     )
 
 

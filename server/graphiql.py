@@ -11,10 +11,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from server.seed import DEMO_LOGINS, DEMO_PASSWORD
@@ -138,7 +139,7 @@ async def _asset(request: Request) -> Response:
     name = request.path_params["name"]
     asset = next((a for a in ASSETS if a.name == name), None)
     if asset is None:
-        return PlainTextResponse("Not found", status_code=404)
+        raise HTTPException(404)  # answered as every 404 is (server/http_errors.py)
     return FileResponse(
         ASSETS_DIR / asset.name,
         media_type=_MEDIA_TYPES[Path(asset.name).suffix],

@@ -22,11 +22,13 @@ from dataclasses import dataclass
 
 import httpx
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from domain.payments.sandbox import SIGNATURE_HEADER, sign, verify_query
+from server.http_errors import http_exception
 
 log = logging.getLogger("lingli.sandbox_gateway")
 RETRIES = (0.2, 0.5, 1.0, 2.0, 4.0)  # seconds between tries of one notice, as real gateways back off
@@ -54,7 +56,9 @@ class SandboxGateway:
                 Route("/pay", self.pay_page, methods=["GET"]),
                 Route("/pay", self.pay, methods=["POST"]),
                 Route("/refund", self.refund, methods=["POST"]),
-            ]
+            ],
+            # Mounted in the app at /sandbox-gateway: its refusals typed as the app's.
+            exception_handlers={HTTPException: http_exception},
         )
 
     def _trade(self, request: Request) -> Trade | None:

@@ -9,12 +9,14 @@ import hashlib
 import logging
 import math
 import os
+import re
 import secrets
 import zlib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from schema.limits import QueryLimits
 
@@ -64,6 +66,63 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class Number:
+    """A numeric setting: its variable and the range a process can use (ASCII digits only)."""
+
+    env: str
+    low: float
+    high: float
+    unit: str = ""
+    decimal: bool = False  # a number of seconds like 0.5; else a whole number
+
+    @property
+    def allowed(self) -> str:
+        kind = "a number" if self.decimal else "a whole number"
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{kind} from {_shown(self.low)} to {_shown(self.high)}{unit}"
+
+
+def _shown(bound: float) -> str:
+    return str(int(bound)) if bound == int(bound) else str(bound)
+
+
+DAY = 24 * 3600
+MIB = 1024 * 1024
+# Every numeric setting, by its Settings field: its variable and its range. The lower bounds keep
+# a loop from never sleeping and a limit from refusing every request; the upper ones are far past
+# any sane value but keep out typos (an extra zero) and what the OS or the libraries cannot take.
+NUMBERS: dict[str, Number] = {
+    "access_token_ttl_seconds": Number("ACCESS_TOKEN_TTL_SECONDS", 30, DAY, "seconds"),
+    "refresh_token_ttl_seconds": Number("REFRESH_TOKEN_TTL_SECONDS", 60, 366 * DAY, "seconds"),
+    "session_max_days": Number("SESSION_MAX_DAYS", 1, 366, "days"),
+    "port": Number("PORT", 1, 65535),
+    "workers": Number("WEB_CONCURRENCY", 1, 256, "processes"),
+    "max_body_bytes": Number("MAX_BODY_BYTES", 1, 1024 * MIB, "bytes"),
+    "max_ws_message_bytes": Number("MAX_WS_MESSAGE_BYTES", 1, 1024 * MIB, "bytes"),
+    "telemetry_max_body_bytes": Number("TELEMETRY_MAX_BODY_BYTES", 1, 1024 * MIB, "bytes"),
+    # Python's own recursion limit (1,000) is what JSON deeper than this would meet.
+    "max_json_depth": Number("MAX_JSON_DEPTH", 1, 900, "levels"),
+    "max_query_characters": Number("MAX_QUERY_CHARACTERS", 1, 10 * MIB, "characters"),
+    "max_tokens": Number("MAX_TOKENS", 1, 1_000_000, "tokens"),
+    "max_query_depth": Number("MAX_QUERY_DEPTH", 1, 900, "levels"),
+    "max_aliases": Number("MAX_ALIASES", 1, 100_000),
+    "max_directives": Number("MAX_DIRECTIVES", 1, 100_000),
+    "max_query_cost": Number("MAX_QUERY_COST", 1, 1_000_000_000),
+    "heartbeat_sweep_seconds": Number("HEARTBEAT_SWEEP_SECONDS", 1, DAY, "seconds"),
+    "care_silence_hours": Number("CARE_SILENCE_HOURS", 1, 24 * 366, "hours"),
+    "care_sweep_seconds": Number("CARE_SWEEP_SECONDS", 1, DAY, "seconds"),
+    "outbox_retention_days": Number("OUTBOX_RETENTION_DAYS", 1, 3660, "days"),
+    "event_overdue_sweep_seconds": Number("EVENT_OVERDUE_SWEEP_SECONDS", 1, DAY, "seconds"),
+    # 0: before every message (what the tests use).
+    "subscription_scope_refresh_seconds": Number("SUBSCRIPTION_SCOPE_REFRESH_SECONDS", 0, DAY, "seconds"),
+    "delivery_position_push_seconds": Number("DELIVERY_POSITION_PUSH_SECONDS", 0.1, 3600, "seconds", decimal=True),
+    "order_complete_after_hours": Number("ORDER_COMPLETE_AFTER_HOURS", 1, 24 * 366, "hours"),
+    "bill_due_days": Number("BILL_DUE_DAYS", 0, 366, "days"),
+    "bill_sweep_seconds": Number("BILL_SWEEP_SECONDS", 1, DAY, "seconds"),
+}
+
+
+@dataclass(frozen=True)
 class Settings:
     env: str = "development"
     database_url: str = DEFAULT_DATABASE_URL
@@ -107,6 +166,8 @@ class Settings:
     # OpenTelemetry's own variables (server/tracing.py): empty endpoint, no tracing.
     otel_endpoint: str = ""
     otel_service_name: str = "lingli"
+    # A bearer token GET /metrics requires (server/metrics.py); empty: open outside production, off in it.
+    metrics_token: Secret = Secret("")
     # The SANDBOX payment gateway (server/sandbox_gateway.py): its URL, empty: mounted in this
     # process at /sandbox-gateway; the secret both sides sign with, empty: derived from JWT_SECRET.
     sandbox_gateway_url: str = ""
@@ -161,43 +222,20 @@ class Settings:
             database_url=_url(env, "DATABASE_URL", DEFAULT_DATABASE_URL, DATABASE_SCHEMES),
             broadcast_url=_url(env, "BROADCAST_URL", "memory://", BROADCAST_SCHEMES),
             jwt_secret=Secret(env.get("JWT_SECRET", "")),
-            access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 900),
-            refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
-            session_max_days=_int(env, "SESSION_MAX_DAYS", 90),
             host=env.get("HOST", "127.0.0.1"),
-            port=_int(env, "PORT", 8000),
-            workers=_int(env, "WEB_CONCURRENCY", 1),
             log_level=_choice(env, "LOG_LEVEL", "INFO", LOG_LEVELS, upper=True),
             log_format=_choice(env, "LOG_FORMAT", "plain", LOG_FORMATS),
             allowed_origins=_origins(env),
-            max_body_bytes=_limit(env, "MAX_BODY_BYTES", cls.max_body_bytes),
-            max_ws_message_bytes=_limit(env, "MAX_WS_MESSAGE_BYTES", cls.max_ws_message_bytes),
-            telemetry_max_body_bytes=_limit(env, "TELEMETRY_MAX_BODY_BYTES", cls.telemetry_max_body_bytes),
-            max_json_depth=_limit(env, "MAX_JSON_DEPTH", cls.max_json_depth),
-            max_query_characters=_limit(env, "MAX_QUERY_CHARACTERS", cls.max_query_characters),
-            max_tokens=_limit(env, "MAX_TOKENS", cls.max_tokens),
-            max_query_depth=_limit(env, "MAX_QUERY_DEPTH", cls.max_query_depth),
-            max_aliases=_limit(env, "MAX_ALIASES", cls.max_aliases),
-            max_directives=_limit(env, "MAX_DIRECTIVES", cls.max_directives),
-            max_query_cost=_limit(env, "MAX_QUERY_COST", cls.max_query_cost),
-            heartbeat_sweep_seconds=_int(env, "HEARTBEAT_SWEEP_SECONDS", 30),
-            care_silence_hours=_int(env, "CARE_SILENCE_HOURS", 24),
-            care_sweep_seconds=_int(env, "CARE_SWEEP_SECONDS", 300),
-            outbox_retention_days=_int(env, "OUTBOX_RETENTION_DAYS", 30),
             storage_url=_storage_url(env),
             sms_gateway_url=_url(env, "SMS_GATEWAY_URL", "", HTTP_SCHEMES, empty=True),
             data_dir=env.get("LINGLI_DATA_DIR", str(DATA_DIR)),
             public_url=_url(env, "PUBLIC_URL", "", HTTP_SCHEMES, empty=True).rstrip("/"),
-            event_overdue_sweep_seconds=_int(env, "EVENT_OVERDUE_SWEEP_SECONDS", 60),
-            subscription_scope_refresh_seconds=_int(env, "SUBSCRIPTION_SCOPE_REFRESH_SECONDS", 60),
             otel_endpoint=_url(env, "OTEL_EXPORTER_OTLP_ENDPOINT", "", HTTP_SCHEMES, empty=True).rstrip("/"),
             otel_service_name=env.get("OTEL_SERVICE_NAME") or "lingli",
+            metrics_token=Secret(env.get("METRICS_TOKEN", "")),
             sandbox_gateway_url=_url(env, "SANDBOX_GATEWAY_URL", "", HTTP_SCHEMES, empty=True),
             sandbox_gateway_secret=Secret(env.get("SANDBOX_GATEWAY_SECRET", "")),
-            delivery_position_push_seconds=_seconds(env, "DELIVERY_POSITION_PUSH_SECONDS", 5),
-            order_complete_after_hours=_int(env, "ORDER_COMPLETE_AFTER_HOURS", 48),
-            bill_due_days=_due_days(env),
-            bill_sweep_seconds=_limit(env, "BILL_SWEEP_SECONDS", cls.bill_sweep_seconds),
+            **{setting: _number(env, number, getattr(cls, setting)) for setting, number in NUMBERS.items()},
         )
         settings.check()
         return settings
@@ -215,6 +253,12 @@ class Settings:
             raise SettingsError(
                 f"LINGLI_ENV=production needs JWT_SECRET: a random value of at least {MIN_SECRET_BYTES} bytes "
                 f"(about {MIN_SECRET_BITS} bits of entropy, e.g. `openssl rand -hex 32`)"
+            )
+        token = self.metrics_token.value
+        if token and (len(token.encode()) < MIN_SECRET_BYTES or estimated_bits(token) < MIN_SECRET_BITS):
+            raise SettingsError(
+                f"METRICS_TOKEN must be a random value of at least {MIN_SECRET_BYTES} bytes in production "
+                "(e.g. `openssl rand -hex 32`), or empty: /metrics is then not served"
             )
         if self.uses_sqlite:
             raise SettingsError("LINGLI_ENV=production needs DATABASE_URL pointing at PostgreSQL, not SQLite")
@@ -285,39 +329,18 @@ def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
     return origins
 
 
-def _due_days(env: Mapping[str, str]) -> int:
-    value = _int(env, "BILL_DUE_DAYS", Settings.bill_due_days)
-    if not 0 <= value <= 366:
-        raise SettingsError(f"BILL_DUE_DAYS must be 0 to 366, not {value}")
-    return value
+_WHOLE = re.compile(r"[0-9]{1,12}")  # ASCII digits only: int() also reads "8_000", "８０００", " 8 "
+_DECIMAL = re.compile(r"[0-9]{1,12}(\.[0-9]{1,6})?")
 
 
-def _limit(env: Mapping[str, str], name: str, default: int) -> int:
-    """A limit: a whole number of at least 1 (0 would refuse every request)."""
-    value = _int(env, name, default)
-    if value < 1:
-        raise SettingsError(f"{name} must be at least 1, not {value}")
-    return value
-
-
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
+def _number(env: Mapping[str, str], number: Number, default: float) -> Any:
+    """The setting's value, or its default when unset or empty; else one line naming it and its range."""
+    raw = env.get(number.env)
     if raw is None or raw == "":
         return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
-
-
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
-    if not 0 < value < 3600:
-        raise SettingsError(f"{name} must be more than 0 and less than 3600 seconds, not {raw!r}")
-    return value
+    pattern = _DECIMAL if number.decimal else _WHOLE
+    if pattern.fullmatch(raw):
+        value = float(raw) if number.decimal else int(raw)
+        if number.low <= value <= number.high:
+            return value
+    raise SettingsError(f"{number.env} must be {number.allowed}, not {raw!r}")

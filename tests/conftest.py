@@ -51,6 +51,8 @@ PG_ADMIN_URL = os.environ.get("LINGLI_TEST_PG", "postgresql://postgres@127.0.0.1
 REDIS_URL = os.environ.get("LINGLI_TEST_REDIS", "redis://127.0.0.1:6379")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 TEST_SECRET = "test-secret-" + "x" * 40
+# What the test servers' /metrics asks for (server/metrics_http.py): scrapers send it.
+METRICS_TOKEN = "metrics-token-" + "m" * 40
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -119,7 +121,9 @@ class RunningServer:
 
 
 def test_settings(database_url: str, **overrides: object) -> Settings:
-    base = Settings(env="test", database_url=database_url, jwt_secret=Secret(TEST_SECRET))
+    base = Settings(
+        env="test", database_url=database_url, jwt_secret=Secret(TEST_SECRET), metrics_token=Secret(METRICS_TOKEN)
+    )
     from dataclasses import replace
 
     return replace(base, **overrides)  # type: ignore[arg-type]
@@ -162,7 +166,12 @@ SANDBOX_SECRET = "sandbox-secret-" + "s" * 40
 @asynccontextmanager
 async def _uvicorn(app: Any, port: int) -> AsyncIterator[None]:
     """An ASGI app on a loopback port, in the test's own event loop, its lifespan run."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False)
+    from server.http_parser import PROTOCOL
+
+    # The HTTP protocol `lingli serve` runs (server/cli.py).
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False, http=PROTOCOL
+    )
     uv = uvicorn.Server(config)
     # startup() runs the lifespan and binds the socket before returning: no polling for "started".
     config.load()
@@ -266,6 +275,7 @@ async def start_lingli(database_url: str, port: int, **env: str) -> subprocess.P
         "DATABASE_URL": database_url,
         "BROADCAST_URL": REDIS_URL,
         "JWT_SECRET": TEST_SECRET,
+        "METRICS_TOKEN": METRICS_TOKEN,
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
         **env,

@@ -16,6 +16,8 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     # Refused before it is read: a body or a WebSocket message larger than its limit.
     REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
+    # An HTTP method the path does not take (its Allow header says which do).
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     # Refused before it runs: the document is longer, deeper, wider or costlier than its limits.
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
     # A subscription ended because the database stayed out of reach: subscribe again with

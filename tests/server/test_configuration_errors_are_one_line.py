@@ -68,7 +68,7 @@ def test_good_values_pass(env: dict[str, str]) -> None:
 
 @pytest.mark.parametrize(("name", "value"), [("LOG_LEVEL", "verbose"), ("BROADCAST_URL", "nats://127.0.0.1:4222")])
 def test_lingli_serve_with_a_bad_setting_exits_2_with_one_line(name: str, value: str, tmp_path: Path) -> None:
-    env = {**os.environ, name: value, "DATABASE_URL": f"sqlite://{tmp_path}/db.sqlite3", "PORT": "0"}
+    env = {**os.environ, name: value, "DATABASE_URL": f"sqlite://{tmp_path}/db.sqlite3", "PORT": "8000"}
     done = subprocess.run(
         [sys.executable, "-m", "server.cli", "serve"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )

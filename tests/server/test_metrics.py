@@ -15,10 +15,11 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from realtime.broadcast import QUEUE_LIMIT
 from realtime.models import OutboxEvent
-from tests.conftest import RunningServer, start_lingli
+from tests.conftest import METRICS_TOKEN, RunningServer, start_lingli
 from tests.realtime.support import needs_redis_server, redis_server, socket, until, until_redis_answers
 from tests.support import Api, World, free_port
 
+SCRAPER = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 Series = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 ME = "query Me { me { name } }"
 EVENT_UPDATES = gql('subscription Watch { eventUpdates(after: "0") { kind } }')
@@ -26,7 +27,7 @@ EVENT_UPDATES = gql('subscription Watch { eventUpdates(after: "0") { kind } }')
 
 async def scrape(base: str) -> Series:
     async with httpx.AsyncClient() as http:
-        response = await http.get(f"{base}/metrics")
+        response = await http.get(f"{base}/metrics", headers=SCRAPER)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/plain")
     return {
