@@ -157,17 +157,23 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # The path of every committed event: domain transaction → this publisher → the bus →
     # each subscriber's stream. Handed to the GraphQL view, the telemetry route and the jobs.
     publisher = BroadcastPublisher(broadcast)
-    # How things are paid: cash at the door, and the sandbox online gateway (ours: in this
-    # process, unless SANDBOX_GATEWAY_URL names one elsewhere).
-    gateway = SandboxGateway(settings.sandbox_secret) if not settings.sandbox_gateway_url else None
-    providers = Providers(
-        OnDelivery(),
-        Sandbox(
-            gateway_url=settings.sandbox_url,
-            secret=settings.sandbox_secret,
-            notify_url=f"{settings.base_url}/payments/callback/sandbox",
-        ),
+    # How things are paid: cash at the door, and outside production the sandbox online gateway
+    # (ours: in this process, unless SANDBOX_GATEWAY_URL names one elsewhere). Its pay page pays
+    # without money, so production never offers it: a real gateway is a provider of its own.
+    sandbox = not settings.production
+    gateway = SandboxGateway(settings.sandbox_secret) if sandbox and not settings.sandbox_gateway_url else None
+    online = (
+        [
+            Sandbox(
+                gateway_url=settings.sandbox_url,
+                secret=settings.sandbox_secret,
+                notify_url=f"{settings.base_url}/payments/callback/sandbox",
+            )
+        ]
+        if sandbox
+        else []
     )
+    providers = Providers(OnDelivery(), *online)
     # The sockets this process holds, which every change to a viewer reaches (follow_viewers).
     sockets = OpenSockets()
     graphql = LingliGraphQL(

@@ -43,3 +43,24 @@ async def test_graphiql_is_served_in_development_but_not_in_production() -> None
         assert response.status_code in (400, 404)
         # Nor the page's own files (server/graphiql.py).
         assert (await http.get("/graphiql/graphiql-4.0.1.min.js")).status_code == 404
+
+
+async def test_the_sandbox_payment_gateway_is_not_there_in_production() -> None:
+    """The sandbox's pay page pays without money: in production it would be a free-goods button."""
+    secret = Secret("9c2e7a4f1b8d3e6a0f5c2b9e7d4a1f8c3e6b0d5a")
+    prod = create_app(
+        Settings(
+            env="production",
+            jwt_secret=secret,
+            database_url="postgres://u@127.0.0.1:1/none",
+            public_url="https://x",
+            sms_gateway_url="https://sms.example.com/send",
+        )
+    )
+    assert "SANDBOX" not in prod.state.payments.names()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=prod), base_url="http://t") as http:
+        assert (await http.get("/sandbox-gateway/")).status_code == 404
+        callback = await http.post("/payments/callback/sandbox", content=b"{}")
+        assert callback.status_code in (400, 404), callback.text
+    dev = create_app(Settings(env="development", jwt_secret=secret))
+    assert "SANDBOX" in dev.state.payments.names()
