@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
-from domain.orders import access, messages, placing, transitions
+from domain.orders import access, messages, placing, positions, transitions
 from domain.orders import service as orders
 from domain.orders.models import Status
 from domain.orders.workflow import Action
@@ -125,6 +125,15 @@ async def order_collect(info: Info[Context, None], id: strawberry.ID) -> Order:
     return Order.from_row(await transitions.collect(info.context.viewer(), parse_id(id, "id")))
 
 
+async def delivery_position_report(
+    info: Info[Context, None], order_id: strawberry.ID, latitude: float, longitude: float
+) -> Order:
+    row = await positions.report(
+        info.context.viewer(), parse_id(order_id, "orderId"), latitude=latitude, longitude=longitude
+    )
+    return Order.from_row(row)
+
+
 async def order_updates(
     info: Info[Context, None], community_id: strawberry.ID | None = None, after: LiveCursor = None
 ) -> AsyncGenerator[OrderUpdate, None]:
@@ -221,6 +230,10 @@ class Mutation:
         resolver=order_refund, description="Merchants: refund a delivered order, with a reason"
     )
     order_rate: Order = strawberry.field(resolver=order_rate, description="The resident: rate a completed order 1-5")
+    delivery_position_report: Order = strawberry.field(
+        resolver=delivery_position_report,
+        description="Its courier, while out for delivery: where you are (pushed to the resident coalesced)",
+    )
 
 
 @strawberry.type

@@ -72,6 +72,12 @@ class DeliveryPosition:
     latitude: float = strawberry.field(description="WGS84 latitude")
     longitude: float = strawberry.field(description="WGS84 longitude")
     at: datetime = strawberry.field(description="When it was reported")
+    distance_metres: int | None = strawberry.field(
+        description="Straight-line metres to the house's building; null when the building has no position"
+    )
+    eta_seconds: int | None = strawberry.field(
+        description="That distance at a delivery's pace (1.5 m/s); null when the building has no position"
+    )
 
 
 @strawberry.type(description="An order from a shop. Money is integer fen; totalFen is the sum of the lines")
@@ -102,7 +108,11 @@ class Order:
         position = None
         if p.get("latitude") is not None and p.get("position_at"):
             position = DeliveryPosition(
-                latitude=p["latitude"], longitude=p["longitude"], at=datetime.fromisoformat(p["position_at"])
+                latitude=p["latitude"],
+                longitude=p["longitude"],
+                at=datetime.fromisoformat(p["position_at"]),
+                distance_metres=p.get("distance_metres"),
+                eta_seconds=p.get("eta_seconds"),
             )
         return cls(
             id=strawberry.ID(str(p["id"])),

@@ -17,7 +17,7 @@ from tortoise.queryset import QuerySet
 
 from auth.roles import SHOP_STAFF, Role
 from auth.viewer import Viewer
-from domain.common.errors import Forbidden, InvalidInput
+from domain.common.errors import Conflict, Forbidden, InvalidInput
 from domain.common.guards import require_person
 from domain.orders.models import OUT_FOR_DELIVERY, Order, OrderEntry, OrderLine, Status
 from domain.orders.workflow import TRANSITIONS, Action, Party, target
@@ -105,6 +105,16 @@ def check_action(action: Action, viewer: Viewer | None, order: Order) -> Status:
         who = " or ".join(sorted(p.value.lower() for p in TRANSITIONS[action].by if p is not Party.SYSTEM))
         raise Forbidden(f"Only the order's {who} may {action.value.lower().replace('_', ' ')} it", field="id")
     return target(action, theirs, order)
+
+
+def check_report_position(viewer: Viewer, order: Order) -> None:
+    """Only the courier it was handed to, while they work for the shop and it is out for delivery
+    (a robot reports its own, through telemetry)."""
+    person = viewer.person_id
+    if person is None or person != order.courier_id or order.shop_id not in staff_shops(viewer):
+        raise Forbidden("Only the courier of this delivery reports where it is", field="orderId")
+    if order.status not in OUT_FOR_DELIVERY:
+        raise Conflict(f"An order that is {order.status.value} is not out for delivery", field="status")
 
 
 def check_order_from(viewer: Viewer, house_id: int) -> int:

@@ -88,13 +88,18 @@ class Order(Model):
     longitude = fields.FloatField(null=True)
     position_at = fields.DatetimeField(null=True, description="When the latest position was reported")
     position_pushed_at = fields.DatetimeField(null=True, description="When a position was last pushed live")
+    position_pending = fields.BooleanField(
+        default=False, db_default=False, description="A position came in since the last push: the sweep owes it"
+    )
+    distance_metres = fields.IntField(null=True, description="From the latest position to the house's building")
+    eta_seconds = fields.IntField(null=True, description="That distance at delivery pace (positions.PACE_M_S)")
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
         table = "shop_order"
         # The same key from the same resident is the same order: twins sent at once end as one.
         unique_together = (("resident_id", "idempotency_key"),)
-        indexes = (("shop_id", "placed_at"),)
+        indexes = (("shop_id", "placed_at"), ("robot_id", "status"))
 
 
 class OrderLine(Model):
