@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from datetime import date
 
 import strawberry
 from strawberry.types import Info
 
-from domain.orders import access, messages, placing, positions, transitions
+from domain.orders import access, messages, placing, positions, stats, transitions
 from domain.orders import service as orders
 from domain.orders.models import Status
 from domain.orders.workflow import Action
@@ -18,7 +19,7 @@ from realtime.envelope import Envelope
 from resolvers.context import Context
 from resolvers.ids import parse_cursor, parse_id, parse_optional_id
 from schema.common import PAGE_HELP, Connection, LiveCursor, PageCursor, connection
-from schema.orders import Order, OrderComment, OrderPlaceInput, OrderReason, OrderUpdate
+from schema.orders import Order, OrderComment, OrderPlaceInput, OrderReason, OrderStatistics, OrderUpdate
 
 
 async def order(info: Info[Context, None], id: strawberry.ID) -> Order | None:
@@ -44,6 +45,22 @@ async def orders_list(
         after=after,
     )
     return connection(page, Order)
+
+
+async def shop_statistics(
+    info: Info[Context, None], shop_id: strawberry.ID, since: date | None = None, until: date | None = None
+) -> OrderStatistics:
+    figures = await stats.shop_stats(info.context.viewer(), parse_id(shop_id, "shopId"), since=since, until=until)
+    return OrderStatistics.of(figures)
+
+
+async def order_statistics(
+    info: Info[Context, None], community_id: strawberry.ID, since: date | None = None, until: date | None = None
+) -> OrderStatistics:
+    figures = await stats.community_stats(
+        info.context.viewer(), parse_id(community_id, "communityId"), since=since, until=until
+    )
+    return OrderStatistics.of(figures)
 
 
 async def order_place(info: Info[Context, None], input: OrderPlaceInput) -> Order:
@@ -196,6 +213,15 @@ class Query:
         resolver=orders_list,
         description="Orders you may see: residents their own, merchants their shops', couriers their tasks; "
         f"`mine`: placed by you, `tasks`: handed to you. {PAGE_HELP}",
+    )
+    shop_statistics: OrderStatistics = strawberry.field(
+        resolver=shop_statistics,
+        description="A shop's merchants (and its community's office): orders, revenue, delivery times, ratings, "
+        "per day of the community's calendar, since/until inclusive (default: the last 30 days, at most 92)",
+    )
+    order_statistics: OrderStatistics = strawberry.field(
+        resolver=order_statistics,
+        description="The community's office: the same figures over every shop, with each shop's",
     )
 
 

@@ -15,10 +15,10 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from auth.roles import SHOP_STAFF, Role
+from auth.roles import COMMUNITY_STAFF, SHOP_STAFF, Role
 from auth.viewer import Viewer
 from domain.common.errors import Conflict, Forbidden, InvalidInput
-from domain.common.guards import require_person
+from domain.common.guards import require_person, require_role
 from domain.orders.models import OUT_FOR_DELIVERY, Order, OrderEntry, OrderLine, Status
 from domain.orders.workflow import TRANSITIONS, Action, Party, target
 from domain.shops.access import merchant_shops, staff_shops
@@ -132,6 +132,24 @@ def check_delivers_to(shop: Shop, *, community_id: int, building_id: int) -> Non
         shop.delivery_building_ids and building_id not in shop.delivery_building_ids
     ):
         raise InvalidInput("This shop does not deliver to that house", field="houseId")
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+def check_read_shop_statistics(viewer: Viewer, shop: Shop) -> None:
+    """A shop's figures: its merchants, and the office of its community."""
+    require_person(viewer)
+    if not (
+        viewer.is_platform_admin
+        or shop.id in merchant_shops(viewer)
+        or viewer.has_role(shop.community_id, COMMUNITY_STAFF)
+    ):
+        raise Forbidden("A shop's figures are for its merchants and its community's office", field="shopId")
+
+
+def check_read_community_statistics(viewer: Viewer, community_id: int) -> None:
+    require_role(viewer, community_id, COMMUNITY_STAFF, "Order statistics")
 
 
 # --- watching ----------------------------------------------------------------------------------

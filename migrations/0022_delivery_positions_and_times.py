@@ -21,6 +21,11 @@ class Migration(migrations.Migration):
         ),
         ops.AddField(
             model_name='Order',
+            name='carried_seconds',
+            field=fields.IntField(null=True, description='Picked up to delivered: averaged in SQL'),
+        ),
+        ops.AddField(
+            model_name='Order',
             name='distance_metres',
             field=fields.IntField(null=True, description="From the latest position to the house's building"),
         ),
@@ -28,6 +33,11 @@ class Migration(migrations.Migration):
             model_name='Order',
             name='eta_seconds',
             field=fields.IntField(null=True, description='That distance at delivery pace (positions.PACE_M_S)'),
+        ),
+        ops.AddField(
+            model_name='Order',
+            name='picked_up_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
             model_name='Order',
