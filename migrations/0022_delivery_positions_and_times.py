@@ -48,4 +48,8 @@ class Migration(migrations.Migration):
             model_name='Order',
             index=Index(fields=['robot_id', 'status']),
         ),
+        ops.AddIndex(
+            model_name='Order',
+            index=Index(fields=['status', 'position_pending']),
+        ),
     ]

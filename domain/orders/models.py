@@ -101,7 +101,8 @@ class Order(Model):
         table = "shop_order"
         # The same key from the same resident is the same order: twins sent at once end as one.
         unique_together = (("resident_id", "idempotency_key"),)
-        indexes = (("shop_id", "placed_at"), ("robot_id", "status"))
+        # The sweep of held-back positions reads (status, position_pending) every few seconds.
+        indexes = (("shop_id", "placed_at"), ("robot_id", "status"), ("status", "position_pending"))
 
 
 class OrderLine(Model):
