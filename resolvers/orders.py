@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from datetime import date
 
 import strawberry
 from strawberry.types import Info
 
-from domain.orders import access, messages, placing, transitions
+from domain.orders import access, messages, placing, positions, stats, transitions
 from domain.orders import service as orders
 from domain.orders.models import Status
 from domain.orders.workflow import Action
@@ -18,7 +19,7 @@ from realtime.envelope import Envelope
 from resolvers.context import Context
 from resolvers.ids import parse_cursor, parse_id, parse_optional_id
 from schema.common import PAGE_HELP, Connection, LiveCursor, PageCursor, connection
-from schema.orders import Order, OrderComment, OrderPlaceInput, OrderReason, OrderUpdate
+from schema.orders import Order, OrderComment, OrderPlaceInput, OrderReason, OrderStatistics, OrderUpdate
 
 
 async def order(info: Info[Context, None], id: strawberry.ID) -> Order | None:
@@ -44,6 +45,22 @@ async def orders_list(
         after=after,
     )
     return connection(page, Order)
+
+
+async def shop_statistics(
+    info: Info[Context, None], shop_id: strawberry.ID, since: date | None = None, until: date | None = None
+) -> OrderStatistics:
+    figures = await stats.shop_stats(info.context.viewer(), parse_id(shop_id, "shopId"), since=since, until=until)
+    return OrderStatistics.of(figures)
+
+
+async def order_statistics(
+    info: Info[Context, None], community_id: strawberry.ID, since: date | None = None, until: date | None = None
+) -> OrderStatistics:
+    figures = await stats.community_stats(
+        info.context.viewer(), parse_id(community_id, "communityId"), since=since, until=until
+    )
+    return OrderStatistics.of(figures)
 
 
 async def order_place(info: Info[Context, None], input: OrderPlaceInput) -> Order:
@@ -125,6 +142,15 @@ async def order_collect(info: Info[Context, None], id: strawberry.ID) -> Order:
     return Order.from_row(await transitions.collect(info.context.viewer(), parse_id(id, "id")))
 
 
+async def delivery_position_report(
+    info: Info[Context, None], order_id: strawberry.ID, latitude: float, longitude: float
+) -> Order:
+    row = await positions.report(
+        info.context.viewer(), parse_id(order_id, "orderId"), latitude=latitude, longitude=longitude
+    )
+    return Order.from_row(row)
+
+
 async def order_updates(
     info: Info[Context, None], community_id: strawberry.ID | None = None, after: LiveCursor = None
 ) -> AsyncGenerator[OrderUpdate, None]:
@@ -188,6 +214,15 @@ class Query:
         description="Orders you may see: residents their own, merchants their shops', couriers their tasks; "
         f"`mine`: placed by you, `tasks`: handed to you. {PAGE_HELP}",
     )
+    shop_statistics: OrderStatistics = strawberry.field(
+        resolver=shop_statistics,
+        description="A shop's merchants (and its community's office): orders, revenue, delivery times, ratings, "
+        "per day of the community's calendar, since/until inclusive (default: the last 30 days, at most 92)",
+    )
+    order_statistics: OrderStatistics = strawberry.field(
+        resolver=order_statistics,
+        description="The community's office: the same figures over every shop, with each shop's",
+    )
 
 
 @strawberry.type
@@ -221,6 +256,10 @@ class Mutation:
         resolver=order_refund, description="Merchants: refund a delivered order, with a reason"
     )
     order_rate: Order = strawberry.field(resolver=order_rate, description="The resident: rate a completed order 1-5")
+    delivery_position_report: Order = strawberry.field(
+        resolver=delivery_position_report,
+        description="Its courier, while out for delivery: where you are (pushed to the resident coalesced)",
+    )
 
 
 @strawberry.type

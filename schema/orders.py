@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -11,11 +11,12 @@ from strawberry.types import Info
 from domain.common.pagination import DEFAULT_PAGE_SIZE
 from domain.orders import access
 from domain.orders import models as om
+from domain.orders import stats as order_stats
 from domain.orders.models import Status as OrderStatus
 from domain.orders.placing import MAX_LINES
 from domain.people.masking import mask_name, mask_phone
 from realtime.envelope import Envelope
-from schema.common import first_help, first_of
+from schema.common import Fen, first_help, first_of
 from schema.limits import list_size
 from schema.payments import Payment, PaymentProvider
 from schema.string_inputs import stored_in
@@ -72,6 +73,12 @@ class DeliveryPosition:
     latitude: float = strawberry.field(description="WGS84 latitude")
     longitude: float = strawberry.field(description="WGS84 longitude")
     at: datetime = strawberry.field(description="When it was reported")
+    distance_metres: int | None = strawberry.field(
+        description="Straight-line metres to the house's building; null when the building has no position"
+    )
+    eta_seconds: int | None = strawberry.field(
+        description="That distance at a delivery's pace (1.5 m/s); null when the building has no position"
+    )
 
 
 @strawberry.type(description="An order from a shop. Money is integer fen; totalFen is the sum of the lines")
@@ -102,7 +109,11 @@ class Order:
         position = None
         if p.get("latitude") is not None and p.get("position_at"):
             position = DeliveryPosition(
-                latitude=p["latitude"], longitude=p["longitude"], at=datetime.fromisoformat(p["position_at"])
+                latitude=p["latitude"],
+                longitude=p["longitude"],
+                at=datetime.fromisoformat(p["position_at"]),
+                distance_metres=p.get("distance_metres"),
+                eta_seconds=p.get("eta_seconds"),
             )
         return cls(
             id=strawberry.ID(str(p["id"])),
@@ -201,3 +212,82 @@ class OrderPlaceInput:
     note: str = strawberry.field(
         default="", description="For the shop (up to 500 characters)", metadata=stored_in(om.Order, "note")
     )
+
+
+@strawberry.type(description="Orders over a span: counts, revenue in fen, delivery times and ratings")
+class OrderFigures:
+    orders: int = strawberry.field(description="Orders placed")
+    called_off: int = strawberry.field(description="Of those, cancelled, refused or refunded")
+    revenue_fen: Fen = strawberry.field(description="What the orders not called off add up to, in fen")
+    average_delivery_seconds: float | None = strawberry.field(
+        description="Picked up → delivered, on average; null without a delivery"
+    )
+    average_order_to_door_seconds: float | None = strawberry.field(
+        description="Placed → delivered, on average; null without a delivery"
+    )
+    average_rating: float | None = strawberry.field(description="1-5, on average; null without a rating")
+    ratings: int = strawberry.field(description="Orders rated")
+
+    @classmethod
+    def of(cls, f: order_stats.Figures) -> OrderFigures:
+        return cls(
+            orders=f.orders,
+            called_off=f.called_off,
+            revenue_fen=Fen(f.revenue_fen),
+            average_delivery_seconds=f.average_delivery_seconds,
+            average_order_to_door_seconds=f.average_order_to_door_seconds,
+            average_rating=f.average_rating,
+            ratings=f.ratings,
+        )
+
+
+@strawberry.type(description="One day of the community's calendar")
+class OrderDayFigures:
+    day: date = strawberry.field(description="The day, in the community's time zone")
+    orders: int = strawberry.field(description="Orders placed that day")
+    revenue_fen: Fen = strawberry.field(description="What those not called off add up to, in fen")
+
+
+@strawberry.type(description="One shop's figures")
+class ShopOrderFigures:
+    shop_id: strawberry.ID = strawberry.field(description="The shop")
+    name: str = strawberry.field(description="Its name")
+    figures: OrderFigures = strawberry.field(description="Its orders over the span")
+
+
+@strawberry.type(description="How many orders got one score")
+class RatingCount:
+    score: int = strawberry.field(description="1-5")
+    count: int = strawberry.field(description="Orders rated so")
+
+
+@strawberry.type(description="Order statistics over whole days of the community's calendar, computed in SQL")
+class OrderStatistics:
+    since: date = strawberry.field(description="The first day")
+    until: date = strawberry.field(description="The last day (inclusive)")
+    time_zone: str = strawberry.field(description="The zone the days are read in")
+    total: OrderFigures = strawberry.field(description="The whole span")
+    by_day: list[OrderDayFigures] = strawberry.field(
+        description=f"Each day, oldest first, zeros included (at most {order_stats.MAX_DAYS})",
+        metadata=list_size(order_stats.MAX_DAYS),
+    )
+    by_shop: list[ShopOrderFigures] = strawberry.field(
+        description=f"Each shop with orders, most revenue first (at most {order_stats.MAX_SHOPS})",
+        metadata=list_size(order_stats.MAX_SHOPS),
+    )
+    ratings: list[RatingCount] = strawberry.field(description="Ratings per score", metadata=list_size(5))
+
+    @classmethod
+    def of(cls, s: order_stats.OrderStats) -> OrderStatistics:
+        return cls(
+            since=s.since,
+            until=s.until,
+            time_zone=s.time_zone,
+            total=OrderFigures.of(s.total),
+            by_day=[OrderDayFigures(day=d.day, orders=d.orders, revenue_fen=Fen(d.revenue_fen)) for d in s.by_day],
+            by_shop=[
+                ShopOrderFigures(shop_id=strawberry.ID(str(f.shop_id)), name=f.name, figures=OrderFigures.of(f.figures))
+                for f in s.by_shop
+            ],
+            ratings=[RatingCount(score=k, count=v) for k, v in sorted(s.ratings_by_score.items())],
+        )

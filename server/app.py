@@ -29,6 +29,7 @@ from domain.events.overdue import escalate_overdue
 from domain.files.local_store import LocalStorage
 from domain.files.service import prune_unattached
 from domain.files.stores import make_storage
+from domain.orders.positions import push_pending as push_pending_positions
 from domain.orders.transitions import complete_delivered
 from domain.payments.on_delivery import OnDelivery
 from domain.payments.providers import Providers
@@ -36,11 +37,12 @@ from domain.payments.sandbox import Sandbox
 from domain.people import messages as people_messages
 from realtime import stream
 from realtime.broadcast import bus_ready, make_broadcast
-from realtime.outbox import Publisher, publishing_to
+from realtime.outbox import Publisher
 from realtime.publisher import BroadcastPublisher, prune_outbox
 from resolvers.context import OpenSockets
 from resolvers.root import build_schema
 from schema.limits import QueryLimits
+from server.announcing import announcing
 from server.db import tortoise_config
 from server.exports_http import bills_csv_endpoint
 from server.files_http import file_routes
@@ -60,13 +62,15 @@ from server.tracing import start_tracing
 log = logging.getLogger("lingli.app")
 
 
-async def every(seconds: float, job: Callable[[], Awaitable[object]], *, publisher: Publisher) -> None:
+async def every(
+    seconds: float, job: Callable[[], Awaitable[object]], *, publisher: Publisher, position_push_seconds: float
+) -> None:
     """Run a job periodically in each process (every job is safe to run from several at once);
     what it commits goes to ``publisher``."""
     while True:
         await asyncio.sleep(seconds)  # a timer, not a wait for some condition
         try:
-            with publishing_to(publisher):
+            with announcing(publisher, position_push_seconds=position_push_seconds):
                 await job()
         except Exception:
             log.exception("periodic job %s failed", getattr(job, "__name__", job))
@@ -91,12 +95,12 @@ async def follow_viewers(broadcast: Broadcast, sockets: OpenSockets, subscribed:
 
 
 def publishing(
-    publisher: Publisher, endpoint: Callable[[Request], Awaitable[Response]]
+    publisher: Publisher, endpoint: Callable[[Request], Awaitable[Response]], *, position_push_seconds: float
 ) -> Callable[[Request], Awaitable[Response]]:
     """An HTTP route whose writes are announced through ``publisher``."""
 
     async def run(request: Request) -> Response:
-        with publishing_to(publisher):
+        with announcing(publisher, position_push_seconds=position_push_seconds):
             return await endpoint(request)
 
     return run
@@ -193,7 +197,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         sockets=sockets,
         payments=providers,
         bill_due_days=settings.bill_due_days,
+        position_push_seconds=settings.delivery_position_push_seconds,
     )
+    push_seconds = settings.delivery_position_push_seconds
     telemetry = telemetry_endpoint(
         max_body_bytes=settings.telemetry_max_body_bytes, max_json_depth=settings.max_json_depth
     )
@@ -217,11 +223,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 (settings.event_overdue_sweep_seconds, escalate_overdue),
                 (3600, lambda: prune_unattached(storage, older_than=timedelta(days=1))),
                 (3600, prune_budgets),
+                # The trailing push of delivery positions held back inside their window.
+                (push_seconds, push_pending_positions),
                 (600, lambda: complete_delivered(older_than=timedelta(hours=settings.order_complete_after_hours))),
                 # Last month's bills once it has ended in each community's zone; bills past their due date.
                 (settings.bill_sweep_seconds, lambda: bills_overdue.sweep(due_days=settings.bill_due_days)),
             ]
-            background = [asyncio.create_task(every(seconds, job, publisher=publisher)) for seconds, job in jobs]
+            background = [
+                asyncio.create_task(every(seconds, job, publisher=publisher, position_push_seconds=push_seconds))
+                for seconds, job in jobs
+            ]
             # On the bus before the first socket opens: a change to a viewer made from then on reaches it.
             subscribed = asyncio.Event()
             background.append(asyncio.create_task(follow_viewers(broadcast, sockets, subscribed)))
@@ -263,10 +274,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             # GraphiQL's own files, where the page is served (never in production).
             *(graphiql_routes() if settings.graphiql_enabled else []),
-            Route("/telemetry", publishing(publisher, telemetry), methods=["POST"]),
+            Route("/telemetry", publishing(publisher, telemetry, position_push_seconds=push_seconds), methods=["POST"]),
             Route(
                 "/payments/callback/{provider}",
-                publishing(publisher, payment_callback_endpoint(providers)),
+                publishing(publisher, payment_callback_endpoint(providers), position_push_seconds=push_seconds),
                 methods=["POST"],
             ),
             *([Mount("/sandbox-gateway", app=gateway.app())] if gateway is not None else []),

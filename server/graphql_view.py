@@ -34,9 +34,10 @@ from domain.files.storage import Storage
 from domain.payments.providers import Providers
 from domain.people.accounts import viewer_for_token
 from domain.people.phone_proofs import CodeSender
-from realtime.outbox import Publisher, publishing_to
+from realtime.outbox import Publisher
 from resolvers.context import Context, OpenSockets
 from server import response_media
+from server.announcing import announcing
 from server.graphiql import page_html
 from server.metrics import OPEN_WEBSOCKETS
 from server.request_ids import current_request_id
@@ -142,6 +143,7 @@ class LingliGraphQL(GraphQL[Context, None]):
         sockets: OpenSockets | None = None,
         payments: Providers | None = None,
         bill_due_days: int = 15,
+        position_push_seconds: float = 5,
     ) -> None:
         super().__init__(
             schema,
@@ -163,11 +165,12 @@ class LingliGraphQL(GraphQL[Context, None]):
         self.max_json_depth = max_json_depth
         self.sockets = sockets if sockets is not None else OpenSockets()
         self.bill_due_days = bill_due_days
+        self.position_push_seconds = position_push_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Every mutation of this request (or of this socket, whose operations run in tasks that
         # inherit it) hands what it committed to the subscribers through this publisher.
-        with publishing_to(self.publisher):
+        with announcing(self.publisher, position_push_seconds=self.position_push_seconds):
             if scope["type"] == "http":
                 await self._serve_http(scope, receive, send)
             else:

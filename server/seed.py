@@ -34,7 +34,7 @@ from domain.people.phone_budget import PHONE_LOOKUPS
 from domain.shops import products
 from domain.shops import service as shops
 from domain.space import service as space
-from domain.space.models import Community, House
+from domain.space.models import Building, Community, House
 from domain.space.places import Place
 from realtime.outbox import transaction
 from server.settings import DATA_DIR, Settings
@@ -92,6 +92,9 @@ async def seed_demo() -> bool:
         houses: dict[str, House] = {}
         for building_no, grid in (("1", east), ("2", west)):
             building = await space.create_building(admin, community_id=sunrise.id, name=f"{building_no}号楼", floors=3)
+            # Where its door is, so a delivery's ETA is measured to it (no mutation sets it yet).
+            latitude, longitude = DEMO_BUILDING_POSITIONS[building_no]
+            await Building.filter(id=building.id).update(latitude=latitude, longitude=longitude)
             for unit_no in ("1", "2"):
                 unit = await space.create_unit(admin, building_id=building.id, name=f"{unit_no}单元")
                 for floor in (1, 2, 3):
@@ -204,9 +207,9 @@ async def seed_shop(admin: Viewer, *, community_id: int, merchant: Person, couri
         admin,
         community_id=community_id,
         type=DeviceType.DELIVERY_ROBOT,
-        name="delivery robot 1",
+        name=DEMO_ROBOT,
         heartbeat_seconds=60,
-        key=demo_device_key("delivery robot 1"),
+        key=demo_device_key(DEMO_ROBOT),
     )
 
 
@@ -315,6 +318,12 @@ DEMO_DEVICES = [
     DemoDevice("water meter 2-1-201", DeviceType.WATER_METER, "2-1-201"),
     DemoDevice("electricity meter 2-1-201", DeviceType.ELECTRICITY_METER, "2-1-201"),
 ]
+
+
+DEMO_ROBOT = "delivery robot 1"
+# Sunrise Garden on the map: the shop, and the doors of buildings 1 and 2 (the robot's round).
+DEMO_SHOP_POSITION = (31.22980, 121.47300)
+DEMO_BUILDING_POSITIONS = {"1": (31.23040, 121.47370), "2": (31.23100, 121.47450)}
 
 
 def demo_device_key(name: str) -> str:

@@ -1,6 +1,10 @@
 """`lingli simulate`: the demo community's devices report realistic readings to a running server,
 with the occasional smoke, SOS, fall or leak, and a device that falls silent for a while, so a
-new user watching `alarmEvents` or `deviceStatus` in GraphiQL sees the system live."""
+new user watching `alarmEvents` or `deviceStatus` in GraphiQL sees the system live.
+
+The delivery robot drives round the demo's path (the shop, building 1, building 2, back), one step
+a tick, reporting where it is: the server moves the orders it has out for delivery (and pushes
+their positions to `orderUpdates`, coalesced); a robot with no delivery moves nothing."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 import httpx
 
 from domain.devices.models import DeviceType
-from server.seed import DEMO_DEVICES, demo_device_key
+from server.seed import DEMO_BUILDING_POSITIONS, DEMO_DEVICES, DEMO_ROBOT, DEMO_SHOP_POSITION, demo_device_key
 
 Reading = dict[str, float]
 
@@ -52,6 +56,26 @@ BEHAVIOUR: dict[DeviceType, Behaviour] = {
 }
 
 
+# The robot's round: from the shop to each building's door and back, STEPS_PER_LEG ticks a leg.
+ROBOT_PATH = [DEMO_SHOP_POSITION, *DEMO_BUILDING_POSITIONS.values(), DEMO_SHOP_POSITION]
+STEPS_PER_LEG = 10
+
+
+def robot_position(tick: int) -> tuple[float, float]:
+    """Where the robot is at this tick of its round (it goes round again and again)."""
+    legs = len(ROBOT_PATH) - 1
+    step = tick % (legs * STEPS_PER_LEG)
+    leg, part = divmod(step, STEPS_PER_LEG)
+    (lat1, lon1), (lat2, lon2) = ROBOT_PATH[leg], ROBOT_PATH[leg + 1]
+    f = part / STEPS_PER_LEG
+    return round(lat1 + (lat2 - lat1) * f, 6), round(lon1 + (lon2 - lon1) * f, 6)
+
+
+def _robot_readings(tick: int, rng: random.Random) -> Reading:
+    latitude, longitude = robot_position(tick)
+    return {"latitude": latitude, "longitude": longitude, "battery": round(rng.uniform(40, 100))}
+
+
 @dataclass
 class Tally:
     sent: int = 0
@@ -72,7 +96,10 @@ async def simulate(
 ) -> Tally:
     """Each tick, every device that is not silent posts its readings to /telemetry."""
     rng = rng or random.Random()
-    fleet = devices or [(d.type, demo_device_key(d.name)) for d in DEMO_DEVICES]
+    fleet = devices or [
+        *((d.type, demo_device_key(d.name)) for d in DEMO_DEVICES),
+        (DeviceType.DELIVERY_ROBOT, demo_device_key(DEMO_ROBOT)),
+    ]
     silent_until: dict[str, int] = {}
     tally = Tally()
     tick = 0
@@ -86,9 +113,12 @@ async def simulate(
                     tally.silent += 1
                     continue
                 behaviour = BEHAVIOUR.get(device_type)
-                if behaviour is None:
+                if device_type is DeviceType.DELIVERY_ROBOT:
+                    values = _robot_readings(tick, rng)
+                elif behaviour is None:
                     continue
-                values = behaviour.incident(rng) if rng.random() < incident_chance else behaviour.normal(rng)
+                else:
+                    values = behaviour.incident(rng) if rng.random() < incident_chance else behaviour.normal(rng)
                 body = {"readings": [{"metric": m, "value": v} for m, v in values.items()]}
                 response = await http.post("/telemetry", json=body, headers={"X-Device-Key": key})
                 tally.sent += len(values)

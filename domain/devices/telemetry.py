@@ -10,7 +10,7 @@ from domain.alarms import service as alarm_service
 from domain.common.budgets import Budget
 from domain.common.errors import InvalidInput, RateLimited, Unauthenticated
 from domain.common.rows import lock
-from domain.devices import care, heartbeat
+from domain.devices import care, heartbeat, movements
 from domain.devices.metrics import METRICS
 from domain.devices.models import AlarmThreshold, Device, Reading
 from domain.devices.reading_identity import identity, reading_id_problem, stored_already
@@ -151,6 +151,8 @@ async def ingest(device_key: str, readings: list[ReadingIn], *, client: str) -> 
         await Device.filter(id=device.id).update(online=True, last_seen_at=now, last_reading=latest)
         if came_online:
             await heartbeat.came_back(device, grid_id=grid_id)
+        if (movement := _movement(device, accepted, latest)) is not None:
+            await movements.moved(movement)
         for stored in accepted:
             if device.type in care.ACCESS_TYPES and stored.metric == care.ACCESS_METRIC:
                 await care.passed_a_gate(int(stored.value), device.community_id)
@@ -172,6 +174,19 @@ async def ingest(device_key: str, readings: list[ReadingIn], *, client: str) -> 
             report.alarms.append(alarm.id)
     report.accepted = len(accepted)
     return report
+
+
+POSITION_METRICS = ("latitude", "longitude")
+
+
+def _movement(device: Device, accepted: list[Reading], latest: dict[str, float]) -> movements.Moved | None:
+    """Where the device is after this batch, if it said (a coordinate missing from the batch is
+    its last known one)."""
+    times = [r.recorded_at for r in accepted if r.metric in POSITION_METRICS]
+    latitude, longitude = (latest.get(metric) for metric in POSITION_METRICS)
+    if not times or latitude is None or longitude is None:
+        return None
+    return movements.Moved(device.id, device.community_id, float(latitude), float(longitude), at=max(times))
 
 
 def _new(checked: list[tuple[int, Reading]], stored: set[str]) -> tuple[list[Reading], list[int]]:

@@ -16,10 +16,10 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from auth.roles import OPERATORS, SHOP_STAFF, Role
+from auth.roles import COMMUNITY_STAFF, OPERATORS, SHOP_STAFF, Role
 from auth.viewer import Viewer
-from domain.common.errors import Forbidden, InvalidInput
-from domain.common.guards import require_person
+from domain.common.errors import Conflict, Forbidden, InvalidInput
+from domain.common.guards import require_person, require_role
 from domain.orders.models import OUT_FOR_DELIVERY, Order, OrderEntry, OrderLine, Status
 from domain.orders.workflow import TRANSITIONS, Action, Party, target
 from domain.shops.access import merchant_shops, staff_shops
@@ -116,6 +116,16 @@ def check_action(action: Action, viewer: Viewer | None, order: Order) -> Status:
     return target(action, theirs, order)
 
 
+def check_report_position(viewer: Viewer, order: Order) -> None:
+    """Only the courier it was handed to, while they work for the shop and it is out for delivery
+    (a robot reports its own, through telemetry)."""
+    person = viewer.person_id
+    if person is None or person != order.courier_id or order.shop_id not in staff_shops(viewer):
+        raise Forbidden("Only the courier of this delivery reports where it is", field="orderId")
+    if order.status not in OUT_FOR_DELIVERY:
+        raise Conflict(f"An order that is {order.status.value} is not out for delivery", field="status")
+
+
 def check_order_from(viewer: Viewer, house_id: int) -> int:
     """Residents order for the house they live in."""
     person = require_person(viewer)
@@ -131,6 +141,24 @@ def check_delivers_to(shop: Shop, *, community_id: int, building_id: int) -> Non
         shop.delivery_building_ids and building_id not in shop.delivery_building_ids
     ):
         raise InvalidInput("This shop does not deliver to that house", field="houseId")
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+def check_read_shop_statistics(viewer: Viewer, shop: Shop) -> None:
+    """A shop's figures: its merchants, and the office of its community."""
+    require_person(viewer)
+    if not (
+        viewer.is_platform_admin
+        or shop.id in merchant_shops(viewer)
+        or viewer.has_role(shop.community_id, COMMUNITY_STAFF)
+    ):
+        raise Forbidden("A shop's figures are for its merchants and its community's office", field="shopId")
+
+
+def check_read_community_statistics(viewer: Viewer, community_id: int) -> None:
+    require_role(viewer, community_id, COMMUNITY_STAFF, "Order statistics")
 
 
 # --- watching ----------------------------------------------------------------------------------

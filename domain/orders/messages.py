@@ -60,4 +60,6 @@ def payload(order: Order) -> dict[str, Any]:
         "latitude": order.latitude,
         "longitude": order.longitude,
         "position_at": order.position_at.isoformat() if order.position_at else None,
+        "distance_metres": order.distance_metres,
+        "eta_seconds": order.eta_seconds,
     }

@@ -81,20 +81,28 @@ class Order(Model):
     rating_comment = fields.TextField(default="")
     placed_at = fields.DatetimeField()
     accepted_at = fields.DatetimeField(null=True)
+    picked_up_at = fields.DatetimeField(null=True)
     delivered_at = fields.DatetimeField(null=True)
     delivery_seconds = fields.IntField(null=True, description="Placed to delivered: averaged in SQL")
+    carried_seconds = fields.IntField(null=True, description="Picked up to delivered: averaged in SQL")
     completed_at = fields.DatetimeField(null=True)
     latitude = fields.FloatField(null=True, description="The delivery's latest position")
     longitude = fields.FloatField(null=True)
     position_at = fields.DatetimeField(null=True, description="When the latest position was reported")
     position_pushed_at = fields.DatetimeField(null=True, description="When a position was last pushed live")
+    position_pending = fields.BooleanField(
+        default=False, db_default=False, description="A position came in since the last push: the sweep owes it"
+    )
+    distance_metres = fields.IntField(null=True, description="From the latest position to the house's building")
+    eta_seconds = fields.IntField(null=True, description="That distance at delivery pace (positions.PACE_M_S)")
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
         table = "shop_order"
         # The same key from the same resident is the same order: twins sent at once end as one.
         unique_together = (("resident_id", "idempotency_key"),)
-        indexes = (("shop_id", "placed_at"),)
+        # The sweep of held-back positions reads (status, position_pending) every few seconds.
+        indexes = (("shop_id", "placed_at"), ("robot_id", "status"), ("status", "position_pending"))
 
 
 class OrderLine(Model):

@@ -153,9 +153,13 @@ async def move(order: Order, action: Action, target: Status, *, actor: Person | 
     moved = target is not previous
     if moved and target is Status.ACCEPTED:
         order.accepted_at = now
+    if moved and target is Status.PICKED_UP:
+        order.picked_up_at = now
     if moved and target is Status.DELIVERED:
         order.delivered_at = now
         order.delivery_seconds = int((now - order.placed_at).total_seconds())
+        if order.picked_up_at is not None:
+            order.carried_seconds = int((now - order.picked_up_at).total_seconds())
     if moved and target is Status.COMPLETED:
         order.completed_at = now
     await order.save()

@@ -28,6 +28,9 @@ class Building(Model):
     community_id: int
     name = fields.CharField(max_length=50)
     floors = fields.IntField(null=True)
+    # Where deliveries go (its main door): a delivery's ETA is measured to it, none without it.
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -24,3 +24,18 @@ async def test_the_simulator_reports_readings_and_incidents_raise_alarms(
     )
     assert tally.sent == tally.accepted == await Reading.all().count() > 0
     assert {a.type for a in await Alarm.all()} == {"SMOKE", "SOS", "HEART_RATE"}
+
+
+async def test_the_simulated_robot_drives_its_delivery_along_the_path(
+    api: Api, world: World, server: RunningServer
+) -> None:
+    from domain.orders.models import Order
+    from server.simulate import robot_position
+    from tests.orders.test_delivery_positions import robot_on_its_way
+
+    _, order, key = await robot_on_its_way(api, world)
+    base = server.url.removesuffix("/graphql")
+    await simulate(base, ticks=4, every=0, silence_chance=0, devices=[(DeviceType.DELIVERY_ROBOT, key)])
+    row = await Order.get(id=int(order["id"]))
+    assert (row.latitude, row.longitude) == robot_position(3)
+    assert robot_position(0) != robot_position(3)  # it moved
