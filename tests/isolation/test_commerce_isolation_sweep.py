@@ -181,6 +181,21 @@ PROBES: dict[str, Probe] = {
     "orderCancel": step("orderCancel", "reason:String!", {"reason": "no"}),
     "orderRefund": step("orderRefund", "reason:String!", {"reason": "no"}),
     "orderRate": step("orderRate", "score:Int!", {"score": 1}),
+    "deliveryPositionReport": Probe(
+        "mutation M($id: ID!) { deliveryPositionReport(orderId: $id, latitude: 30.0, longitude: 120.0) { id } }",
+        lambda s, _: {"id": s.theirs["id"]},
+        neighbours,
+    ),
+    "shopStatistics": Probe(
+        "query Q($s: ID!) { shopStatistics(shopId: $s) { total { orders } } }",
+        lambda s, _: {"s": str(s.m.shops.a.id)},
+        lambda s: [s.w.owner_a101, s.m.shops.merchant_a2, s.m.shops.courier_a, s.w.keeper_g1, *outsiders(s)],
+    ),
+    "orderStatistics": Probe(
+        "query Q($c: ID!) { orderStatistics(communityId: $c) { total { orders } } }",
+        _community,
+        lambda s: [s.w.owner_a101, s.w.operator_b, s.m.shops.merchant_a, s.w.keeper_g1],
+    ),
     # --- shops and products ---
     "shop": Probe("query Q($id: ID!) { shop(id: $id) { id name } }", _shop, outsiders),
     "shops": Probe(
