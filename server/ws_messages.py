@@ -79,6 +79,16 @@ def payload_refusal(payload: object) -> RequestRefused | None:
     return None
 
 
+def over_the_limit(message: Mapping[str, object], running: int, limit: int | None) -> Refusal | None:
+    """A new operation (checked by ``refusal_of``) past the number a socket may run at once:
+    refused with a code to switch on (strawberry's answer is a bare message). Its id is new."""
+    if limit is None or running < limit:
+        return None
+    why = f"At most {limit} operations run at once on one socket: complete one first"
+    refused = RequestRefused(why, status=429, code=ErrorCode.RATE_LIMITED, close_code=4429)
+    return Refusal(refused, str(message["id"]))
+
+
 def second_init() -> RequestRefused:
     """A connection_init on a socket that had one: graphql-transport-ws's 4429, on both protocols."""
     return RequestRefused("Too many initialisation requests", status=429, code=ErrorCode.INVALID_INPUT, close_code=4429)

@@ -40,7 +40,7 @@ from resolvers.context import Context
 from schema.extensions import INTERNAL_MESSAGE
 from server.request_ids import current_request_id
 from server.request_limits import RequestRefused, bad_request, log_refusal
-from server.ws_messages import GRAPHQL_TRANSPORT_WS, GRAPHQL_WS, Refusal, refusal_of, second_init
+from server.ws_messages import GRAPHQL_TRANSPORT_WS, GRAPHQL_WS, Refusal, over_the_limit, refusal_of, second_init
 
 log = logging.getLogger("lingli.errors")
 
@@ -73,6 +73,8 @@ class OperationErrorsKeepTheSocket(BaseGraphQLTransportWSHandler[Context, None])
         in_use = untyped.get("type") == "subscribe" and _hashable(untyped.get("id")) in self.operations
         # Before connection_init (4401) and an id in use (4409), strawberry's own close codes.
         refusal = None if early or in_use else refusal_of(untyped, GRAPHQL_TRANSPORT_WS)
+        if refusal is None and untyped.get("type") == "subscribe" and not (early or in_use):
+            refusal = over_the_limit(untyped, len(self.operations), self.max_subscriptions_per_connection)
         if refusal is None:
             await super().handle_message(message)
             return
@@ -111,6 +113,8 @@ class QueriesAndMutationsToo(BaseGraphQLWSHandler[Context, None]):
             await super().handle_message(message)  # strawberry closes with 4401
             return
         refusal = refusal_of(untyped, GRAPHQL_WS)
+        if refusal is None and untyped.get("type") == "start" and untyped["id"] not in self.tasks:
+            refusal = over_the_limit(untyped, len(self.tasks), self.max_subscriptions_per_connection)
         if refusal is None:
             await super().handle_message(message)
         elif refusal.operation_id is None:

@@ -10,6 +10,7 @@ import websockets
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
+from domain.people.models import Person
 from tests.conftest import RunningServer
 from tests.support import World, token_for
 
@@ -23,15 +24,21 @@ ANSWER_WITHIN = 5  # seconds, only so that a broken server cannot hang the test
 
 
 async def conversation(
-    server: RunningServer, world: World | None, protocol: str, *frames: str | bytes, good: bool = True
+    server: RunningServer,
+    world: World | None,
+    protocol: str,
+    *frames: str | bytes,
+    good: bool = True,
+    as_: Person | None = None,
 ) -> list[Any]:
     """connection_init with a good token (when there is a ``world``), the frames, then (``good``) a
     good query on the same socket: every message received up to that query's `complete`, or
-    ``("closed", code, reason)`` for how the socket ended (``"no answer"``: a hang)."""
+    ``("closed", code, reason)`` for how the socket ended (``"no answer"``: a hang). The token is
+    ``as_``'s (the world's owner of A101 by default)."""
     received: list[Any] = []
     async with websockets.connect(server.ws_url, subprotocols=[Subprotocol(protocol)]) as ws:
         if world is not None:
-            token = await token_for(server.issuer, world.owner_a101)
+            token = await token_for(server.issuer, as_ or world.owner_a101)
             await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
             assert json.loads(await asyncio.wait_for(ws.recv(), ANSWER_WITHIN))["type"] == "connection_ack"
         for frame in frames:

@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import RunningServer
-from tests.server.raw_sockets import PROTOCOLS, START, closed_with, conversation, first_error
+from tests.server.raw_sockets import PROTOCOLS, START, STOP, closed_with, conversation, first_error
 from tests.support import World, errors_logged
+
+WATCH = "subscription S($c: ID!) { alarmEvents(communityId: $c) { kind } }"
 
 # What a client may put in an operation's payload, and the field its refusal names.
 MALFORMED: list[tuple[str, object, str]] = [
@@ -75,3 +77,21 @@ async def test_an_operation_name_the_document_lacks_is_invalid_input(
     assert error["extensions"]["code"] == "INVALID_INPUT", error
     assert error["extensions"]["field"] == "operationName", error
     assert '"B"' in error["message"]
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_an_operation_past_the_limit_of_a_socket_is_a_typed_error(
+    server: RunningServer, world: World, protocol: str
+) -> None:
+    """100 operations run at once on one socket (strawberry's limit); the next is refused with a
+    code to switch on, not a bare message. Once one is stopped, there is room again."""
+    watch = {"query": WATCH, "variables": {"c": str(world.a.id)}}
+    frames = [json.dumps({"type": START[protocol], "id": f"w{n}", "payload": watch}) for n in range(100)]
+    with errors_logged() as errors:
+        stop = json.dumps({"type": STOP[protocol], "id": "w0"})
+        received = await conversation(
+            server, world, protocol, *frames, _start(protocol, watch), stop, as_=world.operator_a
+        )
+    assert errors == [], [e.getMessage() for e in errors]
+    error = _answered_and_alive(received)
+    assert error["extensions"]["code"] == "RATE_LIMITED", error
