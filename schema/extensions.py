@@ -9,8 +9,9 @@ from collections.abc import AsyncIterator, Callable
 from graphql.error import GraphQLError
 from graphql.language import ArgumentNode, DocumentNode, Node, ObjectFieldNode, VariableDefinitionNode, VariableNode
 from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
-from domain.common.errors import DomainError, ResumeRequired, TimeWithoutZone
+from domain.common.errors import DomainError, InvalidInput, ResumeRequired, TimeWithoutZone
 from realtime.stream import StreamInterrupted
 
 log = logging.getLogger("lingli.errors")
@@ -33,7 +34,9 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         document = self.execution_context.graphql_document
-        return super()._process_errors([_name_the_field(_resumable(error), document) for error in errors])
+        return super()._process_errors(
+            [_name_the_field(_resumable(_operation_refusal(error)), document) for error in errors]
+        )
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", "-")
@@ -61,6 +64,20 @@ def _resumable(error: GraphQLError) -> GraphQLError:
         return error
     resume = ResumeRequired(error.original_error.cursor)
     return GraphQLError(resume.message, error.nodes, error.source, error.positions, error.path, original_error=resume)
+
+
+def _operation_refusal(error: GraphQLError) -> GraphQLError:
+    """Strawberry's refusal of the operation a request names (no operation of that name; a type
+    the transport does not run) is the client's mistake. Over HTTP strawberry's view answers it
+    with a 400; on a socket it arrives here as an error with that cause: INVALID_INPUT, as there."""
+    cause = error.original_error
+    if isinstance(cause, CannotGetOperationTypeError):
+        refused = InvalidInput(error.message, field="operationName")
+    elif isinstance(cause, InvalidOperationTypeError):
+        refused = InvalidInput(error.message)
+    else:
+        return error
+    return GraphQLError(refused.message, error.nodes, original_error=refused)
 
 
 # graphql-core's words for a bad variable value: "Variable '$input' has invalid value at .a[0].b: …"

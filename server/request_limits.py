@@ -39,6 +39,7 @@ class RequestRefused(Exception):
         close_code: int,
         limit: tuple[str, int] | None = None,
         unread: bool = False,
+        field: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -46,6 +47,7 @@ class RequestRefused(Exception):
         self.code = code
         self.close_code = close_code
         self.limit = limit
+        self.field = field
         # A body refused while it streams may never end: the connection is closed after the
         # answer. One refused at its Content-Length is not: uvicorn reads and drops the rest of
         # it (the client, still sending, gets the 413 rather than a reset connection).
@@ -60,6 +62,8 @@ class RequestRefused(Exception):
         """What a client switches on: the code, and the limit that was passed (its setting and
         value, as the document limits name theirs: schema/limits.py)."""
         extensions: dict[str, Any] = {"code": self.code.value}
+        if self.field is not None:
+            extensions["field"] = self.field
         if self.limit is not None:
             extensions["limit"], extensions["max"] = self.limit
         return extensions
@@ -96,9 +100,10 @@ def not_an_object(what: str = "The body") -> RequestRefused:
     return RequestRefused(f"{what} must be a JSON object", status=400, code=ErrorCode.INVALID_INPUT, close_code=4400)
 
 
-def bad_request(message: str, status: int = 400) -> RequestRefused:
-    """A request the GraphQL library refused (no query, an unsupported content type, …)."""
-    return RequestRefused(message, status=status, code=ErrorCode.INVALID_INPUT, close_code=4400)
+def bad_request(message: str, status: int = 400, *, field: str | None = None) -> RequestRefused:
+    """A request the GraphQL library refused (no query, an unsupported content type, …), or a
+    WebSocket message that is no operation (``field``: which part of it is wrong)."""
+    return RequestRefused(message, status=status, code=ErrorCode.INVALID_INPUT, close_code=4400, field=field)
 
 
 def check_declared_length(headers: Mapping[str, str], limit: int, *, setting: str) -> None:

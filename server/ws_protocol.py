@@ -7,19 +7,44 @@ subscription on it, stays open. Strawberry closes it with 4400.
 graphql-ws (the legacy protocol of Apollo's subscriptions-transport-ws): a `start` may carry a
 query or a mutation too, answered with one `data` and `complete`. Strawberry's handler runs every
 `start` as a subscription, so a query was refused, and the refusal masked as INTERNAL.
+
+On both, every message is checked before the handler reads it (``server.ws_messages``), and the
+legacy protocol closes with graphql-transport-ws's codes where strawberry's closes with none of
+its own or with 1011 (4400 a bad message or frame, 4403 a refused token, 4429 a second
+connection_init), so that whatever a client sends is answered, by an `error` or a close code.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from contextlib import suppress
+from typing import Any, cast
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLFormattedError
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived, WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
-from strawberry.subscriptions.protocols.graphql_ws.types import CompleteMessage, ErrorMessage
+from strawberry.subscriptions.protocols.graphql_ws.types import (
+    CompleteMessage,
+    ConnectionInitMessage,
+    ErrorMessage,
+    OperationMessage,
+)
 from strawberry.types.execution import ExecutionResult, PreExecutionError
+from strawberry.types.unset import UnsetType
 
 from resolvers.context import Context
+from schema.extensions import INTERNAL_MESSAGE
+from server.request_ids import current_request_id
+from server.request_limits import RequestRefused, bad_request, log_refusal
+from server.ws_messages import GRAPHQL_TRANSPORT_WS, GRAPHQL_WS, Refusal, over_the_limit, refusal_of, second_init
+
+log = logging.getLogger("lingli.errors")
+
+FORBIDDEN = 4403  # graphql-transport-ws's code for a refused token; graphql-ws clients reconnect on it
 
 # What a client offering both gets: the maintained protocol, whose operation errors keep the socket
 # and whose 4403 on a refused or expired token graphql-ws clients answer by reconnecting.
@@ -31,13 +56,113 @@ def pick_subprotocol(offered: list[str], served: list[str]) -> str | None:
     return next((p for p in PREFERRED if p in offered and p in served), None)
 
 
+def refused_error(refused: RequestRefused) -> GraphQLFormattedError:
+    """A refused operation as the GraphQL error of its `error` message, like an HTTP refusal."""
+    extensions = {**refused.extensions, "requestId": current_request_id.get()}
+    return GraphQLError(refused.message, extensions=extensions).formatted
+
+
 class OperationErrorsKeepTheSocket(BaseGraphQLTransportWSHandler[Context, None]):
     @staticmethod
     def _get_pre_execution_close_reason(error: GraphQLError) -> str | None:
         return None  # never close for one operation's document: answer it with `error`
 
+    async def handle_message(self, message: Message) -> None:
+        untyped = cast("dict[str, Any]", message)
+        early = untyped.get("type") == "subscribe" and not self.connection_acknowledged
+        in_use = untyped.get("type") == "subscribe" and _hashable(untyped.get("id")) in self.operations
+        # Before connection_init (4401) and an id in use (4409), strawberry's own close codes.
+        refusal = None if early or in_use else refusal_of(untyped, GRAPHQL_TRANSPORT_WS)
+        if refusal is None and untyped.get("type") == "subscribe" and not (early or in_use):
+            refusal = over_the_limit(untyped, len(self.operations), self.max_subscriptions_per_connection)
+        if refusal is None:
+            await super().handle_message(message)
+            return
+        log_refusal(refusal.refused)
+        if refusal.operation_id is None:
+            await self.websocket.close(refusal.refused.close_code, refusal.refused.message)
+            return
+        error = refused_error(refusal.refused)
+        await self.send_message({"id": refusal.operation_id, "type": "error", "payload": [error]})
+
 
 class QueriesAndMutationsToo(BaseGraphQLWSHandler[Context, None]):
+    async def handle(self) -> None:
+        """Strawberry's, but a frame that is no JSON (or no text) closes with 4400 as on
+        graphql-transport-ws, instead of being ignored (no JSON) or closing with 1002 (binary)."""
+        try:
+            try:
+                async for message in self.websocket.iter_json():
+                    await self.handle_message(cast("OperationMessage", message))
+            except NonTextMessageReceived:
+                await self._close(bad_request("WebSocket message type must be text"))
+            except NonJsonMessageReceived:
+                await self._close(bad_request("WebSocket message must be valid JSON"))
+        except WebSocketDisconnected:
+            pass
+        finally:
+            if self.keep_alive_task:
+                self.keep_alive_task.cancel()
+                with suppress(BaseException):
+                    await self.keep_alive_task
+            await self.cleanup()
+
+    async def handle_message(self, message: OperationMessage) -> None:
+        untyped = cast("dict[str, Any]", message)
+        if untyped.get("type") == "start" and not self.connection_acknowledged:
+            await super().handle_message(message)  # strawberry closes with 4401
+            return
+        refusal = refusal_of(untyped, GRAPHQL_WS)
+        if refusal is None and untyped.get("type") == "start" and untyped["id"] not in self.tasks:
+            refusal = over_the_limit(untyped, len(self.tasks), self.max_subscriptions_per_connection)
+        if refusal is None:
+            await super().handle_message(message)
+        elif refusal.operation_id is None:
+            await self._close(refusal.refused)
+        else:
+            await self._answer(refusal)
+
+    async def _answer(self, refusal: Refusal) -> None:
+        assert refusal.operation_id is not None
+        log_refusal(refusal.refused)
+        # As a `start` with a good payload would, this one replaces the operation of its id.
+        await self.cleanup_operation(refusal.operation_id)
+        error = refused_error(refusal.refused)
+        await self.send_message(ErrorMessage(type="error", id=refusal.operation_id, payload=error))
+
+    async def _close(self, refused: RequestRefused) -> None:
+        log_refusal(refused)
+        await self.websocket.close(code=refused.close_code, reason=refused.message)
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        """Strawberry's, with graphql-transport-ws's close codes: 4429 for a second
+        connection_init (strawberry's ran on_ws_connect again and started a second keep-alive),
+        4400 for a payload that is no object (strawberry's: 1000, as if all were well), 4403 for a
+        refused token (strawberry's: 1011, "the server broke"), after the connection_error."""
+        if self.connection_acknowledged:
+            await self._close(second_init())
+            return
+        payload = cast("dict[str, Any]", message).get("payload")
+        if payload is not None and not isinstance(payload, dict):
+            refused = bad_request("The connection_init payload must be an object", field="payload")
+            await self.send_message({"type": "connection_error", "payload": dict(refused.extensions)})
+            await self._close(refused)
+            return
+        self.context.connection_params = payload
+        try:
+            ack_payload = await self.view.on_ws_connect(self.context)
+        except ConnectionRejectionError as rejected:
+            await self.send_message({"type": "connection_error", "payload": rejected.payload})
+            await self.websocket.close(code=FORBIDDEN, reason="Forbidden")
+            return
+        if isinstance(ack_payload, UnsetType) or ack_payload is None:
+            await self.send_message({"type": "connection_ack"})
+        else:
+            await self.send_message({"type": "connection_ack", "payload": ack_payload})
+        self.connection_acknowledged = True
+        if self.keep_alive:
+            self.keep_alive_task = asyncio.create_task(self.handle_keep_alive())
+
     async def handle_async_results(
         self,
         operation_id: str,
@@ -73,7 +198,20 @@ class QueriesAndMutationsToo(BaseGraphQLWSHandler[Context, None]):
             await self.send_message(CompleteMessage(type="complete", id=operation_id))
         except asyncio.CancelledError:  # stopped by the client, or the socket closed
             await self.send_message(CompleteMessage(type="complete", id=operation_id))
+        except Exception:
+            # Unexpected: logged with its request id and answered masked, never a task that dies
+            # unanswered ("Task exception was never retrieved").
+            request_id = current_request_id.get()
+            log.exception("unexpected error in a graphql-ws operation (request %s)", request_id)
+            masked = GraphQLError(INTERNAL_MESSAGE, extensions={"code": "INTERNAL", "requestId": request_id})
+            with suppress(Exception):  # the socket may be what failed
+                await self.send_message(ErrorMessage(type="error", id=operation_id, payload=masked.formatted))
         finally:
             # Over, whichever way: it no longer counts towards the limit, and its id is free again.
             self.subscriptions.pop(operation_id, None)
             self.tasks.pop(operation_id, None)
+
+
+def _hashable(value: object) -> object:
+    """An id as a dict key: one that is a list or an object is no operation's (and is refused)."""
+    return value if isinstance(value, str | int | float | bool | None) else None
