@@ -223,8 +223,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 (settings.event_overdue_sweep_seconds, escalate_overdue),
                 (3600, lambda: prune_unattached(storage, older_than=timedelta(days=1))),
                 (3600, prune_budgets),
-                # The trailing push of delivery positions held back inside their window.
-                (push_seconds, push_pending_positions),
+                # The trailing push of delivery positions held back inside their window: looked for
+                # several times a window (an indexed query), so the last position arrives within about a
+                # second of its window's end, not up to a whole window later.
+                (max(0.2, min(1.0, push_seconds / 5)), push_pending_positions),
                 (600, lambda: complete_delivered(older_than=timedelta(hours=settings.order_complete_after_hours))),
                 # Last month's bills once it has ended in each community's zone; bills past their due date.
                 (settings.bill_sweep_seconds, lambda: bills_overdue.sweep(due_days=settings.bill_due_days)),
