@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "domain.payments.models",
     "domain.orders.models",
     "domain.bills.models",
+    "domain.points.models",
 ]
 
 
