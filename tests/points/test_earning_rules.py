@@ -66,11 +66,19 @@ async def test_using_more_earns_nothing(api: Api, world: World, server: RunningS
 
 
 async def test_volunteering_earns_once_per_key_up_to_the_cap(world: World) -> None:
-    award = {"community_id": world.a.id, "person_id": world.owner_a101.id, "title": "Spring clean-up"}
-    assert await earning.award_volunteer(activity_id="a-1", idempotency_key="a-1:p", **award) == 10
-    assert await earning.award_volunteer(activity_id="a-1", idempotency_key="a-1:p", **award) == 0
+    async def take_part(activity: str) -> int:
+        return await earning.award_volunteer(
+            community_id=world.a.id,
+            person_id=world.owner_a101.id,
+            activity_id=activity,
+            title="Spring clean-up",
+            idempotency_key=f"{activity}:{world.owner_a101.id}",
+        )
+
+    assert await take_part("a-1") == 10
+    assert await take_part("a-1") == 0
     for i in range(2, 8):
-        await earning.award_volunteer(activity_id=f"a-{i}", idempotency_key=f"a-{i}:p", **award)
+        await take_part(f"a-{i}")
     entries = await Entry.filter(person_id=world.owner_a101.id, kind="VOLUNTEER").values_list("amount", flat=True)
     assert sum(entries) == 50  # type: ignore[arg-type]  # the daily cap
 

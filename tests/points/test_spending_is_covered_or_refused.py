@@ -52,7 +52,8 @@ async def test_fifty_residents_for_the_last_reward(api: Api, world: World) -> No
     assert (await Reward.get(id=int(reward["id"]))).stock == 0
     assert await Redemption.all().count() == 1
     assert await Entry.filter(reason_code="REDEEMED").count() == 1
-    assert sorted(await Balance.filter(kind=Kind.GREEN).values_list("balance", flat=True)) == [0] + [10] * 49
+    balances = [b.balance for b in await Balance.filter(kind=Kind.GREEN)]
+    assert sorted(balances) == [0] + [10] * 49
 
 
 async def test_a_failed_redemption_writes_no_entry(api: Api, world: World) -> None:
