@@ -1,5 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+from domain.payments.models import ProviderName
 from domain.points.models import Kind, RedemptionStatus, Source
 from tortoise.fields.base import OnDelete
 from tortoise import fields
@@ -138,5 +139,15 @@ class Migration(migrations.Migration):
             ],
             options={'table': 'points_sorting_record', 'app': 'lingli', 'unique_together': (('device_id', 'record_id'),), 'pk_attr': 'id', 'table_description': 'One throw at a smart bin: whose card, sorted right or wrong. Unique per (bin, record id):'},
             bases=['Model'],
+        ),
+        ops.AlterField(
+            model_name='Order',
+            name='payment_provider',
+            field=fields.CharEnumField(description='ON_DELIVERY: ON_DELIVERY\nSANDBOX: SANDBOX\nPOINTS: POINTS', enum_type=ProviderName, max_length=20),
+        ),
+        ops.AlterField(
+            model_name='Payment',
+            name='provider',
+            field=fields.CharEnumField(description='ON_DELIVERY: ON_DELIVERY\nSANDBOX: SANDBOX\nPOINTS: POINTS', enum_type=ProviderName, max_length=20),
         ),
     ]

@@ -8,7 +8,7 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
-from domain.points import access, earning, mall, messages, rules, savings, service
+from domain.points import access, earning, mall, messages, paying, rules, savings, service
 from domain.points.models import Kind, RedemptionStatus
 from realtime import stream
 from realtime.envelope import Envelope
@@ -30,6 +30,7 @@ from schema.points import (
     PointsRulesInput,
     PointsStanding,
     PointsUpdate,
+    ProductPointsPrice,
     RedeemKey,
     Redemption,
     Reward,
@@ -233,6 +234,15 @@ async def redemption_cancel(info: Info[Context, None], id: strawberry.ID) -> Red
     return Redemption.from_row(await mall.cancel(info.context.viewer(), redemption_id=parse_id(id, "id")))
 
 
+async def product_points_price_set(
+    info: Info[Context, None], product_id: strawberry.ID, points: int | None = None
+) -> ProductPointsPrice:
+    priced = await paying.set_points_price(
+        info.context.viewer(), product_id=parse_id(product_id, "productId"), points=points
+    )
+    return ProductPointsPrice(product_id=strawberry.ID(str(priced.product_id)), points=priced.points)
+
+
 async def my_points_updates(
     info: Info[Context, None], community_id: strawberry.ID | None = None, after: LiveCursor = None
 ) -> AsyncGenerator[PointsUpdate, None]:
@@ -307,6 +317,11 @@ class Mutation:
     redemption_cancel: Redemption = strawberry.field(
         resolver=redemption_cancel,
         description="The resident or the office, before it is collected: points and stock come back",
+    )
+
+    product_points_price_set: ProductPointsPrice = strawberry.field(
+        resolver=product_points_price_set,
+        description="A shop's merchants: sell a product for GREEN points too, at this price (null: not for points)",
     )
 
 

@@ -323,3 +323,9 @@ RedeemKey = Annotated[
         metadata=stored_in(pm.Redemption, "idempotency_key"),
     ),
 ]
+
+
+@strawberry.type(description="A product's price in points (null: not sold for points)")
+class ProductPointsPrice:
+    product_id: strawberry.ID = strawberry.field(description="The product")
+    points: int | None = strawberry.field(description="GREEN points for one")

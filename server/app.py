@@ -34,6 +34,8 @@ from domain.payments.on_delivery import OnDelivery
 from domain.payments.providers import Providers
 from domain.payments.sandbox import Sandbox
 from domain.people import messages as people_messages
+from domain.points.paying import PointsProvider
+from domain.points.sweep import points_sweep
 from realtime import stream
 from realtime.broadcast import bus_ready, make_broadcast
 from realtime.outbox import Publisher, publishing_to
@@ -160,6 +162,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     gateway = SandboxGateway(settings.sandbox_secret) if not settings.sandbox_gateway_url else None
     providers = Providers(
         OnDelivery(),
+        PointsProvider(),
         Sandbox(
             gateway_url=settings.sandbox_url,
             secret=settings.sandbox_secret,
@@ -212,6 +215,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 (600, lambda: complete_delivered(older_than=timedelta(hours=settings.order_complete_after_hours))),
                 # Last month's bills once it has ended in each community's zone; bills past their due date.
                 (settings.bill_sweep_seconds, lambda: bills_overdue.sweep(due_days=settings.bill_due_days)),
+                # Points past their expiry leave as entries; last month's savings earn once (by key).
+                (3600, points_sweep),
             ]
             background = [asyncio.create_task(every(seconds, job, publisher=publisher)) for seconds, job in jobs]
             # On the bus before the first socket opens: a change to a viewer made from then on reaches it.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from domain.common.errors import InvalidInput
 from domain.payments.models import Payment, ProviderName
@@ -51,6 +51,15 @@ class Provider(Protocol):
 
     async def refund(self, payment: Payment) -> None:
         """Give the money back through the provider (idempotent per payment); raises if it refuses."""
+
+
+@runtime_checkable
+class ChargesAtStart(Protocol):
+    """A provider that takes the payment itself when it starts (points, from the ledger)."""
+
+    async def charge(self, payment: Payment) -> None:
+        """Inside the transaction that creates the payment (raises a DomainError when it cannot:
+        that transaction then writes nothing)."""
 
 
 class Providers:

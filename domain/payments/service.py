@@ -14,7 +14,7 @@ from tortoise.exceptions import IntegrityError
 from domain.common.errors import Conflict
 from domain.payments import subjects
 from domain.payments.models import Payment, PaymentStatus, ProviderName
-from domain.payments.providers import CallbackRejected, Provider, Providers
+from domain.payments.providers import CallbackRejected, ChargesAtStart, Provider, Providers
 from realtime.outbox import transaction
 
 log = logging.getLogger("lingli.payments")
@@ -47,6 +47,8 @@ async def create(
     started = provider.start(payment)
     payment.pay_url = started.pay_url  # type: ignore[assignment]  # a nullable TextField
     await payment.save()
+    if isinstance(provider, ChargesAtStart):
+        await provider.charge(payment)
     if started.paid:
         await _settle(payment, transaction_id=payment.out_trade_no)
     return payment
