@@ -10,11 +10,13 @@ import strawberry
 from strawberry.types import Info
 
 from domain.points import models as pm
+from domain.points.earning import MAX_RECORDS
 from domain.points.models import Kind as PointsKind
 from domain.points.models import RedemptionStatus
 from domain.points.models import Source as PointsSource
 from domain.points.service import Account, Standing
 from realtime.envelope import Envelope
+from schema.limits import list_size
 from schema.string_inputs import at_most, stored_in
 
 strawberry.enum(
@@ -191,8 +193,12 @@ class SortingRecordInput:
 @strawberry.type(description="What a bin's report did")
 class SortingReport:
     accepted: int = strawberry.field(description="Records stored now")
-    duplicate_indexes: list[int] = strawberry.field(description="Positions of records stored before")
-    unknown_card_indexes: list[int] = strawberry.field(description="Positions of records whose card nobody holds")
+    duplicate_indexes: list[int] = strawberry.field(
+        description="Positions of records stored before", metadata=list_size(MAX_RECORDS)
+    )
+    unknown_card_indexes: list[int] = strawberry.field(
+        description="Positions of records whose card nobody holds", metadata=list_size(MAX_RECORDS)
+    )
     points: int = strawberry.field(description="GREEN points earned by the records stored now")
 
 
