@@ -12,7 +12,7 @@ from auth.viewer import Viewer
 from domain.common.errors import InvalidInput
 from domain.orders.models import PAYMENT_SUBJECT, OrderLine
 from domain.payments.models import Payment, ProviderName
-from domain.payments.providers import CallbackRejected, Notice, Started
+from domain.payments.providers import CallbackRejected, Notice, Started, refunds_by_writing
 from domain.points import ledger
 from domain.points.models import Entry, Kind, PointsPrice, Source
 from domain.shops import access as shop_access
@@ -81,20 +81,29 @@ class PointsProvider:
         raise CallbackRejected("Points are paid at once: there are no callbacks")
 
     async def refund(self, payment: Payment) -> None:
-        """The points spent come back as an entry (once per payment, whoever asks again)."""
-        spent = await Entry.get_or_none(idempotency_key=f"payment:{payment.id}")
-        if spent is None:
-            return
-        await ledger.post(
-            ledger.Change(
-                community_id=spent.community_id,
-                person_id=spent.person_id,
-                kind=spent.kind,
-                amount=-spent.amount,
-                reason_code="ORDER_REFUNDED",
-                reason=f"Order {payment.subject_id} refunded",
-                source=Source.ORDER,
-                source_id=str(payment.subject_id),
-                idempotency_key=f"payment-refund:{payment.id}",
-            )
+        """Nothing to ask of anyone before the refund's transaction: ``give_back`` runs in it."""
+        return None
+
+
+async def give_back(payment: Payment) -> None:
+    """In the transaction that marks the payment refunded: the points spent come back as an entry
+    (once per payment, whoever asks again)."""
+    spent = await Entry.get_or_none(idempotency_key=f"payment:{payment.id}")
+    if spent is None:
+        return
+    await ledger.post(
+        ledger.Change(
+            community_id=spent.community_id,
+            person_id=spent.person_id,
+            kind=spent.kind,
+            amount=-spent.amount,
+            reason_code="ORDER_REFUNDED",
+            reason=f"Order {payment.subject_id} refunded",
+            source=Source.ORDER,
+            source_id=str(payment.subject_id),
+            idempotency_key=f"payment-refund:{payment.id}",
         )
+    )
+
+
+refunds_by_writing(ProviderName.POINTS, give_back)

@@ -91,3 +91,25 @@ async def test_fifty_orders_at_once_on_points_for_ten(api: Api, world: World) ->
     assert await Order.all().count() == 10
     assert (await Balance.get(person_id=world.owner_a101.id, kind=Kind.GREEN)).balance == 0
     assert await Entry.filter(reason_code="PAID_ORDER").count() == 10
+
+
+async def test_points_come_back_only_with_the_refund_itself(api: Api, world: World, server: object) -> None:
+    """The provider is asked before the order's transaction (a gateway is a network call); points
+    are a write of ours, so they come back in the transaction that marks the payment refunded: a
+    cancel that then loses to a concurrent accept gives nothing back."""
+    from domain.payments import service as payments
+    from domain.payments.models import ProviderName
+    from domain.payments.providers import Providers
+    from domain.points.paying import PointsProvider
+
+    market = await make_market(world)
+    data(await api(PRICE, {"id": str(market.milk.id), "points": 30}, as_=market.shops.merchant_a))
+    await grant(api, world, world.owner_a101, 100)
+    placed = data(
+        await api(PLACE, order_input(market, world.a101, (market.milk, 1), payment="POINTS"), as_=world.owner_a101)
+    )["orderPlace"]
+    payment = await Payment.get(subject_id=int(placed["id"]), provider=ProviderName.POINTS)
+    await payments.refund_at_provider(Providers(PointsProvider()), payment)
+    assert (await points_of(api, world.owner_a101))["green"] == 70
+    data(await api(CANCEL, {"id": placed["id"], "reason": ""}, as_=world.owner_a101))
+    assert (await points_of(api, world.owner_a101))["green"] == 100
