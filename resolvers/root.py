@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from resolvers import alarms, bills, devices, events, files, orders, people, shops, space
+from resolvers import alarms, bills, devices, events, files, orders, people, points, shops, space
 from schema.build import build_schema as _build
 from schema.limits import QueryLimits
 from schema.observe import Observer
@@ -15,13 +15,22 @@ from schema.observe import Observer
 
 @strawberry.type(description="Everything you may read")
 class Query(
-    orders.Query, shops.Query, bills.Query, events.Query, alarms.Query, devices.Query, space.Query, people.Query
+    points.Query,
+    orders.Query,
+    shops.Query,
+    bills.Query,
+    events.Query,
+    alarms.Query,
+    devices.Query,
+    space.Query,
+    people.Query,
 ):
     pass
 
 
 @strawberry.type(description="Everything you may change. Each mutation writes all of its change or nothing")
 class Mutation(
+    points.Mutation,
     orders.Mutation,
     shops.Mutation,
     bills.Mutation,
@@ -37,7 +46,12 @@ class Mutation(
 
 @strawberry.type(description="Live feeds. Every message has a cursor: resubscribe with `after` to miss nothing")
 class Subscription(
-    orders.Subscription, bills.Subscription, events.Subscription, devices.Subscription, alarms.Subscription
+    points.Subscription,
+    orders.Subscription,
+    bills.Subscription,
+    events.Subscription,
+    devices.Subscription,
+    alarms.Subscription,
 ):
     pass
 

@@ -35,6 +35,8 @@ from domain.payments.on_delivery import OnDelivery
 from domain.payments.providers import Providers
 from domain.payments.sandbox import Sandbox
 from domain.people import messages as people_messages
+from domain.points.paying import PointsProvider
+from domain.points.sweep import points_sweep
 from realtime import stream
 from realtime.broadcast import bus_ready, make_broadcast
 from realtime.outbox import Publisher
@@ -177,7 +179,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if sandbox
         else []
     )
-    providers = Providers(OnDelivery(), *online)
+    providers = Providers(OnDelivery(), PointsProvider(), *online)
     # The sockets this process holds, which every change to a viewer reaches (follow_viewers).
     sockets = OpenSockets()
     graphql = LingliGraphQL(
@@ -230,6 +232,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 (600, lambda: complete_delivered(older_than=timedelta(hours=settings.order_complete_after_hours))),
                 # Last month's bills once it has ended in each community's zone; bills past their due date.
                 (settings.bill_sweep_seconds, lambda: bills_overdue.sweep(due_days=settings.bill_due_days)),
+                # Points past their expiry leave as entries; last month's savings earn once (by key).
+                (3600, points_sweep),
             ]
             background = [
                 asyncio.create_task(every(seconds, job, publisher=publisher, position_push_seconds=push_seconds))

@@ -29,6 +29,7 @@ MODEL_MODULES = [
     "domain.payments.models",
     "domain.orders.models",
     "domain.bills.models",
+    "domain.points.models",
 ]
 
 

@@ -1,6 +1,6 @@
 """A demo community for `make run`: two communities, buildings, houses, grids, people, staff,
 devices, a few events, and bills: tariffs, two months of meter readings, the bills of both months
-(the older one of 1-1-101 paid)."""
+(the older one of 1-1-101 paid); points: a smart bin with sorting records, rewards in the mall."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ from domain.space import service as space
 from domain.space.models import Building, Community, House
 from domain.space.places import Place
 from realtime.outbox import transaction
+from server.seed_points import SMART_BIN, seed_points
 from server.settings import DATA_DIR, Settings
 
 DEMO_PASSWORD = "lingli-demo"
@@ -185,6 +186,7 @@ async def seed_demo() -> bool:
         await seed_shop(admin, community_id=sunrise.id, merchant=merchant, courier=courier)
         await seed_events(wang=wang, keeper=keeper, operator=operator, houses=houses)
         await seed_bills(admin, sunrise)
+        await seed_points(admin, sunrise, operator=operator, merchant=merchant, bin_key=demo_device_key(SMART_BIN))
         # Registering the demo's people is not the admin looking phones up: their budget starts full.
         await PHONE_LOOKUPS.forgive(str(founder.id))
         await accounts.REGISTRATIONS_PER_ADDRESS.forgive("seed")
@@ -317,6 +319,7 @@ DEMO_DEVICES = [
     DemoDevice("electricity meter 1-1-102", DeviceType.ELECTRICITY_METER, "1-1-102"),
     DemoDevice("water meter 2-1-201", DeviceType.WATER_METER, "2-1-201"),
     DemoDevice("electricity meter 2-1-201", DeviceType.ELECTRICITY_METER, "2-1-201"),
+    DemoDevice(SMART_BIN, DeviceType.GARBAGE_BIN, None),
 ]
 
 

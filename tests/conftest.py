@@ -39,6 +39,7 @@ from domain.files.storage import Storage
 from domain.orders.models import Order, OrderEntry, OrderLine
 from domain.payments.models import Payment
 from domain.people.models import AuthSession, CareRecord, Membership, Person, PhoneProof, RefreshToken, Residency
+from domain.points import models as points_models
 from domain.shops.models import Product, ProductPhoto, Shop, ShopStaff
 from domain.space.models import Building, Community, Grid, House, Unit
 from realtime.models import OutboxEvent
@@ -320,6 +321,14 @@ async def two_servers(database_url: str, server: RunningServer) -> AsyncIterator
 
 # Children before parents, so foreign keys never block the clean-up.
 _TABLES = [
+    points_models.PointsPrice,
+    points_models.Redemption,
+    points_models.Reward,
+    points_models.SortingRecord,
+    points_models.Card,
+    points_models.Entry,
+    points_models.Balance,
+    points_models.Rules,
     Payment,
     OrderEntry,
     OrderLine,

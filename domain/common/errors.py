@@ -12,6 +12,8 @@ class ErrorCode(StrEnum):
     CONFLICT = "CONFLICT"
     # Fewer left than asked for: nothing was reserved.
     OUT_OF_STOCK = "OUT_OF_STOCK"
+    # The balance does not cover it: nothing was spent.
+    INSUFFICIENT_POINTS = "INSUFFICIENT_POINTS"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     RATE_LIMITED = "RATE_LIMITED"
     # Refused before it is read: a body or a WebSocket message larger than its limit.
@@ -106,3 +108,7 @@ class ResumeRequired(DomainError):
 
 class OutOfStock(DomainError):
     code = ErrorCode.OUT_OF_STOCK
+
+
+class InsufficientPoints(DomainError):
+    code = ErrorCode.INSUFFICIENT_POINTS

@@ -40,3 +40,13 @@ async def read_at(device_id: int, at: datetime, *, after: datetime | None = None
     if after is not None:
         qs = qs.filter(recorded_at__gt=after)
     return await qs.order_by("-recorded_at", "-id").first()
+
+
+async def used_during(device_id: int, since: datetime, until: datetime) -> float | None:
+    """What the meter counted in [since, until]: its reading then less its reading at ``since``
+    (None when either is missing or the register went back, as the bills treat it)."""
+    start = await read_at(device_id, since)
+    end = await read_at(device_id, until, after=since)
+    if start is None or end is None or end.value < start.value:
+        return None
+    return end.value - start.value

@@ -12,11 +12,12 @@ from domain.space.models import Community
 
 
 class ProviderName(StrEnum):
-    """The providers this installation knows (``providers.Providers``). POINTS (the points ledger)
-    comes next: a provider like the others, whose start pays at once from the ledger."""
+    """The providers this installation knows (``providers.Providers``). POINTS (domain/points)
+    pays at once from the points ledger, in the transaction that creates the payment."""
 
     ON_DELIVERY = "ON_DELIVERY"
     SANDBOX = "SANDBOX"
+    POINTS = "POINTS"
 
 
 class PaymentStatus(StrEnum):

@@ -8,9 +8,9 @@ provider. Cash on delivery has no notification: the courier says it was paid.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from domain.common.errors import InvalidInput
 from domain.payments.models import Payment, ProviderName
@@ -51,6 +51,33 @@ class Provider(Protocol):
 
     async def refund(self, payment: Payment) -> None:
         """Give the money back through the provider (idempotent per payment); raises if it refuses."""
+
+
+@runtime_checkable
+class ChargesAtStart(Protocol):
+    """A provider that takes the payment itself when it starts (points, from the ledger)."""
+
+    async def charge(self, payment: Payment) -> None:
+        """Inside the transaction that creates the payment (raises a DomainError when it cannot:
+        that transaction then writes nothing)."""
+
+
+RefundWrite = Callable[[Payment], Awaitable[None]]
+_refund_writes: dict[str, RefundWrite] = {}
+
+
+def refunds_by_writing(name: ProviderName, write: RefundWrite) -> None:
+    """A provider whose refund is a write of ours (points back on the ledger), not a call to a
+    gateway: ``write`` runs in the transaction that marks the payment refunded, so a refund that
+    loses a race (the order was accepted meanwhile) gives nothing back."""
+    _refund_writes[name] = write
+
+
+async def write_refund(payment: Payment) -> None:
+    """Inside the transaction that has just marked ``payment`` refunded."""
+    write = _refund_writes.get(payment.provider)
+    if write is not None:
+        await write(payment)
 
 
 class Providers:

@@ -14,7 +14,7 @@ from tortoise.exceptions import IntegrityError
 from domain.common.errors import Conflict, DomainError
 from domain.payments import subjects
 from domain.payments.models import Payment, PaymentStatus, ProviderName
-from domain.payments.providers import CallbackRejected, Provider, Providers
+from domain.payments.providers import CallbackRejected, ChargesAtStart, Provider, Providers, write_refund
 from realtime.outbox import transaction
 
 log = logging.getLogger("lingli.payments")
@@ -47,6 +47,8 @@ async def create(
     started = provider.start(payment)
     payment.pay_url = started.pay_url  # type: ignore[assignment]  # a nullable TextField
     await payment.save()
+    if isinstance(provider, ChargesAtStart):
+        await provider.charge(payment)
     if started.paid:
         await _settle(payment, transaction_id=payment.out_trade_no)
     return payment
@@ -154,11 +156,13 @@ async def refund_at_provider(providers: Providers, payment: Payment) -> None:
 
 async def close(payment: Payment) -> PaymentStatus:
     """Inside the subject's transaction, when it is called off: a paid payment is refunded (its
-    provider was asked first, ``refund_at_provider``), a pending one cancelled."""
+    provider was asked first, ``refund_at_provider``; a refund that is a write of ours, points,
+    is written here), a pending one cancelled."""
     now = datetime.now(UTC)
     if await Payment.filter(id=payment.id, status=PaymentStatus.PAID).update(
         status=PaymentStatus.REFUNDED, refunded_at=now
     ):
+        await write_refund(payment)
         return PaymentStatus.REFUNDED
     if await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(status=PaymentStatus.CANCELLED):
         return PaymentStatus.CANCELLED
@@ -173,6 +177,8 @@ async def refund(providers: Providers, payment: Payment) -> bool:
         changed = await Payment.filter(id=payment.id, status=PaymentStatus.PAID).update(
             status=PaymentStatus.REFUNDED, refunded_at=datetime.now(UTC)
         )
+        if changed:
+            await write_refund(payment)
         handler = subjects.of(payment.subject_kind).refunded
         if changed and handler is not None:
             await handler(await Payment.get(id=payment.id))
