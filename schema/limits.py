@@ -23,9 +23,11 @@ would run the first, the specification asks for an error (INVALID_INPUT on ``ope
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
+from weakref import WeakKeyDictionary
 
 from graphql import (
     DocumentNode,
@@ -154,15 +156,46 @@ class DocumentLimits(SchemaExtension):
                     extensions={"code": ErrorCode.INVALID_INPUT.value, "field": "operationName"},
                 )
             ]
-        if errors := shape_errors(document, self.limits):
-            return errors
         schema = context.schema._schema  # graphql-core's schema: what strawberry validates with
         rules = (*context.validation_rules, MaybeNullValidationRule, OneOfInputValidationRule)
-        if errors := validate(schema, document, rules, hide_suggestions=self.hide_suggestions):
-            return errors
+        valid = _VALID_DOCUMENTS.setdefault(schema, _Recent())
+        key = (self.limits, self.hide_suggestions, rules, context.query or "")
+        if key not in valid:
+            if errors := shape_errors(document, self.limits):
+                return errors
+            if errors := validate(schema, document, rules, hide_suggestions=self.hide_suggestions):
+                return errors
+            valid.add(key)
+        # The cost depends on the variables (`first: $n`): counted every time.
         return cost_errors(
             schema, document, self.limits, operation_name=context.operation_name, variables=context.variables or {}
         )
+
+
+class _Recent:
+    """The documents that passed the shape limits and the specification's rules lately: both depend
+    on the document's text alone, and validating costs a fifth of a small mutation's time. Only
+    valid documents are kept (an error object is never shared between answers), at most
+    ``size``, the least recently seen going first."""
+
+    def __init__(self, size: int = 1000) -> None:
+        self.size = size
+        self._keys: OrderedDict[Hashable, None] = OrderedDict()
+
+    def __contains__(self, key: Hashable) -> bool:
+        if key in self._keys:
+            self._keys.move_to_end(key)
+            return True
+        return False
+
+    def add(self, key: Hashable) -> None:
+        self._keys[key] = None
+        if len(self._keys) > self.size:
+            self._keys.popitem(last=False)
+
+
+# Per graphql-core schema (tests build many; a weak key lets each go with its schema).
+_VALID_DOCUMENTS: WeakKeyDictionary[GraphQLSchema, _Recent] = WeakKeyDictionary()
 
 
 def shape_errors(document: DocumentNode, limits: QueryLimits) -> list[GraphQLError]:
