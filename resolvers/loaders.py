@@ -177,6 +177,17 @@ class Loaders:
         return DataLoader(load_fn=load, cache=False)
 
     @cached_property
+    def payments_of_order(self) -> DataLoader[int, list[Payment]]:
+        async def load(ids: Sequence[int]) -> list[list[Payment]]:
+            visible = (
+                await orders_access.readable_orders(self.viewer).filter(id__in=list(ids)).values_list("id", flat=True)
+            )
+            found = await payments.all_of_subjects(PAYMENT_SUBJECT, [int(i) for i in visible])  # type: ignore[call-overload]
+            return [found.get(i, []) for i in ids]
+
+        return DataLoader(load_fn=load, cache=False)
+
+    @cached_property
     def payment_of_bill(self) -> DataLoader[int, Payment | None]:
         async def load(ids: Sequence[int]) -> list[Payment | None]:
             found = await bills_service.payments_of(self.viewer, ids)

@@ -68,7 +68,11 @@ async def order_place(info: Info[Context, None], input: OrderPlaceInput) -> Orde
         shop_id=parse_id(input.shop_id, "shopId"),
         house_id=parse_id(input.house_id, "houseId"),
         lines=[
-            placing.Line(product_id=parse_id(line.product_id, f"lines[{i}].productId"), quantity=line.quantity)
+            placing.Line(
+                product_id=parse_id(line.product_id, f"lines[{i}].productId"),
+                quantity=line.quantity,
+                with_points=line.with_points,
+            )
             for i, line in enumerate(input.lines)
         ],
         idempotency_key=input.idempotency_key,

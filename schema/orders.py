@@ -24,6 +24,10 @@ from schema.string_inputs import stored_in
 strawberry.enum(OrderStatus, name="OrderStatus", description="Where an order is in its loop")
 
 
+# Payments of one order: its points part and the rest.
+MAX_PAYMENTS = 2
+
+
 def _opt_id(value: object) -> strawberry.ID | None:
     return strawberry.ID(str(value)) if value is not None else None
 
@@ -35,6 +39,9 @@ class OrderLine:
     unit_price_fen: int = strawberry.field(description="Its price when ordered, in fen")
     quantity: int = strawberry.field(description="How many")
     amount_fen: int = strawberry.field(description="unitPriceFen × quantity")
+    points: int | None = strawberry.field(
+        description="Paid with this many GREEN points (its points price × quantity) instead of amountFen; null: in money"
+    )
 
     @classmethod
     def from_row(cls, row: om.OrderLine) -> OrderLine:
@@ -44,6 +51,7 @@ class OrderLine:
             unit_price_fen=row.unit_price_fen,
             quantity=row.quantity,
             amount_fen=row.amount_fen,
+            points=row.points,
         )
 
 
@@ -81,7 +89,10 @@ class DeliveryPosition:
     )
 
 
-@strawberry.type(description="An order from a shop. Money is integer fen; totalFen is the sum of the lines")
+@strawberry.type(
+    description="An order from a shop. Money is integer fen; totalFen is the sum of the lines, "
+    "= pointsFen (the lines paid with points) + amountDueFen (what its provider is paid)"
+)
 class Order:
     id: strawberry.ID = strawberry.field(description="Opaque id")
     community_id: strawberry.ID = strawberry.field(description="Its community")
@@ -91,7 +102,12 @@ class Order:
     status: OrderStatus = strawberry.field(description="Where it is in the loop")
     note: str = strawberry.field(description="The resident's note")
     total_fen: int = strawberry.field(description="What it costs, in fen: the sum of its lines")
-    payment_provider: PaymentProvider = strawberry.field(description="How it is paid")
+    points_spent: int = strawberry.field(description="GREEN points spent on its lines paid with points (0: none)")
+    points_fen: int = strawberry.field(description="What the lines paid with points come to in fen")
+    amount_due_fen: int = strawberry.field(description="The rest, paid through paymentProvider: totalFen - pointsFen")
+    payment_provider: PaymentProvider = strawberry.field(
+        description="How the rest is paid (POINTS: the points pay it all)"
+    )
     paid: bool = strawberry.field(description="Paid")
     courier_id: strawberry.ID | None = strawberry.field(description="Who delivers it")
     courier_name: str = strawberry.field(description="Their name")
@@ -124,6 +140,10 @@ class Order:
             status=OrderStatus(p["status"]),
             note=p["note"],
             total_fen=p["total_fen"],
+            # Messages stored before orders were paid partly with points carry none.
+            points_spent=p.get("points_spent", 0),
+            points_fen=p.get("points_fen", 0),
+            amount_due_fen=p["total_fen"] - p.get("points_fen", 0),
             payment_provider=PaymentProvider(p["payment_provider"]),
             paid=p["paid"],
             courier_id=_opt_id(p.get("courier_id")),
@@ -168,10 +188,21 @@ class Order:
         rows = await info.context.loaders.entries_of_order.load(int(self.id))
         return [OrderTimelineEntry.from_row(r) for r in first_of(rows, first)]
 
-    @strawberry.field(description="Its payment (read when asked)")
+    @strawberry.field(
+        description="Its payment of amountDueFen, the one to make (read when asked); the points part's when "
+        "points pay it all"
+    )
     async def payment(self, info: Info) -> Payment | None:
         row = await info.context.loaders.payment_of_order.load(int(self.id))
         return Payment.from_row(row) if row else None
+
+    @strawberry.field(
+        description=f"All its payments, oldest first: the points part's (POINTS), then the rest's (at most {MAX_PAYMENTS})",
+        metadata=list_size(MAX_PAYMENTS),
+    )
+    async def payments(self, info: Info) -> list[Payment]:
+        rows = await info.context.loaders.payments_of_order.load(int(self.id))
+        return [Payment.from_row(r) for r in rows]
 
 
 @strawberry.type(description="One message of an order feed")
@@ -198,6 +229,11 @@ OrderComment = Annotated[
 class OrderLineInput:
     product_id: strawberry.ID = strawberry.field(description="A product on sale in the shop")
     quantity: int = strawberry.field(description="1-99")
+    with_points: bool = strawberry.field(
+        default=False,
+        description="Pay this line with GREEN points at its product's points price (the rest of the order through "
+        "`payment`)",
+    )
 
 
 @strawberry.input(description="A new order: the server prices it; the same idempotencyKey again is the same order")

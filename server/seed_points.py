@@ -1,6 +1,7 @@
 """The demo's points: a smart bin by 1号楼 with residents' cards and sorting records, last month's
 saving of electricity and water (from the seeded meter readings), a welcome grant, rewards in the
-mall, and products of the shop that also sell for points. Through the domain's own functions."""
+mall, and products of the shop that also sell for points (so she can pay an order all or partly
+with points: the milk with points, the eggs at the gateway). Through the domain's own functions."""
 
 from __future__ import annotations
 

@@ -48,6 +48,8 @@ def payload(order: Order) -> dict[str, Any]:
         "status": order.status.value,
         "note": order.note,
         "total_fen": order.total_fen,
+        "points_spent": order.points_spent,
+        "points_fen": order.points_fen,
         "payment_provider": order.payment_provider.value,
         "paid": order.paid_at is not None,
         "courier_id": order.courier_id,

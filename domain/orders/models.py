@@ -38,7 +38,8 @@ CALLED_OFF = frozenset({Status.CANCELLED, Status.REFUSED, Status.REFUNDED})
 
 class Order(Model):
     """Money is integer fen: ``total_fen`` is the sum of the lines' amounts, computed by the server
-    from the prices at placing. The resident's name and phone are copied at placing (who to
+    from the prices at placing. Lines paid with points (``OrderLine.points``) make ``points_fen`` of
+    it; the provider is paid the rest (``amount_due_fen``), so the two always add up to the total. The resident's name and phone are copied at placing (who to
     deliver to); merchants and couriers see them masked (``access.contact_visibility``)."""
 
     id = fields.IntField(primary_key=True)
@@ -65,6 +66,10 @@ class Order(Model):
     status = fields.CharEnumField(Status, max_length=12, default=Status.PLACED)
     note = fields.TextField(default="")
     total_fen = fields.IntField()
+    points_spent = fields.IntField(default=0, db_default=0, description="GREEN points its points lines cost")
+    points_fen = fields.IntField(
+        default=0, db_default=0, description="What its points lines would cost in fen: total_fen less what is due"
+    )
     payment_provider = fields.CharEnumField(ProviderName, max_length=20)
     paid_at = fields.DatetimeField(null=True)
     courier: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
@@ -97,6 +102,11 @@ class Order(Model):
     eta_seconds = fields.IntField(null=True, description="That distance at delivery pace (positions.PACE_M_S)")
     updated_at = fields.DatetimeField(auto_now=True)
 
+    @property
+    def amount_due_fen(self) -> int:
+        """What the provider is paid: the total less the lines paid with points."""
+        return self.total_fen - self.points_fen
+
     class Meta:
         table = "shop_order"
         # The same key from the same resident is the same order: twins sent at once end as one.
@@ -119,6 +129,9 @@ class OrderLine(Model):
     unit_price_fen = fields.IntField()
     quantity = fields.IntField()
     amount_fen = fields.IntField()
+    points = fields.IntField(
+        null=True, description="Paid with this many points (price × quantity), null when paid in money"
+    )
     reserved = fields.BooleanField(description="Took stock (the product had a limited stock)")
 
     class Meta:

@@ -9,11 +9,18 @@ from domain.orders.models import PAYMENT_SUBJECT
 from domain.orders.transitions import locked, move
 from domain.orders.workflow import Action
 from domain.payments import subjects
-from domain.payments.models import Payment
+from domain.payments.models import Payment, PaymentStatus
 
 
 async def order_paid(payment: Payment) -> None:
+    """Paid once its paid payments cover its total: the points part alone (paid at placing) leaves
+    the remainder's payment to make."""
     order = await locked(payment.subject_id)
+    paid = await Payment.filter(
+        subject_kind=PAYMENT_SUBJECT, subject_id=order.id, status=PaymentStatus.PAID
+    ).values_list("amount_fen", flat=True)
+    if sum(int(amount) for amount in paid) < order.total_fen:  # type: ignore[call-overload]
+        return
     order.paid_at = payment.paid_at or datetime.now(UTC)
     note = f"Paid {payment.amount_fen} fen ({payment.provider.value})"
     action = Action.PAY if payment.provider.value != "ON_DELIVERY" else Action.COLLECT

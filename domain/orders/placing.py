@@ -1,6 +1,11 @@
 """Placing an order: totals from the current prices (never the client's), stock reserved with a
 conditional UPDATE, the payment started, all in one transaction; the same idempotency key again
-is the same order."""
+is the same order.
+
+Part of an order may be paid with points, line by line: a line ``with_points`` costs its product's
+points price × quantity instead of its fen (``payment: POINTS`` is every line so). The points part
+is a POINTS payment, spent in this transaction; the rest, ``amount_due_fen``, a payment of the
+chosen provider for that remainder only (none when nothing is left to pay)."""
 
 from __future__ import annotations
 
@@ -12,13 +17,13 @@ from tortoise.exceptions import IntegrityError
 from auth.viewer import Viewer
 from domain.common.errors import InvalidInput
 from domain.common.text import text
-from domain.orders import access, messages, stock
+from domain.orders import access, messages, points_prices, stock
 from domain.orders.models import PAYMENT_SUBJECT, Order, OrderLine, Status
 from domain.orders.transitions import write_entry
 from domain.orders.workflow import Action
 from domain.payments import service as payments
 from domain.payments.models import ProviderName
-from domain.payments.providers import Providers
+from domain.payments.providers import Provider, Providers
 from domain.people.models import Person
 from domain.shops.models import Product
 from domain.shops.service import get_shop
@@ -33,6 +38,7 @@ MAX_QUANTITY = 99
 class Line:
     product_id: int
     quantity: int
+    with_points: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,9 @@ async def place(viewer: Viewer, providers: Providers, new: NewOrder) -> Order:
     house = await House.get(id=new.house_id)
     access.check_delivers_to(shop, community_id=house.community_id, building_id=house.building_id)
     quantities = _quantities(new.lines)
+    with_points = _lines_with_points(new)
     provider = providers.get(new.payment)
+    points_provider = providers.get(ProviderName.POINTS) if with_points else None
     note = text(new.note, field="note", max_length=500, min_length=0, multiline=True)
     person = await Person.get(id=person_id)
     building = await Building.get(id=house.building_id)
@@ -71,6 +79,11 @@ async def place(viewer: Viewer, providers: Providers, new: NewOrder) -> Order:
                 raise InvalidInput(f"Product {missing[0]} is not on sale in this shop", field="lines")
             for product_id, quantity in quantities.items():
                 await stock.reserve(products[product_id], quantity)
+            points = await _points_of_lines(products, quantities, with_points)
+            total_fen = sum(products[pid].price_fen * q for pid, q in quantities.items())
+            points_fen = sum(products[pid].price_fen * quantities[pid] for pid in points)
+            # Nothing left to pay: the points pay it all, whatever provider was named for the rest.
+            paid_by = provider if total_fen > points_fen or points_provider is None else points_provider
             now = datetime.now(UTC)
             order = await Order.create(
                 community_id=shop.community_id,
@@ -83,8 +96,10 @@ async def place(viewer: Viewer, providers: Providers, new: NewOrder) -> Order:
                 idempotency_key=key,
                 status=Status.PLACED,
                 note=note,
-                total_fen=sum(products[pid].price_fen * q for pid, q in quantities.items()),
-                payment_provider=provider.name,
+                total_fen=total_fen,
+                points_spent=sum(points.values()),
+                points_fen=points_fen,
+                payment_provider=paid_by.name,
                 placed_at=now,
             )
             await OrderLine.bulk_create(
@@ -96,6 +111,7 @@ async def place(viewer: Viewer, providers: Providers, new: NewOrder) -> Order:
                         unit_price_fen=products[pid].price_fen,
                         quantity=q,
                         amount_fen=products[pid].price_fen * q,
+                        points=points.get(pid),
                         reserved=products[pid].stock is not None,
                     )
                     for pid, q in quantities.items()
@@ -103,14 +119,12 @@ async def place(viewer: Viewer, providers: Providers, new: NewOrder) -> Order:
             )
             await write_entry(order, Action.PLACE, None, actor=person, at=now, note=note)
             await record(messages.topic(order.community_id), messages.Kind.ORDER_PLACED, messages.payload(order))
-            await payments.create(
-                provider,
-                community_id=order.community_id,
-                payer_id=person.id,
-                subject_kind=PAYMENT_SUBJECT,
-                subject_id=order.id,
-                amount_fen=order.total_fen,
-            )
+            # The points first: the order's payment (``payments.of_subjects``, the latest) is the one
+            # still to make, the remainder's.
+            if points_provider is not None:
+                await _pay(points_provider, order, order.points_fen)
+            if order.amount_due_fen > 0:
+                await _pay(provider, order, order.amount_due_fen)
             return await Order.get(id=order.id)  # as the payment left it (paid at once, for some)
     except IntegrityError:
         # A twin with this key committed between our look and our insert: its order is this one.
@@ -118,6 +132,35 @@ async def place(viewer: Viewer, providers: Providers, new: NewOrder) -> Order:
         if twin is None:
             raise
         return twin
+
+
+async def _pay(provider: Provider, order: Order, amount_fen: int) -> None:
+    await payments.create(
+        provider,
+        community_id=order.community_id,
+        payer_id=order.resident_id,
+        subject_kind=PAYMENT_SUBJECT,
+        subject_id=order.id,
+        amount_fen=amount_fen,
+    )
+
+
+def _lines_with_points(new: NewOrder) -> dict[int, str]:
+    """The products paid with points, and the field that chose each (for the error naming it)."""
+    if new.payment is ProviderName.POINTS:
+        return {line.product_id: "payment" for line in new.lines}
+    return {line.product_id: f"lines[{i}].withPoints" for i, line in enumerate(new.lines) if line.with_points}
+
+
+async def _points_of_lines(
+    products: dict[int, Product], quantities: dict[int, int], with_points: dict[int, str]
+) -> dict[int, int]:
+    """Each points line's points: its product's points price × quantity (the price of the moment)."""
+    prices = await points_prices.of(list(with_points))
+    for product_id, field in with_points.items():
+        if product_id not in prices:
+            raise InvalidInput(f"{products[product_id].name} cannot be paid with points", field=field)
+    return {pid: prices[pid] * quantities[pid] for pid in with_points}
 
 
 def _quantities(lines: list[Line]) -> dict[int, int]:

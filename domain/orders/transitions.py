@@ -1,6 +1,7 @@
 """Moving an order along the loop (``workflow``): what its parties do, and the write every change
 makes — the row, its timeline entry and its live message, in one transaction. An order called off
-gives its stock back, and its payment is refunded (through its provider, asked first) or cancelled.
+gives its stock back, and each of its payments (the points part, the money part) is refunded
+(through its provider, asked first; points as a ledger entry in the order's transaction) or cancelled.
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ async def act(viewer: Viewer, providers: Providers, order_id: int, action: Actio
     payment = await _payment_of(order)
     target = access.check_action(action, viewer, order)
     _check_paid(action, order, payment)
-    if target in CALLED_OFF and payment is not None:
-        await payments.refund_at_provider(providers, payment)  # a network call: before the write lock
+    every_payment = await payments.all_of_subject(PAYMENT_SUBJECT, order.id) if target in CALLED_OFF else []
+    for each in every_payment:
+        await payments.refund_at_provider(providers, each)  # a network call: before the write lock
     async with transaction():
         order = await locked(order.id)
         target = access.check_action(action, viewer, order)
@@ -47,8 +49,8 @@ async def act(viewer: Viewer, providers: Providers, order_id: int, action: Actio
         if target in CALLED_OFF:
             order.reason = note
             await stock.give_back(order)
-            if payment is not None:
-                await payments.close(payment)
+            for each in every_payment:
+                await payments.close(each)
         return await move(order, action, target, actor=await actor_of(viewer), note=note)
 
 
@@ -136,6 +138,7 @@ async def complete_delivered(*, older_than: timedelta, now: datetime | None = No
 
 
 async def _payment_of(order: Order) -> Payment | None:
+    """The one still to make, when there are two: the remainder's (placed after the points')."""
     return (await payments.of_subjects(PAYMENT_SUBJECT, [order.id])).get(order.id)
 
 

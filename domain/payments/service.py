@@ -60,6 +60,18 @@ async def of_subjects(kind: str, ids: list[int]) -> dict[int, Payment]:
     return {row.subject_id: row for row in rows}
 
 
+async def all_of_subject(kind: str, subject_id: int) -> list[Payment]:
+    """Every payment of one subject, oldest first (an order paid partly with points has two)."""
+    return (await all_of_subjects(kind, [subject_id])).get(subject_id, [])
+
+
+async def all_of_subjects(kind: str, ids: list[int]) -> dict[int, list[Payment]]:
+    found: dict[int, list[Payment]] = {}
+    for row in await Payment.filter(subject_kind=kind, subject_id__in=ids).order_by("id"):
+        found.setdefault(row.subject_id, []).append(row)
+    return found
+
+
 async def mark_paid_on_delivery(payment: Payment) -> Payment:
     """The courier took the money at the door (inside the caller's transaction)."""
     if payment.provider is not ProviderName.ON_DELIVERY:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from auth.viewer import Viewer
 from domain.common.errors import InvalidInput
-from domain.orders.models import PAYMENT_SUBJECT, OrderLine
+from domain.orders import points_prices as order_points_prices
+from domain.orders.models import PAYMENT_SUBJECT, Order
 from domain.payments.models import Payment, ProviderName
 from domain.payments.providers import CallbackRejected, Notice, Started, refunds_by_writing
 from domain.points import ledger
@@ -58,17 +59,14 @@ class PointsProvider:
     async def charge(self, payment: Payment) -> None:
         if payment.subject_kind != PAYMENT_SUBJECT:
             raise InvalidInput("Only orders are paid with points", field="payment")
-        lines = await OrderLine.filter(order_id=payment.subject_id)
-        prices = await points_prices([line.product_id for line in lines])
-        unpriced = [line.name for line in lines if line.product_id not in prices]
-        if unpriced:
-            raise InvalidInput(f"{unpriced[0]} cannot be paid with points", field="payment")
+        # Placing priced its points lines (``Order.points_spent``), in this transaction.
+        order = await Order.get(id=payment.subject_id)
         await ledger.post(
             ledger.Change(
                 community_id=payment.community_id,
                 person_id=payment.payer_id,
                 kind=PAYS_WITH,
-                amount=-sum(prices[line.product_id] * line.quantity for line in lines),
+                amount=-order.points_spent,
                 reason_code="PAID_ORDER",
                 reason=f"Paid order {payment.subject_id}",
                 source=Source.ORDER,
@@ -107,3 +105,4 @@ async def give_back(payment: Payment) -> None:
 
 
 refunds_by_writing(ProviderName.POINTS, give_back)
+order_points_prices.register(points_prices)

@@ -1,5 +1,5 @@
 """`lingli seed`: the demo resident has points from sorting at the smart bin, last month's saving
-and a welcome grant; the mall has rewards; she redeems one and pays an order with points; the bin
+and a welcome grant; the mall has rewards; she redeems one, pays an order with points and another partly with points; the bin
 sorting again (its key is the demo's) earns her more."""
 
 from __future__ import annotations
@@ -43,9 +43,18 @@ async def test_the_demo_resident_earns_redeems_and_pays_with_points(api: Api) ->
         }
     }
     assert data(await api(PLACE, order, token=token))["orderPlace"]["paid"] is True
+    # Part with points: the milk (60 points) with points, the water in money at the door.
+    milk = await Product.get(name="鲜牛奶 Fresh milk 1L")
+    order["input"]["lines"] = [
+        {"productId": str(milk.id), "quantity": 1, "withPoints": True},
+        {"productId": str(water.id), "quantity": 1},
+    ]
+    order["input"] |= {"payment": "ON_DELIVERY", "idempotencyKey": uuid.uuid4().hex}
+    split = data(await api(PLACE, order, token=token))["orderPlace"]
+    assert (split["totalFen"], split["payment"]["amountFen"], split["paid"]) == (1250 + 200, 200, False)
     more = await api(SORTING, {"key": demo_device_key(SMART_BIN), "records": [throw("demo-next", "CARD-0001")]})
     assert data(more)["pointsSortingReport"]["points"] == 2
-    assert data(await api(MY_POINTS, {}, token=token))["myPoints"]["green"] == 117 - 20 - 30 + 2
+    assert data(await api(MY_POINTS, {}, token=token))["myPoints"]["green"] == 117 - 20 - 30 - 60 + 2
 
 
 async def _house_of(api: Api, token: str) -> str:
