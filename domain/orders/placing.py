@@ -32,6 +32,8 @@ from realtime.outbox import record, transaction
 
 MAX_LINES = 50
 MAX_QUANTITY = 99
+MAX_ORDER_FEN = 100_000_000  # 1,000,000 yuan
+MAX_ORDER_POINTS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,12 @@ async def place(viewer: Viewer, providers: Providers, new: NewOrder) -> Order:
             points = await _points_of_lines(products, quantities, with_points)
             total_fen = sum(products[pid].price_fen * q for pid, q in quantities.items())
             points_fen = sum(products[pid].price_fen * quantities[pid] for pid in points)
+            # Amounts are 32-bit columns and GraphQL Ints: an order past these is refused whole (the
+            # transaction rolls the reservations back), never an overflow after writing.
+            if total_fen > MAX_ORDER_FEN:
+                raise InvalidInput(f"An order comes to at most {MAX_ORDER_FEN // 100} yuan: split it", field="lines")
+            if sum(points.values()) > MAX_ORDER_POINTS:
+                raise InvalidInput(f"An order spends at most {MAX_ORDER_POINTS} points: split it", field="lines")
             # Nothing left to pay: the points pay it all, whatever provider was named for the rest.
             paid_by = provider if total_fen > points_fen or points_provider is None else points_provider
             now = datetime.now(UTC)

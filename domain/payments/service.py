@@ -121,21 +121,31 @@ async def receive_callback(
     except IntegrityError:
         settled = False  # a concurrent twin stored this transaction id first
     except DomainError as refused:
-        # The subject would not be paid (a bill paid meanwhile by another payment): nothing
-        # changed, the provider keeps the notice for someone to look at.
+        # The subject would not be paid (a bill paid meanwhile by another payment): the money
+        # was taken all the same, and goes back.
         log.warning(
-            "payment callback from %s for %s refused by its %s: %s",
+            "payment callback from %s for %s refused by its %s: %s; giving the money back",
             provider.name,
             payment.out_trade_no,
             payment.subject_kind,
             refused.message,
         )
-        return Outcome(False, refused.message)
+        return await _give_back(provider, payment, transaction_id=notice.transaction_id, was=PaymentStatus.PENDING)
     if settled:
         return Outcome(True)
     current = await Payment.get(id=payment.id)
     if current.provider_txn_id == notice.transaction_id:
         return Outcome(True, "paid already")  # the same callback again: nothing more to do
+    if current.status is PaymentStatus.CANCELLED and current.provider_txn_id is None:
+        # Paid at the gateway after the order was called off (a stale pay link): charged for
+        # nothing, so refunded at once.
+        log.warning(
+            "payment callback from %s for %s (transaction %s): the payment was cancelled; giving the money back",
+            provider.name,
+            payment.out_trade_no,
+            notice.transaction_id,
+        )
+        return await _give_back(provider, payment, transaction_id=notice.transaction_id, was=PaymentStatus.CANCELLED)
     log.warning(
         "payment callback from %s for %s (transaction %s) refused: the payment is %s",
         provider.name,
@@ -144,6 +154,29 @@ async def receive_callback(
         current.status.value,
     )
     return Outcome(False, f"payment is {current.status.value}")
+
+
+async def _give_back(provider: Provider, payment: Payment, *, transaction_id: str, was: PaymentStatus) -> Outcome:
+    """Money the provider took for a payment no subject will have: claimed as REFUNDED with its
+    transaction (of twin callbacks, one claims it), refunded at the provider, and put back as it
+    was if the provider fails, so that its next delivery of the notice tries again."""
+    now = datetime.now(UTC)
+    claimed = await Payment.filter(id=payment.id, status=was, provider_txn_id=None).update(
+        status=PaymentStatus.REFUNDED, provider_txn_id=transaction_id, paid_at=now, refunded_at=now
+    )
+    if claimed != 1:
+        return Outcome(True, "given back already")
+    try:
+        await provider.refund(await Payment.get(id=payment.id))
+    except Exception:
+        await Payment.filter(id=payment.id, status=PaymentStatus.REFUNDED).update(
+            status=was, provider_txn_id=None, paid_at=None, refunded_at=None
+        )
+        log.exception(
+            "refunding %s at %s failed: it is tried again at its next notice", payment.out_trade_no, provider.name
+        )
+        return Outcome(False, "refund failed")
+    return Outcome(True, "refunded: nothing is bought with it")
 
 
 async def _settle(payment: Payment, *, transaction_id: str) -> bool:
@@ -169,8 +202,15 @@ async def refund_at_provider(providers: Providers, payment: Payment) -> None:
 async def close(payment: Payment) -> PaymentStatus:
     """Inside the subject's transaction, when it is called off: a paid payment is refunded (its
     provider was asked first, ``refund_at_provider``; a refund that is a write of ours, points,
-    is written here), a pending one cancelled."""
+    is written here), a pending one cancelled. ``payment`` is the row as it was when the provider
+    was asked: one confirmed since (its callback landed in between) was never refunded there, so
+    the whole step is refused, to be tried again, rather than recorded as refunded."""
     now = datetime.now(UTC)
+    if (
+        payment.status is not PaymentStatus.PAID
+        and await Payment.filter(id=payment.id, status=PaymentStatus.PAID).exists()
+    ):
+        raise Conflict("The payment went through just now: try again to have it refunded")
     if await Payment.filter(id=payment.id, status=PaymentStatus.PAID).update(
         status=PaymentStatus.REFUNDED, refunded_at=now
     ):
