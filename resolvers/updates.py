@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from domain.common.errors import InvalidInput
+from domain.common.text import camel
 from resolvers.ids import parse_optional_id
 
 
@@ -25,14 +26,9 @@ def provided(
         if value is strawberry.UNSET:
             continue
         if value is None and name not in nullable:
-            raise InvalidInput(f"{_camel(name)} cannot be null: leave it out to keep it", field=_camel(name))
+            raise InvalidInput(f"{camel(name)} cannot be null: leave it out to keep it", field=camel(name))
         out[name] = convert(value) if convert is not None and value is not None else value
     return out
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def id_field(field: str) -> Callable[[Any], int | None]:

@@ -46,3 +46,9 @@ def text(value: str, *, field: str, max_length: int, min_length: int = 1, multil
     if not min_length <= len(cleaned) <= max_length:
         raise InvalidInput(f"{field} must be {min_length} to {max_length} characters", field=field)
     return cleaned
+
+
+def camel(name: str) -> str:
+    """A Python name as the schema spells it: ``moved_out`` → ``movedOut``."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)

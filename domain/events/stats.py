@@ -11,6 +11,7 @@ from tortoise.queryset import QuerySet
 
 from auth.viewer import Viewer
 from domain.common.errors import InvalidInput
+from domain.common.figures import rounded
 from domain.events import access
 from domain.events.models import FINISHED, Event
 from domain.space import calendar
@@ -74,8 +75,8 @@ async def event_stats(
         by_grid=await _count_by(qs, "grid_id"),
         by_building=await _count_by(qs, "building_id"),
         overdue=await qs.filter(deadline_at__lt=now, status__not_in=list(FINISHED)).count(),
-        average_resolve_seconds=_rounded(figures.get("resolve")),
-        average_rating=_rounded(figures.get("rating")),
+        average_resolve_seconds=rounded(figures.get("resolve")),
+        average_rating=rounded(figures.get("rating")),
         ratings=int(figures.get("rated") or 0),
     )
 
@@ -83,7 +84,3 @@ async def event_stats(
 async def _count_by(qs: QuerySet[Event], column: str) -> dict[Any, int]:
     rows = await qs.annotate(n=Count("id")).group_by(column).values(column, "n")
     return {row[column]: int(row["n"]) for row in rows}
-
-
-def _rounded(value: object) -> float | None:
-    return None if value is None else round(float(str(value)), 2)

@@ -23,6 +23,7 @@ from tortoise.queryset import QuerySet
 
 from auth.viewer import Viewer
 from domain.common.errors import InvalidInput, NotFound
+from domain.common.figures import rounded
 from domain.orders import access
 from domain.orders.models import CALLED_OFF, Order, Status
 from domain.shops.models import Shop
@@ -175,9 +176,9 @@ def _figures(rows: list[dict[str, Any]], averages: dict[str, Any]) -> Figures:
         orders=orders,
         called_off=called_off,
         revenue_fen=revenue,
-        average_delivery_seconds=_rounded(averages.get("carried")),
-        average_order_to_door_seconds=_rounded(averages.get("door")),
-        average_rating=_rounded(averages.get("rating")),
+        average_delivery_seconds=rounded(averages.get("carried")),
+        average_order_to_door_seconds=rounded(averages.get("door")),
+        average_rating=rounded(averages.get("rating")),
         ratings=int(averages.get("rated") or 0),
     )
 
@@ -185,7 +186,3 @@ def _figures(rows: list[dict[str, Any]], averages: dict[str, Any]) -> Figures:
 def _day(day: date, rows: list[dict[str, Any]]) -> DayFigures:
     orders, _, revenue = _counts(rows)
     return DayFigures(day=day, orders=orders, revenue_fen=revenue)
-
-
-def _rounded(value: object) -> float | None:
-    return None if value is None else round(float(str(value)), 2)

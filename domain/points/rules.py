@@ -9,6 +9,7 @@ from tortoise.exceptions import IntegrityError
 
 from auth.viewer import Viewer
 from domain.common.errors import InvalidInput
+from domain.common.text import camel
 from domain.points import access
 from domain.points.models import Rules
 from domain.space import calendar, places
@@ -45,7 +46,7 @@ async def change(viewer: Viewer, community_id: int, changes: dict[str, Any]) -> 
     for name, value in changes.items():
         low, high = BOUNDS[name]
         if not low <= value <= high:
-            raise InvalidInput(f"{name} is {low} to {high}", field=_camel(name))
+            raise InvalidInput(f"{name} is {low} to {high}", field=camel(name))
     row = await Rules.get_or_none(community_id=community_id)
     if row is None:
         try:
@@ -60,8 +61,3 @@ def expiry_of(rules: Rules, zone_name: str, at: datetime) -> datetime:
     """Earned at ``at``: expires when the year ``expiry_years`` after it ends, in the community's zone."""
     year = calendar.today(zone_name, at).year + rules.expiry_years
     return calendar.midnight(date(year + 1, 1, 1), calendar.zone(zone_name)).astimezone(UTC)
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)

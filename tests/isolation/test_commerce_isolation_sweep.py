@@ -27,6 +27,7 @@ from tortoise.models import Model
 import resolvers.root as root
 from domain.bills import service as bill_service
 from domain.bills.models import Bill, Tariff
+from domain.common.text import camel
 from domain.orders.models import Order, OrderEntry, OrderLine
 from domain.payments.models import Payment
 from domain.people.models import Person
@@ -307,13 +308,8 @@ def root_fields() -> set[str]:
         for f in get_object_definition(part, strict=True).fields:
             module = f.base_resolver.wrapped_func.__module__ if f.base_resolver else ""
             if module.rsplit(".", 1)[-1] in NOUNS:
-                names.add(f.graphql_name or _camel(f.python_name))
+                names.add(f.graphql_name or camel(f.python_name))
     return names
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def test_every_field_is_probed() -> None:
