@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import faulthandler
 import gc
 import logging
+import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -62,6 +64,19 @@ from server.telemetry_http import telemetry_endpoint
 from server.tracing import start_tracing
 
 log = logging.getLogger("lingli.app")
+
+# Each step of stopping has this long; a supervisor's SIGKILL (Kubernetes: 30 s) comes after all of them.
+SHUTDOWN_STEP_SECONDS = 5
+
+
+async def _within(seconds: float, what: str, step: Awaitable[object]) -> None:
+    """One step of shutting down, bounded: a hung client must not keep the process from exiting."""
+    try:
+        await asyncio.wait_for(step, seconds)
+    except TimeoutError:
+        log.error("shutting down: %s did not close within %g s; going on", what, seconds)
+    except Exception:
+        log.exception("shutting down: %s failed to close; going on", what)
 
 
 async def every(
@@ -208,6 +223,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # `kill -USR1` writes every thread's stack to the log: what a process that will not stop is doing.
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
         # Schema changes come only from migrations (`lingli migrate`), never from start-up.
         async with RegisterTortoise(app=app, config=tortoise_config(settings.database_url), generate_schemas=False):
             await broadcast.connect()
@@ -254,9 +271,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             finally:
                 for task in background:
                     task.cancel()
-                await broadcast.disconnect()
-                await storage.close()
-                await code_sender.close()
+                await _within(
+                    SHUTDOWN_STEP_SECONDS, "background jobs", asyncio.gather(*background, return_exceptions=True)
+                )
+                await _within(SHUTDOWN_STEP_SECONDS, "the bus", broadcast.disconnect())
+                await _within(SHUTDOWN_STEP_SECONDS, "the file store", storage.close())
+                await _within(SHUTDOWN_STEP_SECONDS, "the SMS sender", code_sender.close())
                 if tracing is not None:
                     tracing.shutdown()
 

@@ -73,6 +73,9 @@ def _serve(settings: Settings) -> None:
         proxy_headers=True,
         # What the HTTP parser refuses is answered as the app answers (JSON, a request id).
         http=PROTOCOL,
+        # Open requests and sockets get this long after SIGTERM; then they are closed (WebSockets with
+        # 1012, "restarting", which clients retry) and the lifespan's own steps run, each bounded.
+        timeout_graceful_shutdown=10,
     )
 
 

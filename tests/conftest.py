@@ -8,9 +8,11 @@ The suite runs once per backend: `pytest --db=sqlite` and `pytest --db=postgres`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.server
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -20,7 +22,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import asyncpg
 import httpx
@@ -266,7 +268,35 @@ LINGLI = str(Path(sys.executable).parent / "lingli")
 REPO = Path(__file__).resolve().parent.parent
 
 
-async def start_lingli(database_url: str, port: int, **env: str) -> subprocess.Popen[bytes]:
+class Lingli:
+    """A `lingli serve` process. Its log goes to a file, never an undrained pipe (a full pipe would
+    block the server's next write, and with it its shutdown)."""
+
+    def __init__(self, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+        self.process = process
+        self.log = log
+
+    def text(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+    def stop(self, within: float = 15) -> str:
+        """SIGTERM, as a supervisor stops it; its log. A process that does not stop in time is a
+        defect: its threads' stacks (faulthandler, SIGUSR1) and its log say where it hung."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=within)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGUSR1)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=2)  # bounded: the dump is written at once
+            self.process.kill()
+            self.process.wait(timeout=5)
+            raise AssertionError(f"lingli serve did not stop within {within} s:\n{self.text()[-6000:]}") from None
+        return self.text()
+
+
+async def start_lingli(database_url: str, port: int, **env: str) -> Lingli:
     """`lingli serve` in its own process, on this database and the test Redis, once it answers /readyz."""
     environ = {
         **os.environ,
@@ -281,16 +311,19 @@ async def start_lingli(database_url: str, port: int, **env: str) -> subprocess.P
         "LOG_LEVEL": "WARNING",
         **env,
     }
-    process = subprocess.Popen([LINGLI, "serve"], env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: ASYNC220
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process's Lingli
+    process = subprocess.Popen([LINGLI, "serve"], env=environ, stdout=subprocess.DEVNULL, stderr=log)  # noqa: ASYNC220
+    running = Lingli(process, log)
     async with httpx.AsyncClient() as http:
         for _ in range(300):  # bounded: up to 30 s for the process to answer
             if process.poll() is not None:
-                raise AssertionError(f"lingli serve exited: {process.stderr.read().decode() if process.stderr else ''}")
+                raise AssertionError(f"lingli serve exited: {running.text()}")
             try:
                 if (await http.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
-                    return process
+                    return running
             except httpx.TransportError:
                 await asyncio.sleep(0.1)  # the process is still starting: a bounded wait on a condition
+    running.stop()
     raise AssertionError("lingli serve did not become ready")
 
 
@@ -308,15 +341,14 @@ async def two_servers(database_url: str, server: RunningServer) -> AsyncIterator
             pytest.fail(f"CI=true needs Redis at {REDIS_URL}: {error}", pytrace=False)
         pytest.skip(f"Redis not reachable: {error}")
     ports = (free_port(), free_port())
-    processes: list[subprocess.Popen[bytes]] = []
+    processes: list[Lingli] = []
     try:
         for port in ports:
             processes.append(await start_lingli(database_url, port, SUBSCRIPTION_SCOPE_REFRESH_SECONDS="3600"))
         yield ports
     finally:
         for process in processes:
-            process.terminate()
-            process.wait(timeout=15)
+            process.stop()
 
 
 # Children before parents, so foreign keys never block the clean-up.

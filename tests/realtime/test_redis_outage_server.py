@@ -87,8 +87,7 @@ async def test_while_redis_is_frozen_or_down_telemetry_is_answered_and_readyz_sa
                     assert (await next_message(messages))["alarm"]["count"] == 5  # and live again
                 await messages.aclose()
         finally:
-            process.terminate()
-            process.wait(timeout=15)
+            process.stop()
 
 
 async def _is(status: Any, expected: int) -> bool:

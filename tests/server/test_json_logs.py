@@ -28,9 +28,8 @@ async def test_every_line_is_one_json_object_with_the_request_id(database_url: s
             )
         assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     finally:
-        process.terminate()
-        _, stderr = process.communicate(timeout=15)
-    lines = stderr.decode().splitlines()
+        log = process.stop()
+    lines = log.splitlines()
     assert lines, "no log lines"
     records = [json.loads(line) for line in lines]  # every line: one JSON object
     assert all({"time", "level", "logger", "message"} <= set(r) for r in records), records

@@ -173,5 +173,4 @@ async def test_bus_reconnects_are_counted(database_url: str) -> None:
 
                 await until(reconnected, within=30, what="the reconnect counted")
         finally:
-            process.terminate()
-            process.wait(timeout=15)
+            process.stop()

@@ -67,6 +67,5 @@ async def test_graphql_spans_reach_the_otlp_endpoint(database_url: str, collecto
             assert response.json() == {"data": {"__typename": "Query"}}
         await until(lambda: any("Ping" in name for name in collector.spans), within=15, what="a span for Ping")
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        process.stop()
     assert collector.content_types == {"application/x-protobuf"}
