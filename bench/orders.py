@@ -162,7 +162,7 @@ async def place_orders(
 
 
 async def sample_lock_waits(database_url: str, stop: asyncio.Event) -> dict[str, float]:
-    """While orders are placed: how many backends, on average, wait for the outbox's advisory lock
+    """While orders are placed: how many backends, on average, wait for an outbox topic lock
     and how many for a row lock (the product's stock row), sampled every 50 ms from pg_locks."""
     conn = await asyncpg.connect(database_url.replace("postgres://", "postgresql://"))
     samples: list[tuple[int, int, int]] = []

@@ -9,7 +9,8 @@ from tortoise.models import Model
 
 
 class OutboxEvent(Model):
-    """One event. Its id is the cursor clients resume from: increasing, and committed in order.
+    """One event. Its id is the cursor clients resume from: increasing, and within a topic committed in
+    order (realtime/outbox.py: the topic's lock).
     ``seq`` numbers the events of one topic 1, 2, 3… without holes, so a subscriber that
     sees seq 7 after 5 knows 6 is on its way and fetches it from here first.
 

@@ -13,16 +13,27 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tortoise.transactions import in_transaction
 
 from realtime.models import OutboxEvent
 
-_pending: ContextVar[list[OutboxEvent] | None] = ContextVar("outbox_pending", default=None)
 
-# Any constant: the key of the PostgreSQL advisory lock that orders outbox commits.
-_OUTBOX_LOCK_KEY = 0x4C494E47  # "LING"
+@dataclass
+class _Recorded:
+    topic: str
+    kind: str
+    payload: dict[str, Any]
+
+
+_pending: ContextVar[list[_Recorded] | None] = ContextVar("outbox_pending", default=None)
+
+# One advisory lock per topic (its 64-bit text hash; a collision only makes two topics wait for each
+# other). A topic's events must commit in the order their ids and seqs are handed out, or a reader
+# could see 11 before 10 commits; events of other topics need not wait.
+_TOPIC_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
 
 
 class Publisher(Protocol):
@@ -44,23 +55,29 @@ def publishing_to(publisher: Publisher) -> Iterator[None]:
 
 @asynccontextmanager
 async def transaction() -> AsyncIterator[None]:
-    if _pending.get() is not None:
-        # Nested in another one: a savepoint, whose events are published with the outer commit
-        # (publishing at the inner exit would announce what the outer may still roll back).
-        async with in_transaction():
-            yield
+    pending = _pending.get()
+    if pending is not None:
+        # Nested in another one: a savepoint, whose events are written with the outer commit
+        # (publishing at the inner exit would announce what the outer may still roll back); rolled
+        # back, it takes its events with it.
+        mark = len(pending)
+        try:
+            async with in_transaction():
+                yield
+        except BaseException:
+            del pending[mark:]
+            raise
         return
+    recorded: list[_Recorded] = []
+    token = _pending.set(recorded)
     events: list[OutboxEvent] = []
-    token = _pending.set(events)
     try:
         async with in_transaction() as connection:
-            if connection.capabilities.dialect == "postgres":
-                # First, before any row lock: event ids (cursors) and each topic's seq must commit in
-                # the order they are handed out, or a reader could see 11 before 10 commits. Taking
-                # it first in every such transaction keeps one lock order: no deadlock with row locks.
-                # SQLite needs nothing: it runs one writer at a time.
-                await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [_OUTBOX_LOCK_KEY])
             yield
+            if recorded:
+                events = await _write(
+                    recorded, postgres=connection.capabilities.dialect == "postgres", connection=connection
+                )
     finally:
         _pending.reset(token)
     publisher = _publisher.get()
@@ -68,11 +85,32 @@ async def transaction() -> AsyncIterator[None]:
         await publisher.publish(events)
 
 
-async def record(topic: str, kind: str, payload: dict[str, Any]) -> OutboxEvent:
+async def _write(recorded: list[_Recorded], *, postgres: bool, connection: Any) -> list[OutboxEvent]:
+    """The outbox rows, last thing before the commit: a topic's lock is held only for its rows' inserts
+    and the commit, not for the whole change (which may wait on row locks, or on the network).
+    Taken after the change's row locks, so the order is fixed: a transaction holding topic locks only
+    inserts outbox rows and commits, waiting on nothing another holds; topics in sorted order among
+    themselves. SQLite needs no lock: it runs one writer at a time."""
+    topics = sorted({event.topic for event in recorded})
+    if postgres:
+        for topic in topics:
+            await connection.execute_query(_TOPIC_LOCK, [topic])
+    seqs: dict[str, int] = {}
+    for topic in topics:
+        newest = await OutboxEvent.filter(topic=topic).order_by("-seq").first()
+        seqs[topic] = newest.seq if newest else 0
+    events = []
+    for event in recorded:
+        seqs[event.topic] += 1
+        events.append(
+            await OutboxEvent.create(topic=event.topic, seq=seqs[event.topic], kind=event.kind, payload=event.payload)
+        )
+    return events
+
+
+async def record(topic: str, kind: str, payload: dict[str, Any]) -> None:
+    """An event others watch, written (and given its cursor) with the commit of the transaction around it."""
     pending = _pending.get()
     if pending is None:
         raise RuntimeError("record() must run inside realtime.outbox.transaction()")
-    previous = await OutboxEvent.filter(topic=topic).order_by("-seq").first()
-    event = await OutboxEvent.create(topic=topic, seq=(previous.seq if previous else 0) + 1, kind=kind, payload=payload)
-    pending.append(event)
-    return event
+    pending.append(_Recorded(topic, kind, payload))

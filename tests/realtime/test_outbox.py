@@ -1,14 +1,16 @@
-"""The outbox: nested event transactions commit or roll back with the outer one, and pruning keeps recent
-events and each topic's newest."""
+"""The outbox: nested event transactions commit or roll back with the outer one (a savepoint rolled
+back takes its events with it); a slow write holds up no other, of its topic or another, until its
+commit; a topic's ids and seqs commit in one order; pruning keeps recent events and each topic's newest."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from realtime.models import OutboxEvent
-from realtime.outbox import record, transaction
+from realtime.outbox import publishing_to, record, transaction
 from realtime.publisher import prune_outbox
 from tests.conftest import RunningServer
 
@@ -28,6 +30,68 @@ async def test_nested_event_transactions_commit_or_roll_back_with_the_outer_one(
     async with transaction(), transaction():
         await record(TOPIC, "TEST", {"n": 2})
     assert [e.seq for e in await OutboxEvent.filter(topic=TOPIC)] == [1]
+
+
+async def test_a_savepoint_rolled_back_takes_its_events_with_it(server: RunningServer) -> None:
+    class Boom(Exception):
+        pass
+
+    published: list[OutboxEvent] = []
+
+    class Collect:
+        async def publish(self, events: list[OutboxEvent]) -> None:
+            published.extend(events)
+
+    with publishing_to(Collect()):
+        async with transaction():
+            await record(TOPIC, "TEST", {"n": "kept before"})
+            with pytest.raises(Boom):
+                async with transaction():
+                    await record(TOPIC, "TEST", {"n": "rolled back"})
+                    raise Boom
+            await record(TOPIC, "TEST", {"n": "kept after"})
+    rows = await OutboxEvent.filter(topic=TOPIC).order_by("seq")
+    assert [(e.seq, e.payload["n"]) for e in rows] == [(1, "kept before"), (2, "kept after")]
+    assert [e.payload["n"] for e in published] == ["kept before", "kept after"]  # nothing announced that never was
+
+
+@pytest.mark.usefixtures("postgres_writers")
+async def test_a_slow_write_holds_up_no_other_until_its_commit(server: RunningServer) -> None:
+    """The topic's lock is taken for the outbox rows and the commit only: a write that is still working
+    (here: waiting on `go`) lets writes of its own topic and of others commit meanwhile, and then
+    commits after them, with the later cursor."""
+    go = asyncio.Event()
+    started = asyncio.Event()
+
+    async def slow() -> None:
+        async with transaction():
+            await record(TOPIC, "TEST", {"n": "slow"})
+            started.set()
+            await go.wait()
+
+    slow_write = asyncio.create_task(slow())
+    await started.wait()
+    for topic in (TOPIC, "other"):
+        async with asyncio.timeout(10):  # the old system-wide lock would hold these until `go`
+            async with transaction():
+                await record(topic, "TEST", {"n": "quick"})
+    go.set()
+    await slow_write
+    rows = await OutboxEvent.filter(topic=TOPIC).order_by("id")
+    assert [(e.seq, e.payload["n"]) for e in rows] == [(1, "quick"), (2, "slow")]
+
+
+@pytest.mark.usefixtures("postgres_writers")
+async def test_a_topics_cursors_and_seqs_commit_in_one_order(server: RunningServer) -> None:
+    async def write(n: int) -> None:
+        async with transaction():
+            await record(TOPIC if n % 2 else "other", "TEST", {"n": n})
+            await asyncio.sleep(0)  # let the others interleave their work before committing
+
+    await asyncio.gather(*(write(n) for n in range(40)))
+    for topic in (TOPIC, "other"):
+        rows = await OutboxEvent.filter(topic=topic).order_by("id")
+        assert [e.seq for e in rows] == list(range(1, 21)), topic
 
 
 async def test_pruning_keeps_recent_events_and_each_topics_newest(server: RunningServer) -> None:
