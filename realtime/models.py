@@ -8,9 +8,10 @@ from tortoise import fields
 from tortoise.models import Model
 
 
+# "Committed in order" holds within a topic (realtime/outbox.py: the topic's lock). The docstring is
+# the table's comment in the migrations: changing it needs one.
 class OutboxEvent(Model):
-    """One event. Its id is the cursor clients resume from: increasing, and within a topic committed in
-    order (realtime/outbox.py: the topic's lock).
+    """One event. Its id is the cursor clients resume from: increasing, and committed in order.
     ``seq`` numbers the events of one topic 1, 2, 3… without holes, so a subscriber that
     sees seq 7 after 5 knows 6 is on its way and fetches it from here first.
 

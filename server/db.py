@@ -33,9 +33,24 @@ MODEL_MODULES = [
 ]
 
 
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """What a pooled PostgreSQL connection needs on release: nothing more than asyncpg's own rollback of
+    an open transaction. Its default reset is one more round trip per release (`RESET ALL; UNLISTEN *;
+    pg_advisory_unlock_all()…`: 14% of a telemetry request's time under py-spy) for session state we
+    never make: no SET, no LISTEN, only transaction-scoped advisory locks."""
+
+
+def _connection(database_url: str) -> str | dict[str, Any]:
+    if not database_url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        return database_url
+    config = expand_db_url(database_url)
+    config["credentials"]["reset"] = _keep_session
+    return config
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": _connection(database_url)},
         "apps": {
             APP_LABEL: {
                 "models": MODEL_MODULES,
