@@ -79,8 +79,6 @@ async def place(viewer: Viewer, providers: Providers, new: NewOrder) -> Order:
             missing = [pid for pid in quantities if pid not in products]
             if missing:
                 raise InvalidInput(f"Product {missing[0]} is not on sale in this shop", field="lines")
-            for product_id, quantity in quantities.items():
-                await stock.reserve(products[product_id], quantity)
             points = await _points_of_lines(products, quantities, with_points)
             total_fen = sum(products[pid].price_fen * q for pid, q in quantities.items())
             points_fen = sum(products[pid].price_fen * quantities[pid] for pid in points)
@@ -120,7 +118,7 @@ async def place(viewer: Viewer, providers: Providers, new: NewOrder) -> Order:
                         quantity=q,
                         amount_fen=products[pid].price_fen * q,
                         points=points.get(pid),
-                        reserved=products[pid].stock is not None,
+                        reserved=False,  # until its stock is taken, last (below)
                     )
                     for pid, q in quantities.items()
                 ]
@@ -133,6 +131,11 @@ async def place(viewer: Viewer, providers: Providers, new: NewOrder) -> Order:
                 await _pay(points_provider, order, order.points_fen)
             if order.amount_due_fen > 0:
                 await _pay(provider, order, order.amount_due_fen)
+            # Last: a popular product's row stays locked from here to the commit only, not for the
+            # whole placing; products in id order, so two orders of the same ones cannot deadlock.
+            taken = [pid for pid in sorted(quantities) if await stock.reserve(products[pid], quantities[pid])]
+            if taken:
+                await OrderLine.filter(order_id=order.id, product_id__in=taken).update(reserved=True)
             return await Order.get(id=order.id)  # as the payment left it (paid at once, for some)
     except IntegrityError:
         # A twin with this key committed between our look and our insert: its order is this one.

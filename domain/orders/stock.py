@@ -9,14 +9,18 @@ from domain.orders.models import Order, OrderLine
 from domain.shops.models import Product
 
 
-async def reserve(product: Product, quantity: int) -> None:
+async def reserve(product: Product, quantity: int) -> bool:
     """Take ``quantity`` from a limited stock, only if that many are left (one conditional UPDATE:
-    concurrent orders for the last items cannot take more than there are)."""
+    concurrent orders for the last items cannot take more than there are). False: the product is
+    unlimited now, whatever it was when ``product`` was read (its merchant may have just changed it)."""
     if product.stock is None and await Product.filter(id=product.id, stock__isnull=True).exists():
-        return
+        return False
     taken = await Product.filter(id=product.id, stock__gte=quantity).update(stock=F("stock") - quantity)
-    if taken != 1:
-        raise OutOfStock(f"Not enough {product.name} left for {quantity}", field="lines")
+    if taken == 1:
+        return True
+    if await Product.filter(id=product.id, stock__isnull=True).exists():
+        return False
+    raise OutOfStock(f"Not enough {product.name} left for {quantity}", field="lines")
 
 
 async def give_back(order: Order) -> None:

@@ -84,12 +84,15 @@ async def test_paying_at_the_gateway_after_the_order_was_cancelled_gives_the_mon
         async with httpx.AsyncClient() as http:
             paid = await http.post(order["payment"]["payUrl"])
         assert paid.json()["status"] == "PAID"  # the gateway took the money
-        for _ in range(400):  # the gateway's notice reaches us asynchronously: wait until it was answered
-            if any(trade_no in r.getMessage() for r in logged):
+        trade = server.gateway.trades[trade_no]
+        # The gateway's notice reaches us asynchronously, and is logged before the refund is made:
+        # wait for the refund itself (or a payment that records the money), bounded.
+        for _ in range(400):
+            payment = await Payment.get(out_trade_no=trade_no)
+            if trade.refunded or payment.status in {PaymentStatus.PAID, PaymentStatus.REFUNDED}:
                 break
             await asyncio.sleep(0.01)
-    trade = server.gateway.trades[trade_no]
-    payment = await Payment.get(out_trade_no=trade_no)
+    assert any(trade_no in r.getMessage() for r in logged)
     # Charged at the gateway: either refunded there, or the payment records that it was paid.
     assert trade.refunded or payment.status in {PaymentStatus.PAID, PaymentStatus.REFUNDED}, (
         f"gateway charged {trade.amount_fen} fen (txn {trade.transaction_id}), not refunded; payment {payment.status}"
