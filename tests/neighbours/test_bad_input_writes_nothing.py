@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from domain.neighbours import models as nm
+from domain.people.models import Person
 from domain.points.models import Entry
 from realtime.models import OutboxEvent
 from tests.neighbours.support import (
@@ -129,11 +130,15 @@ CASES: dict[str, Case] = {
     ),
 }
 
+
 # Who sends each case (default: the owner of a101, who signed up for the activity).
-SENDERS: dict[str, Callable[[World], Any]] = {
-    "cancelling when not signed up": lambda w: w.elder_a102,
-    **{name: (lambda w: w.staff_a) for name in CASES if CASES[name][0] in (GROUP_CREATE, ACTIVITY_CREATE)},
-}
+def sender(name: str, w: World) -> Person:
+    if name == "cancelling when not signed up":
+        return w.elder_a102
+    if CASES[name][0] in (GROUP_CREATE, ACTIVITY_CREATE):
+        return w.staff_a
+    return w.owner_a101
+
 
 TABLES = (
     nm.Group,
@@ -165,14 +170,10 @@ async def scene(api: Api, world: World) -> Scene:
     return Scene(group=group, post=board, activity=activity)
 
 
-Send = Callable[[str, dict[str, Any], Any], Awaitable[dict[str, Any]]]
-
-
 @pytest.mark.parametrize("name", sorted(CASES))
 async def test_bad_input_is_a_typed_error_that_writes_nothing(api: Api, world: World, scene: Scene, name: str) -> None:
     document, variables, code, field = CASES[name]
-    sender = SENDERS.get(name, lambda w: w.owner_a101)(world)
     before = await snapshot()
-    result = await api(document, variables(world, scene), as_=sender)
+    result = await api(document, variables(world, scene), as_=sender(name, world))
     assert code_and_field(result) == (code, field), result
     assert await snapshot() == before
