@@ -446,7 +446,9 @@ class Mutation:
         resolver=neighbour_group_leave, description="Leave a group, or withdraw your request"
     )
     neighbour_group_decide: NeighbourGroupMember = strawberry.field(
-        resolver=neighbour_group_decide, description="A group's admins and the office: approve or refuse a request"
+        resolver=neighbour_group_decide,
+        description="A group's admins and the office: approve or refuse a request; approve: false on a member "
+        "removes them (admins: the office only, never the last)",
     )
     neighbour_group_admin_set: NeighbourGroupMember = strawberry.field(
         resolver=neighbour_group_admin_set, description="The office: make a member an admin of their group, or not"

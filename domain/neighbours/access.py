@@ -201,7 +201,7 @@ def check_moderate(viewer: Viewer, community_id: int) -> None:
 
 
 def check_join_decision(viewer: Viewer, group: Group, admin_of_group: bool) -> None:
-    """Approving or refusing who joins: the group's admins and the office."""
+    """Approving or refusing who joins, removing members: the group's admins and the office."""
     require_person(viewer)
     if not (admin_of_group or manages(viewer, group.community_id)):
         raise Forbidden("Only this group's admins and the community's office decide who joins", field="memberId")
@@ -225,9 +225,9 @@ def check_remove(viewer: Viewer, community_id: int, admin_of_group: bool) -> Non
         raise Forbidden("Only the group's admins and the community's operators remove posts", field="id")
 
 
-def check_requester(viewer: Viewer, request: HelpRequest) -> None:
+def check_requester(viewer: Viewer, request: HelpRequest, *, field: str = "id") -> None:
     if viewer.person_id != request.requester_id and not viewer.is_platform_admin:
-        raise Forbidden("Only who asked for help decides on it", field="id")
+        raise Forbidden("Only who asked for help decides on it", field=field)
 
 
 def check_check_in(viewer: Viewer, activity: Activity) -> None:

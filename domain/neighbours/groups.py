@@ -150,15 +150,20 @@ async def _member(viewer: Viewer, member_id: int) -> tuple[GroupMember, Group]:
 
 
 async def decide(viewer: Viewer, member_id: int, *, approve: bool) -> GroupMember:
-    """A group admin (or the office) approves a request to join, or refuses it (the row goes)."""
+    """A group admin (or the office) approves a request to join, or refuses it; ``approve: false``
+    on a member removes them (an admin is removed only by the office, and never the last one)."""
     row, group = await _member(viewer, member_id)
-    access.check_join_decision(viewer, group, await is_admin(viewer.person_id, group.id))
+    admin_here = await is_admin(viewer.person_id, group.id)
+    access.check_join_decision(viewer, group, admin_here)
     async with transaction():
         await lock(GroupMember, row.id)
         row = await GroupMember.get(id=row.id)
-        if row.status is not MemberStatus.PENDING:
-            raise Conflict("This person is a member already", field="memberId")
-        if approve:
+        if row.status is MemberStatus.ACTIVE:
+            if approve:
+                raise Conflict("This person is a member already", field="memberId")
+            await _check_removal(viewer, group, row)
+            await row.delete()
+        elif approve:
             row.status = MemberStatus.ACTIVE
             row.approved_at = datetime.now(UTC)
             await row.save(update_fields=["status", "approved_at"])
@@ -166,6 +171,15 @@ async def decide(viewer: Viewer, member_id: int, *, approve: bool) -> GroupMembe
             await row.delete()
         await _changed(row, left=not approve)
         return row
+
+
+async def _check_removal(viewer: Viewer, group: Group, row: GroupMember) -> None:
+    if row.role is not MemberRole.ADMIN:
+        return
+    access.check_manage(viewer, group.community_id)
+    admins = GroupMember.filter(group_id=group.id, role=MemberRole.ADMIN, status=MemberStatus.ACTIVE)
+    if await admins.exclude(id=row.id).count() == 0:
+        raise Conflict("This is the group's last admin: name another admin first", field="memberId")
 
 
 async def set_admin(viewer: Viewer, member_id: int, *, admin: bool) -> GroupMember:

@@ -79,7 +79,7 @@ async def offer(viewer: Viewer, request_id: int, note: str = "") -> HelpOffer:
 async def accept(viewer: Viewer, offer_id: int) -> HelpRequest:
     row = await get_visible(access.readable_offers(viewer), offer_id, what="offer", field="offerId")
     request = await HelpRequest.get(id=row.request_id)
-    access.check_requester(viewer, request)
+    access.check_requester(viewer, request, field="offerId")
     async with transaction():
         await lock(HelpRequest, request.id)
         changed = await HelpRequest.filter(id=request.id, status=HelpStatus.OPEN).update(

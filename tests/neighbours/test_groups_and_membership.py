@@ -86,3 +86,22 @@ async def test_a_group_by_approval_waits_for_its_admins(api: Api, world: World) 
 async def test_the_last_admin_cannot_leave(api: Api, world: World) -> None:
     group = await make_group(api, world.a, world.staff_a)
     assert code_and_field(await api(LEAVE, {"g": group["id"]}, as_=world.staff_a)) == ("CONFLICT", "groupId")
+
+
+async def test_admins_remove_members_and_only_the_office_removes_admins(api: Api, world: World) -> None:
+    group = await make_group(api, world.a, world.staff_a, name="Chess", policy="APPROVAL")
+    owner = await join(api, group, world.owner_a101)
+    data(await api(DECIDE, {"m": owner["id"], "a": True}, as_=world.staff_a))
+    data(await api(ADMIN_SET, {"m": owner["id"], "a": True}, as_=world.staff_a))
+    elder = await join(api, group, world.elder_a102)
+    data(await api(DECIDE, {"m": elder["id"], "a": True}, as_=world.owner_a101))
+    # The elder, a member, removes nobody; the owner, an admin, removes the elder.
+    assert code_and_field(await api(DECIDE, {"m": owner["id"], "a": False}, as_=world.elder_a102))[0] == "FORBIDDEN"
+    data(await api(DECIDE, {"m": elder["id"], "a": False}, as_=world.owner_a101))
+    assert not await GroupMember.exists(id=int(elder["id"]))
+    # An admin is removed by the office alone, and never the last one.
+    staff_row = await GroupMember.get(group_id=int(group["id"]), person_id=world.staff_a.id)
+    removing_staff = {"m": str(staff_row.id), "a": False}
+    assert code_and_field(await api(DECIDE, removing_staff, as_=world.owner_a101))[0] == "FORBIDDEN"
+    data(await api(DECIDE, {"m": owner["id"], "a": False}, as_=world.operator_a))
+    assert code_and_field(await api(DECIDE, removing_staff, as_=world.operator_a)) == ("CONFLICT", "memberId")

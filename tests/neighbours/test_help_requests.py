@@ -36,7 +36,10 @@ async def test_asked_offered_accepted_confirmed_and_paid_once(api: Api, world: W
     assert ids(data(await api(HELP_OFFERS, {"r": sofa["id"]}, as_=world.owner_a101))["helpOffers"]["nodes"]) == {
         int(offered["id"])
     }
-    assert code_and_field(await api(HELP_ACCEPT, {"o": offered["id"]}, as_=world.owner_a101)) == ("FORBIDDEN", "id")
+    assert code_and_field(await api(HELP_ACCEPT, {"o": offered["id"]}, as_=world.owner_a101)) == (
+        "FORBIDDEN",
+        "offerId",
+    )
     assert code_and_field(await api(HELP_CONFIRM, {"id": sofa["id"]}, as_=world.elder_a102)) == ("CONFLICT", "id")
     accepted = data(await api(HELP_ACCEPT, {"o": offered["id"]}, as_=world.elder_a102))["helpOfferAccept"]
     assert (accepted["status"], accepted["helperId"]) == ("ACCEPTED", str(world.owner_a101.id))
