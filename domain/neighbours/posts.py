@@ -19,6 +19,7 @@ from domain.neighbours import access, groups, messages
 from domain.neighbours.messages import NeighbourMessage
 from domain.neighbours.models import AbuseReport, Comment, Group, Post, PostPhoto, PostStatus, ReportStatus
 from domain.people.models import Person
+from domain.space import places
 from realtime.outbox import record, transaction
 
 REASON_MAX = 200
@@ -57,6 +58,7 @@ async def list_posts(
 async def _where(viewer: Viewer, community_id: int, group_id: int | None) -> Group | None:
     """Where the viewer may write: the board of a community of theirs, or a group they are in."""
     access.check_member(viewer, community_id)
+    await places.community(community_id)
     if group_id is None:
         return None
     group = await groups.get_group(viewer, group_id, field="groupId")
