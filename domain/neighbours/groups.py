@@ -189,6 +189,8 @@ async def set_admin(viewer: Viewer, member_id: int, *, admin: bool) -> GroupMemb
     if row.status is not MemberStatus.ACTIVE:
         raise Conflict("Approve the request first", field="memberId")
     async with transaction():
+        if not admin:
+            await _check_removal(viewer, group, row)  # never the last admin
         row.role = MemberRole.ADMIN if admin else MemberRole.MEMBER
         await row.save(update_fields=["role"])
         await _changed(row)

@@ -105,3 +105,5 @@ async def test_admins_remove_members_and_only_the_office_removes_admins(api: Api
     assert code_and_field(await api(DECIDE, removing_staff, as_=world.owner_a101))[0] == "FORBIDDEN"
     data(await api(DECIDE, {"m": owner["id"], "a": False}, as_=world.operator_a))
     assert code_and_field(await api(DECIDE, removing_staff, as_=world.operator_a)) == ("CONFLICT", "memberId")
+    demoting_staff = {"m": str(staff_row.id), "a": False}
+    assert code_and_field(await api(ADMIN_SET, demoting_staff, as_=world.operator_a)) == ("CONFLICT", "memberId")
