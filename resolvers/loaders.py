@@ -21,6 +21,8 @@ from domain.bills.models import BillLine
 from domain.events import access as events_access
 from domain.events.models import EventEntry
 from domain.files.models import StoredFile
+from domain.neighbours import access as neighbours_access
+from domain.neighbours.models import PostPhoto
 from domain.orders import access as orders_access
 from domain.orders.models import PAYMENT_SUBJECT, OrderEntry, OrderLine
 from domain.payments import service as payments
@@ -154,6 +156,10 @@ class Loaders:
     @cached_property
     def photos_of_product(self) -> DataLoader[int, list[ProductPhoto]]:
         return _grouped(lambda: shops_access.readable_photos(self.viewer), "product_id")
+
+    @cached_property
+    def photos_of_post(self) -> DataLoader[int, list[PostPhoto]]:
+        return _grouped(lambda: neighbours_access.readable_photos(self.viewer), "post_id", cache=False)
 
     # An order's lines, timeline and payment: never cached, like an event's (a subscription keeps
     # its loaders, and these change with every message).

@@ -30,6 +30,7 @@ MODEL_MODULES = [
     "domain.orders.models",
     "domain.bills.models",
     "domain.points.models",
+    "domain.neighbours.models",
 ]
 
 

@@ -38,6 +38,7 @@ from domain.devices.models import Device, Reading
 from domain.events.models import CategoryDeadline, Event, EventEntry, Integration
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
+from domain.neighbours import models as neighbours_models
 from domain.orders.models import Order, OrderEntry, OrderLine
 from domain.payments.models import Payment
 from domain.people.models import AuthSession, CareRecord, Membership, Person, PhoneProof, RefreshToken, Residency
@@ -353,6 +354,16 @@ async def two_servers(database_url: str, server: RunningServer) -> AsyncIterator
 
 # Children before parents, so foreign keys never block the clean-up.
 _TABLES = [
+    neighbours_models.AbuseReport,
+    neighbours_models.PostPhoto,
+    neighbours_models.Comment,
+    neighbours_models.Post,
+    neighbours_models.GroupMember,
+    neighbours_models.Group,
+    neighbours_models.Signup,
+    neighbours_models.Activity,
+    neighbours_models.HelpOffer,
+    neighbours_models.HelpRequest,
     points_models.PointsPrice,
     points_models.Redemption,
     points_models.Reward,

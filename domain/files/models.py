@@ -13,6 +13,7 @@ from domain.people.models import Person
 class FileKind(StrEnum):
     EVENT_PHOTO = "EVENT_PHOTO"
     PRODUCT_PHOTO = "PRODUCT_PHOTO"
+    POST_PHOTO = "POST_PHOTO"
 
 
 class StoredFile(Model):

@@ -43,6 +43,7 @@ _IMAGES = ("image/jpeg", "image/png", "image/webp", "image/heic")
 UPLOAD_LIMITS: dict[FileKind, UploadLimits] = {
     FileKind.EVENT_PHOTO: UploadLimits(frozenset(_IMAGES), max_size=10 * 1024 * 1024),
     FileKind.PRODUCT_PHOTO: UploadLimits(frozenset(_IMAGES), max_size=10 * 1024 * 1024),
+    FileKind.POST_PHOTO: UploadLimits(frozenset(_IMAGES), max_size=10 * 1024 * 1024),
 }
 
 

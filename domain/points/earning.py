@@ -159,17 +159,29 @@ async def _within_daily_cap(
 
 
 async def award_volunteer(
-    *, community_id: int, person_id: int, activity_id: str, title: str, idempotency_key: str
+    *,
+    community_id: int,
+    person_id: int,
+    activity_id: str,
+    title: str,
+    idempotency_key: str,
+    points: int | None = None,
 ) -> int:
     """For the neighbours feature: taking part in an activity, or finishing a help request, earns
-    VOLUNTEER points (up to the daily cap). The same key again earns nothing more. Returns the points."""
+    VOLUNTEER points (``points``, else the community's ``volunteer_points``; up to the daily cap).
+    The same key again earns nothing more. Returns the points."""
     terms = await rules.of(community_id)
     zone_name = await calendar.zone_of(community_id)
     async with transaction():
         if await Entry.exists(idempotency_key=f"volunteer:{idempotency_key}"):
             return 0
         amount = await _within_daily_cap(
-            person_id, community_id, Source.ACTIVITY, terms.volunteer_points, terms.volunteer_daily_cap, zone_name
+            person_id,
+            community_id,
+            Source.ACTIVITY,
+            terms.volunteer_points if points is None else points,
+            terms.volunteer_daily_cap,
+            zone_name,
         )
         if amount <= 0:
             return 0

@@ -301,13 +301,14 @@ PROBES: dict[str, Probe] = {
 SUBSCRIPTIONS = {"orderUpdates", "shopOrders", "deliveryTasks", "myBills"}
 
 
-def root_fields() -> set[str]:
-    """The root fields the four nouns' resolver modules serve, as the schema names them."""
+def root_fields(nouns: set[str] = NOUNS) -> set[str]:
+    """The root fields these nouns' resolver modules serve (the four of this file's by default), as
+    the schema names them."""
     names: set[str] = set()
     for part in (root.Query, root.Mutation, root.Subscription):
         for f in get_object_definition(part, strict=True).fields:
             module = f.base_resolver.wrapped_func.__module__ if f.base_resolver else ""
-            if module.rsplit(".", 1)[-1] in NOUNS:
+            if module.rsplit(".", 1)[-1] in nouns:
                 names.add(f.graphql_name or camel(f.python_name))
     return names
 
