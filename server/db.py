@@ -30,6 +30,8 @@ MODEL_MODULES = [
     "domain.orders.models",
     "domain.bills.models",
     "domain.points.models",
+    "domain.notices.models",
+    "domain.parking.models",
 ]
 
 
