@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from resolvers import alarms, bills, devices, events, files, orders, people, points, shops, space
+from resolvers import alarms, bills, devices, events, files, notices, orders, parking, people, points, shops, space
 from schema.build import build_schema as _build
 from schema.limits import QueryLimits
 from schema.observe import Observer
@@ -16,6 +16,8 @@ from schema.observe import Observer
 @strawberry.type(description="Everything you may read")
 class Query(
     points.Query,
+    parking.Query,
+    notices.Query,
     orders.Query,
     shops.Query,
     bills.Query,
@@ -31,6 +33,8 @@ class Query(
 @strawberry.type(description="Everything you may change. Each mutation writes all of its change or nothing")
 class Mutation(
     points.Mutation,
+    parking.Mutation,
+    notices.Mutation,
     orders.Mutation,
     shops.Mutation,
     bills.Mutation,
@@ -47,6 +51,8 @@ class Mutation(
 @strawberry.type(description="Live feeds. Every message has a cursor: resubscribe with `after` to miss nothing")
 class Subscription(
     points.Subscription,
+    parking.Subscription,
+    notices.Subscription,
     orders.Subscription,
     bills.Subscription,
     events.Subscription,

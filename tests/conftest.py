@@ -38,7 +38,9 @@ from domain.devices.models import Device, Reading
 from domain.events.models import CategoryDeadline, Event, EventEntry, Integration
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
+from domain.notices.models import Notice, NoticeHousehold
 from domain.orders.models import Order, OrderEntry, OrderLine
+from domain.parking import models as parking_models
 from domain.payments.models import Payment
 from domain.people.models import AuthSession, CareRecord, Membership, Person, PhoneProof, RefreshToken, Residency
 from domain.points import models as points_models
@@ -353,6 +355,13 @@ async def two_servers(database_url: str, server: RunningServer) -> AsyncIterator
 
 # Children before parents, so foreign keys never block the clean-up.
 _TABLES = [
+    parking_models.GateRecord,
+    parking_models.ParkingPass,
+    parking_models.Car,
+    parking_models.ParkingSpace,
+    parking_models.ParkingLot,
+    NoticeHousehold,
+    Notice,
     points_models.PointsPrice,
     points_models.Redemption,
     points_models.Reward,

@@ -56,7 +56,9 @@ class NoticeHousehold(Model):
     )
     house_id: int
     read_at = fields.DatetimeField(null=True)
-    read_by = fields.ForeignKeyField("lingli.Person", related_name="read_notices", null=True, on_delete=fields.SET_NULL)
+    read_by: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "lingli.Person", related_name="read_notices", null=True, on_delete=fields.SET_NULL
+    )
     read_by_id: int | None
 
     class Meta:

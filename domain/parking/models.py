@@ -7,6 +7,7 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from domain.devices.models import Device
 from domain.people.models import Person
 from domain.space.models import Building, Community, House
 
@@ -45,7 +46,7 @@ class ParkingLot(Model):
     building_id: int | None
     kind = fields.CharEnumField(LotKind, max_length=15)
     name = fields.CharField(max_length=50)
-    gate = fields.ForeignKeyField(
+    gate: fields.ForeignKeyNullableRelation[Device] = fields.ForeignKeyField(
         "lingli.Device", related_name="gate_of_lots", null=True, unique=True, on_delete=fields.RESTRICT
     )
     gate_id: int | None
@@ -73,7 +74,7 @@ class ParkingSpace(Model):
         "lingli.House", related_name="parking_spaces", null=True, on_delete=fields.RESTRICT
     )
     house_id: int | None
-    sensor = fields.ForeignKeyField(
+    sensor: fields.ForeignKeyNullableRelation[Device] = fields.ForeignKeyField(
         "lingli.Device", related_name="parking_spaces", null=True, unique=True, on_delete=fields.RESTRICT
     )
     sensor_id: int | None
