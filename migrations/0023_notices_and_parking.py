@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('read_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('read_by', fields.ForeignKeyField('lingli.Person', source_field='read_by_id', null=True, db_constraint=True, to_field='id', related_name='read_notices', on_delete=OnDelete.SET_NULL)),
             ],
-            options={'table': 'notice_household', 'app': 'lingli', 'unique_together': (('notice', 'house'),), 'indexes': [Index(fields=['house_id', 'notice_id'])], 'pk_attr': 'id', 'table_description': 'A household a notice was sent to; ``read_at``: when someone of it first marked it read.'},
+            options={'table': 'notice_household', 'app': 'lingli', 'unique_together': (('notice', 'house'),), 'indexes': [Index(fields=['house_id', 'notice_id'])], 'pk_attr': 'id', 'table_description': 'A household a notice was sent to, and read_at, when someone of it first marked it read.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('free_pushed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'parking_lot', 'app': 'lingli', 'unique_together': (('community', 'name'),), 'indexes': [Index(fields=['free_pending', 'free_pushed_at'])], 'pk_attr': 'id', 'table_description': 'A car park. Its spaces with a sensor are occupied as the sensor says; the others are filled,'},
+            options={'table': 'parking_lot', 'app': 'lingli', 'unique_together': (('community', 'name'),), 'indexes': [Index(fields=['free_pending', 'free_pushed_at'])], 'pk_attr': 'id', 'table_description': 'A car park. Its spaces with a sensor are occupied as the sensor says, the others are filled,'},
             bases=['Model'],
         ),
         ops.CreateModel(

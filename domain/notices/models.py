@@ -20,7 +20,7 @@ class TargetKind(StrEnum):
 
 class Notice(Model):
     """A notice to the whole community or to some of its buildings, units or houses (all of one
-    kind). Who it reaches is fixed when it is sent: one ``NoticeHousehold`` row per household."""
+    kind). Who it reaches is fixed when it is sent: one NoticeHousehold row per household."""
 
     id = fields.IntField(primary_key=True)
     community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
@@ -44,7 +44,7 @@ class Notice(Model):
 
 
 class NoticeHousehold(Model):
-    """A household a notice was sent to; ``read_at``: when someone of it first marked it read."""
+    """A household a notice was sent to, and read_at, when someone of it first marked it read."""
 
     id = fields.BigIntField(primary_key=True)
     notice: fields.ForeignKeyRelation[Notice] = fields.ForeignKeyField(

@@ -30,10 +30,10 @@ class Direction(StrEnum):
 
 
 class ParkingLot(Model):
-    """A car park. Its spaces with a sensor are occupied as the sensor says; the others are filled,
-    as far as the gate counts, by the cars inside that no sensor sees (``vehicles_inside``).
+    """A car park. Its spaces with a sensor are occupied as the sensor says, the others are filled,
+    as far as the gate counts, by the cars inside that no sensor sees (vehicles_inside).
 
-    ``free_pending`` / ``free_pushed_at``: the coalesced live count (domain/parking/availability.py)."""
+    free_pending / free_pushed_at: the coalesced live count (domain/parking/availability.py)."""
 
     id = fields.IntField(primary_key=True)
     community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
