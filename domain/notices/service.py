@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 
 from auth.viewer import Viewer
@@ -92,7 +92,7 @@ async def list_notices(
         qs = qs.filter(community_id=community_id)
     if unread_only:
         unread = NoticeHousehold.filter(house_id__in=sorted(viewer.house_ids), read_at=None).values("notice_id")
-        qs = qs.filter(id__in=unread)
+        qs = qs.filter(id__in=Subquery(unread))
     page = await paginate(qs, first=first, after=after)
     return page, await views(viewer, page.items)
 
@@ -152,7 +152,7 @@ async def targeted_households(notice_id: int) -> list[int]:
 async def targeted_people(notice_id: int) -> list[int]:
     """Who lives now in a household the notice was sent to: the people a notification of it is for."""
     houses = NoticeHousehold.filter(notice_id=notice_id).values("house_id")
-    people = await Residency.filter(house_id__in=houses, moved_out=None).values_list("person_id", flat=True)
+    people = await Residency.filter(house_id__in=Subquery(houses), moved_out=None).values_list("person_id", flat=True)
     return sorted(set(people))  # type: ignore[arg-type]
 
 
