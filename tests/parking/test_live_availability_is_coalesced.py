@@ -1,0 +1,83 @@
+"""parkingAvailabilityUpdates: at most one message per lot per second, the newest count always
+delivered (the trailing push of domain/parking/availability.py, run by the app several times a
+second). Waits are on messages, never on time."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from typing import Any
+
+import httpx
+from gql import GraphQLRequest, gql
+
+from domain.parking.availability import PUSH_EVERY
+from domain.people.models import Person
+from realtime.models import OutboxEvent
+from tests.conftest import RunningServer
+from tests.parking.support import UPDATES, make_car_park, sense
+from tests.realtime.support import socket
+from tests.support import Api, World
+
+LIVE = gql(UPDATES)
+
+
+async def counts_until(server: RunningServer, person: Person, community: int, lot: str, occupied: int) -> list[dict[str, Any]]:
+    """The lot's messages (replayed from the start, then live) up to the one with that count."""
+    received: list[dict[str, Any]] = []
+    async with socket(server, person) as session:
+
+        async def collect() -> None:
+            request = GraphQLRequest(LIVE, variable_values={"c": str(community), "after": "0"})
+            async for message in session.subscribe(request):
+                update = message["parkingAvailabilityUpdates"]
+                if update["lot"]["lotId"] != lot:
+                    continue
+                received.append(update["lot"])
+                if update["lot"]["occupied"] == occupied:
+                    return
+
+        await asyncio.wait_for(collect(), timeout=15)
+    return received
+
+
+async def test_a_burst_of_sensor_changes_is_one_message_per_lot_with_the_final_count(
+    api: Api, world: World, server: RunningServer
+) -> None:
+    p1 = await make_car_park(api, world, sensed=8, unsensed=0, name="P1")
+    p2 = await make_car_park(api, world, sensed=4, unsensed=0, name="P2")
+    async with httpx.AsyncClient() as http:
+        # The first change of each lot goes out at once (its window was open).
+        await asyncio.gather(sense(http, server, p1.sensors[0], 1), sense(http, server, p2.sensors[0], 1))
+        started = time.monotonic()
+        # Then many changes inside the window: cars arriving, one leaving again.
+        await asyncio.gather(*(sense(http, server, key, 1) for key in [*p1.sensors[1:], *p2.sensors[1:]]))
+        await asyncio.gather(sense(http, server, p1.sensors[7], 0), sense(http, server, p2.sensors[3], 0))
+        burst = time.monotonic() - started
+    got_p1 = await counts_until(server, world.owner_a101, world.a.id, p1.lot_id, 7)
+    got_p2 = await counts_until(server, world.operator_a, world.a.id, p2.lot_id, 3)
+    for got, final in ((got_p1, 7), (got_p2, 3)):
+        assert got[-1]["occupied"] == final and got[-1]["free"] == got[-1]["total"] - final
+        if burst < PUSH_EVERY.total_seconds() * 0.8:
+            # The whole burst fell in the window of the first push: one message more, the last count.
+            assert [m["occupied"] for m in got] == [1, final], (got, burst)
+        else:  # a slow machine: still at most one a second, plus the leading and the trailing one
+            assert len(got) <= burst / PUSH_EVERY.total_seconds() + 2, (got, burst)
+    events = await OutboxEvent.filter(kind="LOT_AVAILABILITY").order_by("id")
+    for lot in (p1.lot_id, p2.lot_id):
+        mine = [e for e in events if str(e.payload["lot_id"]) == lot]
+        gaps = [(b.created_at - a.created_at).total_seconds() for a, b in itertools.pairwise(mine)]
+        assert all(gap >= PUSH_EVERY.total_seconds() * 0.9 for gap in gaps), gaps
+
+
+async def test_outsiders_do_not_follow_the_lots(server: RunningServer, world: World) -> None:
+    from gql.transport.exceptions import TransportQueryError
+    import pytest
+
+    async with socket(server, world.owner_b101) as session:
+        with pytest.raises(TransportQueryError) as refused:
+            async for _ in session.subscribe(GraphQLRequest(LIVE, variable_values={"c": str(world.a.id)})):
+                pass
+    assert refused.value.errors is not None
+    assert refused.value.errors[0]["extensions"]["code"] == "FORBIDDEN"
