@@ -22,7 +22,9 @@ mutation G($key: String!, $plate: String!, $direction: GateDirection!, $at: Date
 }
 """
 CAR = "mutation C($h: ID!, $plate: String!) { carRegister(houseId: $h, plate: $plate) { id plate houseId } }"
-PASS = "mutation P($input: ParkingPassIssueInput!) { parkingPassIssue(input: $input) { id plate validFrom validUntil } }"
+PASS = (
+    "mutation P($input: ParkingPassIssueInput!) { parkingPassIssue(input: $input) { id plate validFrom validUntil } }"
+)
 UPDATES = """
 subscription U($c: ID!, $after: String) {
   parkingAvailabilityUpdates(communityId: $c, after: $after) { cursor kind lot { lotId total occupied free } }
@@ -47,7 +49,9 @@ async def device(api: Api, world: World, type: str, name: str) -> tuple[str, str
 async def make_car_park(api: Api, world: World, *, sensed: int = 3, unsensed: int = 2, name: str = "P1") -> CarPark:
     gate_id, gate_key = await device(api, world, "VEHICLE_GATE", f"gate {name}")
     lot = {"communityId": str(world.a.id), "name": name, "kind": "COMMUNITY", "gateDeviceId": gate_id}
-    made = CarPark(lot_id=data(await api(LOT, {"input": lot}, as_=world.operator_a))["parkingLotCreate"]["id"], gate_key=gate_key)
+    made = CarPark(
+        lot_id=data(await api(LOT, {"input": lot}, as_=world.operator_a))["parkingLotCreate"]["id"], gate_key=gate_key
+    )
     for i in range(sensed + unsensed):
         space: dict[str, Any] = {"lotId": made.lot_id, "code": f"{name}-{i:03}", "kind": "VISITOR"}
         if i < sensed:

@@ -23,7 +23,9 @@ from tests.support import Api, World
 LIVE = gql(UPDATES)
 
 
-async def counts_until(server: RunningServer, person: Person, community: int, lot: str, occupied: int) -> list[dict[str, Any]]:
+async def counts_until(
+    server: RunningServer, person: Person, community: int, lot: str, occupied: int
+) -> list[dict[str, Any]]:
     """The lot's messages (replayed from the start, then live) up to the one with that count."""
     received: list[dict[str, Any]] = []
     async with socket(server, person) as session:

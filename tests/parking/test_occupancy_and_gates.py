@@ -49,9 +49,15 @@ async def test_a_visitor_comes_in_within_the_pass_and_not_outside_it(api: Api, w
     park = await make_car_park(api, world, sensed=0, unsensed=2)
     now = datetime.now(UTC)
     window = {"houseId": str(world.a101.id), "plate": "沪B54321", "visitorName": "Aunt"}
-    ok = {**window, "validFrom": (now - timedelta(hours=1)).isoformat(), "validUntil": (now + timedelta(hours=2)).isoformat()}
+    ok = {
+        **window,
+        "validFrom": (now - timedelta(hours=1)).isoformat(),
+        "validUntil": (now + timedelta(hours=2)).isoformat(),
+    }
     data(await api(PASS, {"input": ok}, as_=world.owner_a101))
-    entered = data(await api(GATE, {"key": park.gate_key, "plate": "沪B 54321", "direction": "IN"}))["parkingGateRecord"]
+    entered = data(await api(GATE, {"key": park.gate_key, "plate": "沪B 54321", "direction": "IN"}))[
+        "parkingGateRecord"
+    ]
     assert (entered["allowed"], entered["reason"]) == (True, "VISITOR_PASS")
     early = (now - timedelta(hours=3)).isoformat()
     refused = data(await api(GATE, {"key": park.gate_key, "plate": "沪B54321", "direction": "IN", "at": early}))
@@ -79,7 +85,11 @@ async def test_passes_are_bounded_and_bad_input_writes_nothing(api: Api, world: 
         (window(-timedelta(hours=5), -timedelta(hours=1)), world.owner_a101, ("INVALID_INPUT", "validUntil")),
         (window(timedelta(days=40), timedelta(days=40, hours=1)), world.owner_a101, ("INVALID_INPUT", "validFrom")),
         (window(timedelta(0), timedelta(hours=1), plate="ABC"), world.owner_a101, ("INVALID_INPUT", "plate")),
-        ({**window(timedelta(0), timedelta(hours=1)), "validFrom": "2030-01-01T10:00:00"}, world.owner_a101, ("INVALID_INPUT", "input.validFrom")),
+        (
+            {**window(timedelta(0), timedelta(hours=1)), "validFrom": "2030-01-01T10:00:00"},
+            world.owner_a101,
+            ("INVALID_INPUT", "input.validFrom"),
+        ),
         (window(timedelta(0), timedelta(hours=1)), world.elder_a102, ("NOT_FOUND", "houseId")),
         (window(timedelta(0), timedelta(hours=1)), world.staff_a, ("FORBIDDEN", "houseId")),
         (window(timedelta(0), timedelta(hours=1)), world.owner_b101, ("NOT_FOUND", "houseId")),
