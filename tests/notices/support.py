@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from domain.people.models import Person
@@ -19,7 +20,7 @@ subscription S($c: ID, $after: String) {
 """
 
 
-def notice_input(world: World, kind: str = "COMMUNITY", targets: list[Any] = (), **extra: Any) -> dict[str, Any]:  # type: ignore[assignment]
+def notice_input(world: World, kind: str = "COMMUNITY", targets: Sequence[Any] = (), **extra: Any) -> dict[str, Any]:
     return {
         "communityId": str(world.a.id),
         "title": extra.pop("title", f"To the {kind.lower()}"),
@@ -31,8 +32,14 @@ def notice_input(world: World, kind: str = "COMMUNITY", targets: list[Any] = (),
 
 
 async def send(
-    api: Api, world: World, kind: str = "COMMUNITY", targets: list[Any] = (), *, as_: Person | None = None, **extra: Any
-) -> dict[str, Any]:  # type: ignore[assignment]
+    api: Api,
+    world: World,
+    kind: str = "COMMUNITY",
+    targets: Sequence[Any] = (),
+    *,
+    as_: Person | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     result = await api(SEND, {"input": notice_input(world, kind, targets, **extra)}, as_=as_ or world.operator_a)
     notice: dict[str, Any] = data(result)["noticeSend"]
     return notice

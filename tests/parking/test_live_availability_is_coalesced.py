@@ -74,8 +74,8 @@ async def test_a_burst_of_sensor_changes_is_one_message_per_lot_with_the_final_c
 
 
 async def test_outsiders_do_not_follow_the_lots(server: RunningServer, world: World) -> None:
-    from gql.transport.exceptions import TransportQueryError
     import pytest
+    from gql.transport.exceptions import TransportQueryError
 
     async with socket(server, world.owner_b101) as session:
         with pytest.raises(TransportQueryError) as refused:
