@@ -3,6 +3,8 @@ which, and the receipts (how many of the households it was sent to have read it)
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from domain.notices import service
 from domain.notices.models import Notice, NoticeHousehold
 from realtime.models import OutboxEvent
@@ -91,7 +93,7 @@ async def test_a_new_household_does_not_read_the_former_ones_house_notices(api: 
     old = await send(api, world, "HOUSE", [world.a201])
     everyone = await send(api, world)
     newcomer = await make_resident(world.a201, name="Newcomer")  # moved in on 2020-01-01 by the factory
-    await Notice.filter(id=int(old["id"])).update(created_at="2019-06-01T00:00:00+00:00")
+    await Notice.filter(id=int(old["id"])).update(created_at=datetime(2019, 6, 1, tzinfo=UTC))
     seen = ids(data(await api(NOTICES, {}, as_=newcomer))["notices"]["nodes"])
     assert seen == {int(everyone["id"])}
 
