@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from auth.viewer import Viewer
 from domain.common.errors import Conflict, InvalidInput, TimeWithoutZone
 from domain.common.pagination import Page, paginate
-from domain.common.rows import get_visible, given
+from domain.common.rows import create_or_conflict, get_visible, given
 from domain.common.text import text
 from domain.parking import access, plates
 from domain.parking.models import Car, ParkingPass
@@ -32,8 +32,15 @@ async def register_car(viewer: Viewer, *, house_id: int, plate: str) -> Car:
     if await Car.filter(house_id=house.id).count() >= MAX_CARS_PER_HOUSE:
         raise InvalidInput(f"A household registers at most {MAX_CARS_PER_HOUSE} cars", field="houseId")
     async with transaction():
-        return await Car.create(
-            community_id=house.community_id, house_id=house.id, plate=number, registered_by_id=viewer.person_id
+        # A twin registering the same plate at once: one wins, the other is CONFLICT (the unique index).
+        return await create_or_conflict(
+            Car,
+            "This plate is registered in the community already",
+            field="plate",
+            community_id=house.community_id,
+            house_id=house.id,
+            plate=number,
+            registered_by_id=viewer.person_id,
         )
 
 

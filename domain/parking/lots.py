@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from auth.viewer import Viewer
 from domain.common.errors import Conflict, InvalidInput, NotFound
 from domain.common.pagination import Page, paginate
-from domain.common.rows import get_visible, given
+from domain.common.rows import create_or_conflict, get_visible, given
 from domain.common.text import text
 from domain.devices.models import Device, DeviceType
 from domain.parking import access
@@ -55,7 +55,10 @@ async def create_lot(viewer: Viewer, new: NewLot) -> ParkingLot:
     if await ParkingLot.filter(community_id=new.community_id).count() >= MAX_LOTS:
         raise InvalidInput(f"A community has at most {MAX_LOTS} lots", field="communityId")
     async with transaction():
-        return await ParkingLot.create(
+        return await create_or_conflict(
+            ParkingLot,
+            "The community has a lot of this name, or the gate is another lot's",
+            field="name",
             community_id=new.community_id,
             name=name,
             kind=new.kind,
@@ -81,7 +84,10 @@ async def create_space(viewer: Viewer, new: NewSpace) -> ParkingSpace:
     if await ParkingSpace.exists(lot_id=lot.id, code=code):
         raise Conflict("The lot has a space of this code", field="code")
     async with transaction():
-        return await ParkingSpace.create(
+        return await create_or_conflict(
+            ParkingSpace,
+            "The lot has a space of this code, or the sensor is another space's",
+            field="code",
             lot_id=lot.id,
             community_id=lot.community_id,
             code=code,
