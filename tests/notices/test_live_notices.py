@@ -3,8 +3,14 @@ and never hears of another household's or another community's."""
 
 from __future__ import annotations
 
-from gql import GraphQLRequest, gql
+import asyncio
+from datetime import date
 
+import pytest
+from gql import GraphQLRequest, gql
+from gql.transport.exceptions import TransportQueryError
+
+from domain.people.models import Residency, ResidencyKind
 from tests.conftest import RunningServer
 from tests.notices.support import MY_NOTICES, send
 from tests.realtime.support import socket, take
@@ -30,8 +36,6 @@ async def test_a_resident_hears_only_their_households_notices(api: Api, world: W
 
 
 async def test_a_notice_sent_while_subscribed_arrives(api: Api, world: World, server: RunningServer) -> None:
-    import asyncio
-
     async with socket(server, world.elder_a102) as session:
         receiving = asyncio.create_task(take(session, GraphQLRequest(LIVE, variable_values={}), 1))
         await asyncio.sleep(0)  # let the subscription start; the message is awaited below, not timed
@@ -47,8 +51,6 @@ async def test_a_notice_sent_while_subscribed_arrives(api: Api, world: World, se
 
 
 async def test_only_residents_of_the_community_subscribe(server: RunningServer, world: World) -> None:
-    import pytest
-    from gql.transport.exceptions import TransportQueryError
 
     for person, community, code in (
         (world.owner_b101, world.a, "FORBIDDEN"),
@@ -61,3 +63,26 @@ async def test_only_residents_of_the_community_subscribe(server: RunningServer, 
                     pass
         assert refused.value.errors is not None
         assert refused.value.errors[0]["extensions"]["code"] == code
+
+
+async def test_a_running_subscription_follows_a_move_out(api: Api, world: World, server: RunningServer) -> None:
+    """The owner of a101 also lives in a201, then moves out of it: a201's notices stop at once (the
+    test server re-reads the viewer, and so their homes, before every message)."""
+    second_home = await Residency.create(
+        person=world.owner_a101,
+        house=world.a201,
+        community=world.a,
+        kind=ResidencyKind.TENANT,
+        moved_in=date(2020, 1, 1),
+    )
+    to_a201 = await send(api, world, "BUILDING", [world.a2])
+    async with socket(server, world.owner_a101) as session:
+        messages = session.subscribe(GraphQLRequest(LIVE, variable_values={"after": "0"}))
+        first = next(iter((await asyncio.wait_for(anext(messages), timeout=15)).values()))
+        await Residency.filter(id=second_home.id).update(moved_out=date.today())
+        await send(api, world, "BUILDING", [world.a2])  # no longer theirs
+        marker = await send(api, world, "HOUSE", [world.a101])
+        second = next(iter((await asyncio.wait_for(anext(messages), timeout=15)).values()))
+        await messages.aclose()
+    assert first["notice"]["id"] == to_a201["id"]
+    assert second["notice"]["id"] == marker["id"]

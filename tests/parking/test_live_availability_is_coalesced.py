@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 from gql import GraphQLRequest, gql
+from gql.transport.exceptions import TransportQueryError
 
 from domain.parking import availability
 from domain.parking.availability import PUSH_EVERY
@@ -112,8 +114,6 @@ async def test_inside_one_window_many_changes_are_one_push_of_the_last_count(
 
 
 async def test_outsiders_do_not_follow_the_lots(server: RunningServer, world: World) -> None:
-    import pytest
-    from gql.transport.exceptions import TransportQueryError
 
     async with socket(server, world.owner_b101) as session:
         with pytest.raises(TransportQueryError) as refused:
