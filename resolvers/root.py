@@ -7,7 +7,21 @@ from typing import Any
 
 import strawberry
 
-from resolvers import alarms, bills, devices, events, files, neighbours, orders, people, points, shops, space
+from resolvers import (
+    alarms,
+    bills,
+    devices,
+    events,
+    files,
+    neighbours,
+    notices,
+    orders,
+    parking,
+    people,
+    points,
+    shops,
+    space,
+)
 from schema.build import build_schema as _build
 from schema.limits import QueryLimits
 from schema.observe import Observer
@@ -17,6 +31,8 @@ from schema.observe import Observer
 class Query(
     neighbours.Query,
     points.Query,
+    parking.Query,
+    notices.Query,
     orders.Query,
     shops.Query,
     bills.Query,
@@ -33,6 +49,8 @@ class Query(
 class Mutation(
     neighbours.Mutation,
     points.Mutation,
+    parking.Mutation,
+    notices.Mutation,
     orders.Mutation,
     shops.Mutation,
     bills.Mutation,
@@ -50,6 +68,8 @@ class Mutation(
 class Subscription(
     neighbours.Subscription,
     points.Subscription,
+    parking.Subscription,
+    notices.Subscription,
     orders.Subscription,
     bills.Subscription,
     events.Subscription,

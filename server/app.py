@@ -33,6 +33,7 @@ from domain.files.service import prune_unattached
 from domain.files.stores import make_storage
 from domain.orders.positions import push_pending as push_pending_positions
 from domain.orders.transitions import complete_delivered
+from domain.parking.availability import push_pending as push_pending_availability
 from domain.payments.on_delivery import OnDelivery
 from domain.payments.providers import Providers
 from domain.payments.sandbox import Sandbox
@@ -246,6 +247,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 # several times a window (an indexed query), so the last position arrives within about a
                 # second of its window's end, not up to a whole window later.
                 (max(0.2, min(1.0, push_seconds / 5)), push_pending_positions),
+                # The trailing push of lots' free spaces held back inside their second (the same throttle).
+                (0.2, push_pending_availability),
                 (600, lambda: complete_delivered(older_than=timedelta(hours=settings.order_complete_after_hours))),
                 # Last month's bills once it has ended in each community's zone; bills past their due date.
                 (settings.bill_sweep_seconds, lambda: bills_overdue.sweep(due_days=settings.bill_due_days)),

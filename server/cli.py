@@ -110,7 +110,8 @@ def _simulate(settings: Settings, args: argparse.Namespace) -> None:
     except httpx.TransportError as error:
         raise SettingsError(f"no Lingli server answers at {url} ({error}): start one with `make run`") from None
     print(
-        f"sent {tally.sent} readings, {tally.accepted} accepted, {tally.alarms} alarm triggers, {tally.silent} silences"
+        f"sent {tally.sent} readings, {tally.accepted} accepted, {tally.alarms} alarm triggers, {tally.silent} silences, "
+        f"{tally.gate_records} cars at the gate ({tally.gate_refused} refused)"
     )
 
 

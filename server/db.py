@@ -31,6 +31,8 @@ MODEL_MODULES = [
     "domain.bills.models",
     "domain.points.models",
     "domain.neighbours.models",
+    "domain.notices.models",
+    "domain.parking.models",
 ]
 
 

@@ -1,7 +1,8 @@
 """A demo community for `make run`: two communities, buildings, houses, grids, people, staff,
 devices, a few events, and bills: tariffs, two months of meter readings, the bills of both months
 (the older one of 1-1-101 paid); points: a smart bin with sorting records, rewards in the mall;
-neighbours: groups, posts, an activity with a wait-list, a help request."""
+neighbours: groups, posts, an activity with a wait-list, a help request;
+notices to the community and to building 1; a garage with a gate, parking sensors and a registered car."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ from domain.space.models import Building, Community, House
 from domain.space.places import Place
 from realtime.outbox import transaction
 from server.seed_neighbours import seed_neighbours
+from server.seed_parking import seed_notices_and_parking
 from server.seed_points import SMART_BIN, seed_points
 from server.settings import DATA_DIR, Settings
 
@@ -190,6 +192,9 @@ async def seed_demo() -> bool:
         await seed_bills(admin, sunrise)
         await seed_points(admin, sunrise, operator=operator, merchant=merchant, bin_key=demo_device_key(SMART_BIN))
         await seed_neighbours(sunrise, operator=operator)
+        await seed_notices_and_parking(
+            admin, sunrise, operator=operator, keeper=keeper, wang=wang, houses=houses, key_of=demo_device_key
+        )
         # Registering the demo's people is not the admin looking phones up: their budget starts full.
         await PHONE_LOOKUPS.forgive(str(founder.id))
         await accounts.REGISTRATIONS_PER_ADDRESS.forgive("seed")

@@ -4,7 +4,11 @@ new user watching `alarmEvents` or `deviceStatus` in GraphiQL sees the system li
 
 The delivery robot drives round the demo's path (the shop, building 1, building 2, back), one step
 a tick, reporting where it is: the server moves the orders it has out for delivery (and pushes
-their positions to `orderUpdates`, coalesced); a robot with no delivery moves nothing."""
+their positions to `orderUpdates`, coalesced); a robot with no delivery moves nothing.
+
+The garage's parking sensors flip between occupied and free, and cars pass its vehicle gate
+(`parkingGateRecord`): Wang Fang's registered car, and visitors without a pass (refused), so
+`parkingAvailabilityUpdates` shows the free spaces move, at most once a lot a second."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ import httpx
 
 from domain.devices.models import DeviceType
 from server.seed import DEMO_BUILDING_POSITIONS, DEMO_DEVICES, DEMO_ROBOT, DEMO_SHOP_POSITION, demo_device_key
+from server.seed_parking import DEMO_GATE, DEMO_PARKING_SENSORS, DEMO_PLATE
 
 Reading = dict[str, float]
 
@@ -50,6 +55,10 @@ BEHAVIOUR: dict[DeviceType, Behaviour] = {
         },
         lambda r: {"pm25": round(r.uniform(160, 320))},
     ),
+    # A car arrives or leaves: each report is the space's state now (the server pushes changes only).
+    DeviceType.PARKING_SENSOR: Behaviour(
+        lambda r: {"occupied": float(r.random() < 0.5)}, lambda r: {"occupied": float(r.random() < 0.5)}
+    ),
     DeviceType.MANHOLE_COVER: Behaviour(
         lambda r: {"open": 0, "tilt": round(r.uniform(0, 2), 1)}, lambda r: {"open": 1, "tilt": 35.0}
     ),
@@ -82,6 +91,40 @@ class Tally:
     accepted: int = 0
     alarms: int = 0
     silent: int = 0
+    gate_records: int = 0
+    gate_refused: int = 0
+
+
+GATE_RECORD = """
+mutation G($key: String!, $plate: String!, $direction: GateDirection!) {
+  parkingGateRecord(deviceKey: $key, plate: $plate, direction: $direction) { allowed }
+}
+"""
+VISITOR_PLATES = ["沪B54321", "苏E66666", "浙B88888"]
+GATE_CHANCE = 0.3  # of a car at the gate, each tick
+
+
+async def _at_the_gate(
+    http: httpx.AsyncClient, key: str, plates: list[str], inside: list[str], rng: random.Random, tally: Tally
+) -> None:
+    """Now and then a car comes in (a registered one, or a visitor without a pass) or goes out."""
+    if rng.random() >= GATE_CHANCE:
+        return
+    leaving = bool(inside) and rng.random() < 0.5
+    plate = inside[rng.randrange(len(inside))] if leaving else rng.choice(plates)
+    direction = "OUT" if leaving else "IN"
+    variables = {"key": key, "plate": plate, "direction": direction}
+    response = await http.post("/graphql", json={"query": GATE_RECORD, "variables": variables})
+    record = (response.json().get("data") or {}).get("parkingGateRecord") if response.status_code == 200 else None
+    if record is None:
+        return
+    tally.gate_records += 1
+    if leaving:
+        inside.remove(plate)
+    elif record["allowed"]:
+        inside.append(plate)
+    else:
+        tally.gate_refused += 1
 
 
 async def simulate(
@@ -93,13 +136,19 @@ async def simulate(
     silence_chance: float = 0.01,
     rng: random.Random | None = None,
     devices: list[tuple[DeviceType, str]] | None = None,
+    gate: str | None = None,
+    plates: list[str] | None = None,
 ) -> Tally:
     """Each tick, every device that is not silent posts its readings to /telemetry."""
     rng = rng or random.Random()
     fleet = devices or [
         *((d.type, demo_device_key(d.name)) for d in DEMO_DEVICES),
         (DeviceType.DELIVERY_ROBOT, demo_device_key(DEMO_ROBOT)),
+        *((DeviceType.PARKING_SENSOR, demo_device_key(name)) for name in DEMO_PARKING_SENSORS),
     ]
+    gate_key = gate if gate is not None else (None if devices else demo_device_key(DEMO_GATE))
+    at_the_gate = plates or [DEMO_PLATE, *VISITOR_PLATES]
+    inside: list[str] = []
     silent_until: dict[str, int] = {}
     tally = Tally()
     tick = 0
@@ -126,6 +175,8 @@ async def simulate(
                     report = response.json()
                     tally.accepted += report["accepted"]
                     tally.alarms += len(report["alarmIds"])
+            if gate_key is not None:
+                await _at_the_gate(http, gate_key, at_the_gate, inside, rng, tally)
             tick += 1
             if ticks is None or tick < ticks:
                 await asyncio.sleep(every)  # the devices' reporting period

@@ -39,7 +39,9 @@ from domain.events.models import CategoryDeadline, Event, EventEntry, Integratio
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
 from domain.neighbours import models as neighbours_models
+from domain.notices.models import Notice, NoticeHousehold
 from domain.orders.models import Order, OrderEntry, OrderLine
+from domain.parking import models as parking_models
 from domain.payments.models import Payment
 from domain.people.models import AuthSession, CareRecord, Membership, Person, PhoneProof, RefreshToken, Residency
 from domain.points import models as points_models
@@ -364,6 +366,13 @@ _TABLES = [
     neighbours_models.Activity,
     neighbours_models.HelpOffer,
     neighbours_models.HelpRequest,
+    parking_models.GateRecord,
+    parking_models.ParkingPass,
+    parking_models.Car,
+    parking_models.ParkingSpace,
+    parking_models.ParkingLot,
+    NoticeHousehold,
+    Notice,
     points_models.PointsPrice,
     points_models.Redemption,
     points_models.Reward,

@@ -27,6 +27,7 @@ METRICS: dict[DeviceType, dict[str, Range]] = {
     DeviceType.WEARABLE: {"heart_rate": (0.0, 300.0), "sos": _FLAG, **_BATTERY},
     DeviceType.FALL_SENSOR: {"fall": _FLAG},
     DeviceType.PARKING_SENSOR: {"occupied": _FLAG},
+    DeviceType.VEHICLE_GATE: {"open": _FLAG},  # plates are records of their own (domain/parking)
     DeviceType.STREET_LAMP: {"on": _FLAG, "power": (0.0, 5000.0)},
     DeviceType.MANHOLE_COVER: {"open": _FLAG, "tilt": (0.0, 180.0)},
     DeviceType.ENVIRONMENT_SENSOR: {

@@ -26,6 +26,8 @@ class DeviceType(StrEnum):
     WEARABLE = "WEARABLE"
     FALL_SENSOR = "FALL_SENSOR"
     PARKING_SENSOR = "PARKING_SENSOR"
+    # A car park's barrier: reads plates as cars pass (domain/parking, parkingGateRecord).
+    VEHICLE_GATE = "VEHICLE_GATE"
     STREET_LAMP = "STREET_LAMP"
     MANHOLE_COVER = "MANHOLE_COVER"
     ENVIRONMENT_SENSOR = "ENVIRONMENT_SENSOR"

@@ -10,7 +10,7 @@ from domain.alarms import service as alarm_service
 from domain.common.budgets import Budget
 from domain.common.errors import InvalidInput, RateLimited, Unauthenticated
 from domain.common.rows import lock
-from domain.devices import care, heartbeat, movements
+from domain.devices import care, heartbeat, movements, sensed
 from domain.devices.metrics import METRICS
 from domain.devices.models import AlarmThreshold, Device, Reading
 from domain.devices.reading_identity import identity, reading_id_problem, stored_already
@@ -153,6 +153,9 @@ async def ingest(device_key: str, readings: list[ReadingIn], *, client: str) -> 
             await heartbeat.came_back(device, grid_id=grid_id)
         if (movement := _movement(device, accepted, latest)) is not None:
             await movements.moved(movement)
+        if sensed.watched(device.type):
+            for change in _changes(device, accepted, latest):
+                await sensed.sensed(change)
         for stored in accepted:
             if device.type in care.ACCESS_TYPES and stored.metric == care.ACCESS_METRIC:
                 await care.passed_a_gate(int(stored.value), device.community_id)
@@ -187,6 +190,17 @@ def _movement(device: Device, accepted: list[Reading], latest: dict[str, float])
     if not times or latitude is None or longitude is None:
         return None
     return movements.Moved(device.id, device.community_id, float(latitude), float(longitude), at=max(times))
+
+
+def _changes(device: Device, accepted: list[Reading], latest: dict[str, float]) -> list[sensed.Sensed]:
+    """Each metric this batch reported, with the device's latest value of it."""
+    times: dict[str, datetime] = {}
+    for reading in accepted:
+        times[reading.metric] = max(times.get(reading.metric, reading.recorded_at), reading.recorded_at)
+    return [
+        sensed.Sensed(device.id, device.community_id, device.type, metric, float(latest[metric]), at=at)
+        for metric, at in sorted(times.items())
+    ]
 
 
 def _new(checked: list[tuple[int, Reading]], stored: set[str]) -> tuple[list[Reading], list[int]]:

@@ -39,3 +39,30 @@ async def test_the_simulated_robot_drives_its_delivery_along_the_path(
     row = await Order.get(id=int(order["id"]))
     assert (row.latitude, row.longitude) == robot_position(3)
     assert robot_position(0) != robot_position(3)  # it moved
+
+
+async def test_the_simulator_flips_parking_sensors_and_drives_cars_through_the_gate(
+    api: Api, world: World, server: RunningServer
+) -> None:
+    from domain.parking.models import GateRecord, ParkingSpace
+    from tests.parking.support import CAR, make_car_park
+    from tests.support import data
+
+    park = await make_car_park(api, world, sensed=2, unsensed=1)
+    data(await api(CAR, {"h": str(world.a101.id), "plate": "浙A12345"}, as_=world.owner_a101))
+    fleet = [(DeviceType.PARKING_SENSOR, key) for key in park.sensors]
+    base = server.url.removesuffix("/graphql")
+    tally = await simulate(
+        base,
+        ticks=12,
+        every=0,
+        silence_chance=0,
+        rng=random.Random(3),
+        devices=fleet,
+        gate=park.gate_key,
+        plates=["浙A12345", "沪B54321"],
+    )
+    assert tally.accepted == 24 and tally.gate_records > 0
+    assert await GateRecord.filter(lot_id=int(park.lot_id)).count() == tally.gate_records
+    assert await GateRecord.filter(allowed=False).count() == tally.gate_refused
+    assert await ParkingSpace.filter(occupied_changed_at__isnull=False).count() == 2

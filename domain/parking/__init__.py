@@ -1,0 +1,1 @@
+"""Parking: lots, spaces and their sensors, residents' cars, visitors' passes, gate records."""
