@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from resolvers import alarms, bills, devices, events, files, orders, people, points, shops, space
+from resolvers import alarms, bills, devices, events, files, ioc, orders, people, points, shops, space
 from schema.build import build_schema as _build
 from schema.limits import QueryLimits
 from schema.observe import Observer
@@ -15,6 +15,7 @@ from schema.observe import Observer
 
 @strawberry.type(description="Everything you may read")
 class Query(
+    ioc.Query,
     points.Query,
     orders.Query,
     shops.Query,
@@ -46,6 +47,7 @@ class Mutation(
 
 @strawberry.type(description="Live feeds. Every message has a cursor: resubscribe with `after` to miss nothing")
 class Subscription(
+    ioc.Subscription,
     points.Subscription,
     orders.Subscription,
     bills.Subscription,
