@@ -158,21 +158,21 @@ async def _people(m: Moment) -> People:
         UNION ALL
         SELECT 'houses', NULL, NULL, COUNT(*) FROM house WHERE community_id = ?
         UNION ALL
-        SELECT 'building', CAST(b.id AS VARCHAR(40)), b.name, COUNT(DISTINCT r.person_id)
+        SELECT 'building', CAST(b.id AS VARCHAR(40)), b.name, COALESCE(living.n, 0)
           FROM building b
-          LEFT JOIN house h ON h.building_id = b.id
-          LEFT JOIN residency r ON r.house_id = h.id AND r.moved_out IS NULL
+          LEFT JOIN (SELECT h.building_id, COUNT(DISTINCT r.person_id) AS n
+                       FROM residency r JOIN house h ON h.id = r.house_id
+                      WHERE r.community_id = ? AND r.moved_out IS NULL
+                      GROUP BY h.building_id) living ON living.building_id = b.id
          WHERE b.community_id = ?
-         GROUP BY b.id, b.name
         UNION ALL
         SELECT 'tag', c.tag, NULL, COUNT(*)
           FROM care_record c
-         WHERE c.community_id = ? AND EXISTS (
-               SELECT 1 FROM residency r
-                WHERE r.person_id = c.person_id AND r.community_id = c.community_id AND r.moved_out IS NULL)
+         WHERE c.community_id = ? AND c.person_id IN (
+               SELECT r.person_id FROM residency r WHERE r.community_id = ? AND r.moved_out IS NULL)
          GROUP BY c.tag
         """,
-        [m.community_id] * 5,
+        [m.community_id] * 7,
     )
     single = {r["figure"]: int(r["n"]) for r in found if r["k"] is None}
     buildings = sorted((r for r in found if r["figure"] == "building"), key=lambda r: int(r["k"]))
@@ -217,37 +217,39 @@ async def _alarms(m: Moment) -> Alarms:
 
 
 async def _events(m: Moment) -> Events:
-    finished = {s.value for s in FINISHED}
+    finished = sorted(s.value for s in FINISHED)
+    marks = ", ".join("?" for _ in finished)
     found = await rows(
-        """
-        SELECT status, category, grid_id, grid_name, late, COUNT(*) AS n
-          FROM (SELECT e.status, e.category, e.grid_id, g.name AS grid_name,
-                       CASE WHEN e.deadline_at < ? THEN 1 ELSE 0 END AS late
-                  FROM event e LEFT JOIN grid g ON g.id = e.grid_id
-                 WHERE e.community_id = ?) events
-         GROUP BY status, category, grid_id, grid_name, late
+        f"""
+        SELECT 'status' AS figure, status AS k, CAST(NULL AS VARCHAR(50)) AS label, COUNT(*) AS n
+          FROM event WHERE community_id = ? GROUP BY status
+        UNION ALL
+        SELECT 'category', category, NULL, COUNT(*)
+          FROM event WHERE community_id = ? AND status NOT IN ({marks}) GROUP BY category
+        UNION ALL
+        SELECT 'grid', CAST(e.grid_id AS VARCHAR(40)), g.name, COUNT(*)
+          FROM event e LEFT JOIN grid g ON g.id = e.grid_id
+         WHERE e.community_id = ? AND e.status NOT IN ({marks}) GROUP BY e.grid_id, g.name
+        UNION ALL
+        SELECT 'overdue', NULL, NULL, COUNT(*)
+          FROM event WHERE community_id = ? AND status NOT IN ({marks}) AND deadline_at < ?
         """,
-        [m.now, m.community_id],
+        [m.community_id, m.community_id, *finished, m.community_id, *finished, m.community_id, *finished, m.now],
     )
-    open_ = [r for r in found if r["status"] not in finished]
-    grids: dict[int | None, tuple[str | None, int]] = {}
-    for r in open_:
-        grid = None if r["grid_id"] is None else int(r["grid_id"])
-        name, n = grids.get(grid, (r["grid_name"], 0))
-        grids[grid] = (name, n + int(r["n"]))
+    grids = sorted((r for r in found if r["figure"] == "grid"), key=lambda r: (r["k"] is None, int(r["k"] or 0)))
     return Events(
-        open=sum(int(r["n"]) for r in open_),
-        overdue=sum(int(r["n"]) for r in open_ if int(r["late"])),
-        by_status=_tallies((r["status"], int(r["n"])) for r in found),
-        by_category=_tallies((r["category"], int(r["n"])) for r in open_),
-        by_grid=tuple(
-            Tally(None if g is None else str(g), name, n)
-            for g, (name, n) in sorted(grids.items(), key=lambda item: (item[0] is None, item[0] or 0))
-        ),
+        open=sum(int(r["n"]) for r in found if r["figure"] == "category"),
+        overdue=sum(int(r["n"]) for r in found if r["figure"] == "overdue"),
+        by_status=_tallies((r["k"], int(r["n"])) for r in found if r["figure"] == "status"),
+        by_category=_tallies((r["k"], int(r["n"])) for r in found if r["figure"] == "category"),
+        by_grid=tuple(Tally(r["k"], r["label"], int(r["n"])) for r in grids),
     )
 
 
-_READ_AT = """(SELECT r.value FROM reading r WHERE r.device_id = d.id AND r.metric = ? AND r.recorded_at <= ?{after}
+# What a meter read at an instant (its latest reading at or before it). Over a span, the end's
+# reading less the start's: with no reading within the span the two are the same row and the meter
+# counts 0, as the bills' "no end reading" charges nothing.
+_READ_AT = """(SELECT r.value FROM reading r WHERE r.device_id = d.id AND r.metric = ? AND r.recorded_at <= ?
                 ORDER BY r.recorded_at DESC, r.id DESC LIMIT 1)"""
 _PRICE = """(SELECT t.price_fen FROM tariff t WHERE t.community_id = ? AND t.effective_from <= ?
               AND t.utility = CASE m.type WHEN 'WATER_METER' THEN 'WATER' ELSE 'ELECTRICITY' END
@@ -257,19 +259,14 @@ _PRICE = """(SELECT t.price_fen FROM tariff t WHERE t.community_id = ? AND t.eff
 async def _energy(m: Moment) -> tuple[Usage, ...]:
     this = calendar.span(m.zone, Period.THIS_MONTH, m.now)
     last = calendar.span(m.zone, Period.LAST_MONTH, m.now)
-    after = " AND r.recorded_at > ?"
     types = sorted(t.value for t in ENERGY)
     found = await rows(
         f"""
         SELECT m.type, COUNT(*) AS meters,
-               SUM(CASE WHEN m.te >= m.ts THEN m.te - m.ts ELSE 0 END) AS this_month,
-               SUM(CASE WHEN m.le >= m.ls THEN m.le - m.ls ELSE 0 END) AS last_month,
+               SUM(CASE WHEN m.now_ >= m.this_ THEN m.now_ - m.this_ ELSE 0 END) AS this_month,
+               SUM(CASE WHEN m.this_ >= m.last_ THEN m.this_ - m.last_ ELSE 0 END) AS last_month,
                {_PRICE} AS this_price, {_PRICE} AS last_price
-          FROM (SELECT d.type,
-                       {_READ_AT.format(after="")} AS ts,
-                       {_READ_AT.format(after=after)} AS te,
-                       {_READ_AT.format(after="")} AS ls,
-                       {_READ_AT.format(after=after)} AS le
+          FROM (SELECT d.type, {_READ_AT} AS last_, {_READ_AT} AS this_, {_READ_AT} AS now_
                   FROM device d
                  WHERE d.community_id = ? AND d.house_id IS NOT NULL AND d.type IN (?, ?)
                    AND (d.retired_at IS NULL OR d.retired_at > ?)) m
@@ -281,15 +278,11 @@ async def _energy(m: Moment) -> tuple[Usage, ...]:
             m.community_id,
             _first_day(last.since, m.zone),
             METRIC,
+            last.since,
+            METRIC,
             this.since,
             METRIC,
             m.now,
-            this.since,
-            METRIC,
-            last.since,
-            METRIC,
-            this.since,
-            last.since,
             m.community_id,
             *types,
             last.since,
