@@ -268,6 +268,12 @@ async def populate(env: dict[str, str], args: argparse.Namespace) -> dict[str, A
         )
     assert first is not None
     await Membership.create(person=operator, community=first, role=Role.OPERATOR)
+    if env["DATABASE_URL"].startswith("postgres"):
+        from tortoise import connections
+
+        # What autovacuum does after bulk inserts: the planner's statistics, and the visibility map
+        # that lets the energy panel's probes of readings stay in their covering index.
+        await connections.get("default").execute_script("VACUUM ANALYZE")
     token = (await start_session(issuer, operator)).access_token
     print(f"populated in {time.monotonic() - started:.1f} s: {await Reading.all().count()} meter readings in all")
     return {"community": first.id, "token": token}
@@ -314,6 +320,14 @@ async def measure(port: int, world: dict[str, Any], args: argparse.Namespace, la
         )
         for _ in range(20):  # warm-up
             await http.post(f"{base}/graphql", json=body, headers=headers)
+        # The floor: the same server answering the smallest authenticated query, on this machine now.
+        floor = []
+        for _ in range(args.requests // 3):
+            started = time.perf_counter()
+            await http.post(f"{base}/graphql", json={"query": "{ me { name } }"}, headers=headers)
+            floor.append(time.perf_counter() - started)
+        low = statistics.quantiles(floor, n=100)
+        print(f"{label}: the floor, `{{ me {{ name }} }}`: p50 {low[49] * 1000:.1f} ms  p99 {low[98] * 1000:.1f} ms")
         latencies = []
         for _ in range(args.requests):
             started = time.perf_counter()
@@ -360,7 +374,9 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, float]:
             server.terminate()
             server.wait(timeout=15)
     finally:
-        if backend == "postgres":
+        if args.keep:
+            print(f"kept: {database_url}")
+        elif backend == "postgres":
             asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
@@ -370,12 +386,20 @@ def main() -> None:
     parser.add_argument("--houses", type=int, default=2000)
     parser.add_argument("--residents", type=int, default=10000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--keep", action="store_true", help="keep the database (and print its URL) to look at it")
     args = parser.parse_args()
-    backends = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    results = {backend: run(backend, args) for backend in backends}
-    failed = [b for b, f in results.items() if f["p99"] >= 200]
-    print("target p99 < 200 ms:", "met" if not failed else f"missed on {', '.join(failed)}")
-    raise SystemExit(1 if failed else 0)
+    if args.db == "both":
+        # One process per database: tortoise keeps what it compiled for the first one it met.
+        common = ["--houses", str(args.houses), "--residents", str(args.residents), "--requests", str(args.requests)]
+        codes = [
+            subprocess.run([sys.executable, __file__, "--db", db, *common], check=False).returncode
+            for db in ("sqlite", "postgres")
+        ]
+        raise SystemExit(max(codes))
+    figures = run(args.db, args)
+    met = figures["p99"] < 200
+    print(f"{args.db}: target p99 < 200 ms:", "met" if met else "missed")
+    raise SystemExit(0 if met else 1)
 
 
 if __name__ == "__main__":

@@ -119,15 +119,22 @@ async function start() {
   client.onstate = (s) => ($("status").textContent = s);
   state.client = client;
   const fail = (errors) => ($("status").textContent = errors.map((e) => e.message).join("; "));
-  client.subscribe(FEED, () => ({ c: state.community, after: state.cursor }), {
-    next: ({ data }) => {
-      state.cursor = data.iocFeed.cursor;
-      $("feed-cursor").textContent = `cursor ${state.cursor}`;
-      feedItem(data.iocFeed);
-    },
-    error: fail,
-    complete: () => {},
-  });
+  const follow = () =>
+    client.subscribe(FEED, () => ({ c: state.community, after: state.cursor }), {
+      next: ({ data }) => {
+        state.cursor = data.iocFeed.cursor;
+        $("feed-cursor").textContent = `cursor ${state.cursor}`;
+        feedItem(data.iocFeed);
+      },
+      error: (errors) => {
+        const extensions = (errors[0] && errors[0].extensions) || {};
+        if (extensions.code !== "RESUME_REQUIRED") return fail(errors);
+        state.cursor = extensions.cursor || state.cursor; // the server's database blinked: go on from there
+        setTimeout(follow, 1000);
+      },
+      complete: () => {},
+    });
+  follow();
   client.subscribe(COUNTERS, () => ({ c: state.community }), {
     next: ({ data }) => {
       state.counterMessages += 1;
