@@ -114,3 +114,23 @@ async def test_the_page_and_its_assets_come_from_the_app(server: RunningServer) 
             assert asset.status_code == 200 and asset.headers["content-type"].startswith(media), name
         assert (await http.get(f"{base}/ioc/../settings.py")).status_code == 404
         assert (await http.get(f"{base}/ioc/index.html")).status_code == 404
+
+
+async def test_the_page_is_served_in_production_too() -> None:
+    """Unlike GraphiQL: it is the operators' front end, holds no secret, and introspects nothing."""
+    from server.app import create_app
+    from server.settings import Secret, Settings
+
+    prod = create_app(
+        Settings(
+            env="production",
+            jwt_secret=Secret("9c2e7a4f1b8d3e6a0f5c2b9e7d4a1f8c3e6b0d5a"),
+            database_url="postgres://u@127.0.0.1:1/none",
+            public_url="https://x",
+            sms_gateway_url="https://sms.example.com/send",
+        )
+    )
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=prod), base_url="http://t") as http:
+        page = await http.get("/ioc")
+        assert page.status_code == 200 and "Lingli operations centre" in page.text
+        assert (await http.get("/ioc/gqlws.js")).status_code == 200
