@@ -246,7 +246,8 @@ async def _events(m: Moment) -> Events:
     )
 
 
-# What a meter read at an instant (its latest reading at or before it). Over a span, the end's
+# What a meter read at an instant (its latest reading at or before it), three per meter, in a
+# MATERIALIZED step: inlined, both databases would run a probe again for each use of its value. Over a span, the end's
 # reading less the start's: with no reading within the span the two are the same row and the meter
 # counts 0, as the bills' "no end reading" charges nothing.
 # Ordered by the index (device_id, recorded_at) alone, so each is one step of an index scan
@@ -265,21 +266,19 @@ async def _energy(m: Moment) -> tuple[Usage, ...]:
     types = sorted(t.value for t in ENERGY)
     found = await rows(
         f"""
+        WITH m AS MATERIALIZED (
+            SELECT d.type, {_READ_AT} AS last_, {_READ_AT} AS this_, {_READ_AT} AS now_
+              FROM device d
+             WHERE d.community_id = ? AND d.house_id IS NOT NULL AND d.type IN (?, ?)
+               AND (d.retired_at IS NULL OR d.retired_at > ?))
         SELECT m.type, COUNT(*) AS meters,
                SUM(CASE WHEN m.now_ >= m.this_ THEN m.now_ - m.this_ ELSE 0 END) AS this_month,
                SUM(CASE WHEN m.this_ >= m.last_ THEN m.this_ - m.last_ ELSE 0 END) AS last_month,
                {_PRICE} AS this_price, {_PRICE} AS last_price
-          FROM (SELECT d.type, {_READ_AT} AS last_, {_READ_AT} AS this_, {_READ_AT} AS now_
-                  FROM device d
-                 WHERE d.community_id = ? AND d.house_id IS NOT NULL AND d.type IN (?, ?)
-                   AND (d.retired_at IS NULL OR d.retired_at > ?)) m
+          FROM m
          GROUP BY m.type
         """,
         [
-            m.community_id,
-            _first_day(this.since, m.zone),
-            m.community_id,
-            _first_day(last.since, m.zone),
             METRIC,
             last.since,
             METRIC,
@@ -289,6 +288,10 @@ async def _energy(m: Moment) -> tuple[Usage, ...]:
             m.community_id,
             *types,
             last.since,
+            m.community_id,
+            _first_day(this.since, m.zone),
+            m.community_id,
+            _first_day(last.since, m.zone),
         ],
     )
     by_type = {str(r["type"]): r for r in found}
