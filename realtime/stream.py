@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from contextlib import aclosing
 from functools import partial
 from typing import Protocol
@@ -206,3 +206,91 @@ async def _stored_after(topic: str, seq: int) -> AsyncGenerator[Envelope, None]:
         if len(rows) < REPLAY_PAGE:
             return
         seq = rows[-1].seq
+
+
+async def merged(
+    broadcast: Broadcast,
+    afters: Mapping[str, int | None],
+    *,
+    visible: Callable[[Envelope], bool],
+    follower: Follower | None = None,
+) -> AsyncGenerator[Envelope, None]:
+    """Several topics as one stream: each is an `events` stream of its own (its replay, its holes,
+    its duplicates, its retries), resumed after its own cursor in ``afters``; their messages come
+    out as each hands one on. Within a topic the order is kept; between topics it is arrival order,
+    so a client resumes with each topic's cursor (the caller tracks them from ``Envelope.topic``).
+
+    One item waits at a time: a slow client holds every topic back, and each topic's bounded
+    queue then overflows into a RESYNC and a replay from the outbox, as a single stream does.
+    The first error of any topic (its StreamInterrupted, the follower's refusal) ends them all."""
+    ended = object()
+    queue: asyncio.Queue[object] = asyncio.Queue(maxsize=1)
+    shared = _SharedFollower(follower) if follower is not None else None
+
+    async def pump(topic: str, after: int | None) -> None:
+        part = shared.part() if shared is not None else None
+        try:
+            async with aclosing(events(broadcast, topic, after=after, visible=visible, follower=part)) as feed:
+                async for envelope in feed:
+                    await queue.put(envelope)
+        except Exception as error:  # noqa: BLE001 - handed to the reader, which raises it
+            await queue.put(error)
+            return
+        await queue.put(ended)
+
+    tasks = [asyncio.create_task(pump(topic, after)) for topic, after in afters.items()]
+    try:
+        while True:
+            item = await queue.get()
+            if item is ended:
+                return  # the bus is going away
+            if isinstance(item, Exception):
+                raise item
+            assert isinstance(item, Envelope)
+            yield item
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if follower is not None:
+            follower.wake_with(None)
+
+
+class _SharedFollower:
+    """One follower for the streams of `merged`: its wake wakes each of them, each refreshes it
+    (the first refresh after a change reads the viewer; the others find it fresh)."""
+
+    def __init__(self, follower: Follower) -> None:
+        self._follower = follower
+        self._wakes: dict[int, Callable[[], None]] = {}
+        self._parts = 0
+        follower.wake_with(self._wake_all)
+
+    def _wake_all(self) -> None:
+        for wake_one in list(self._wakes.values()):
+            wake_one()
+
+    def part(self) -> Follower:
+        self._parts += 1
+        return _Part(self, self._parts)
+
+    def register(self, key: int, wake_one: Callable[[], None] | None) -> None:
+        if wake_one is None:
+            self._wakes.pop(key, None)
+        else:
+            self._wakes[key] = wake_one
+
+    async def refresh(self) -> None:
+        await self._follower.refresh()
+
+
+class _Part:
+    def __init__(self, shared: _SharedFollower, key: int) -> None:
+        self._shared = shared
+        self._key = key
+
+    async def refresh(self) -> None:
+        await self._shared.refresh()
+
+    def wake_with(self, wake: Callable[[], None] | None) -> None:
+        self._shared.register(self._key, wake)

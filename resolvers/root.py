@@ -13,6 +13,7 @@ from resolvers import (
     devices,
     events,
     files,
+    ioc,
     neighbours,
     notices,
     orders,
@@ -29,6 +30,7 @@ from schema.observe import Observer
 
 @strawberry.type(description="Everything you may read")
 class Query(
+    ioc.Query,
     neighbours.Query,
     points.Query,
     parking.Query,
@@ -66,6 +68,7 @@ class Mutation(
 
 @strawberry.type(description="Live feeds. Every message has a cursor: resubscribe with `after` to miss nothing")
 class Subscription(
+    ioc.Subscription,
     neighbours.Subscription,
     points.Subscription,
     parking.Subscription,

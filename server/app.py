@@ -54,6 +54,7 @@ from server.files_http import file_routes
 from server.graphiql import graphiql_routes
 from server.graphql_view import LingliGraphQL
 from server.http_errors import TypedCORSMiddleware, http_exception
+from server.ioc_page import ioc_routes
 from server.metrics import PrometheusObserver
 from server.metrics_http import metrics_routes
 from server.payments_http import payment_callback_endpoint
@@ -303,6 +304,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             # GraphiQL's own files, where the page is served (never in production).
             *(graphiql_routes() if settings.graphiql_enabled else []),
+            # The operations centre's page (server/ioc_page.py: in production too).
+            *ioc_routes(),
             Route("/telemetry", publishing(publisher, telemetry, position_push_seconds=push_seconds), methods=["POST"]),
             Route(
                 "/payments/callback/{provider}",

@@ -95,7 +95,7 @@ class ResumeRequired(DomainError):
 
     code = ErrorCode.RESUME_REQUIRED
 
-    def __init__(self, cursor: int | None) -> None:
+    def __init__(self, cursor: int | str | None) -> None:
         resume = f'subscribe again with after: "{cursor}"' if cursor is not None else "subscribe again"
         super().__init__(f"The database is unavailable: {resume} to miss nothing")
         self.cursor = cursor
