@@ -13,6 +13,7 @@ from domain.ioc.counters import Counters
 from schema.alarms import Alarm
 from schema.events import Event
 from schema.limits import list_size
+from schema.parking import LotAvailability
 from schema.string_inputs import at_most
 
 strawberry.enum(f.Source, name="IocSource", description="Where a feed item comes from")
@@ -118,7 +119,9 @@ class Dashboard:
     energy: list[UsagePanel] = strawberry.field(description="Electricity and water", metadata=list_size(2))
     points: PointsPanel = strawberry.field(description="Points issued this month")
     orders_today: OrdersPanel = strawberry.field(description="Orders placed today")
-    # parking: ParkingPanel — added with domain/parking (domain/ioc/dashboard.py PANELS).
+    parking: list[LotAvailability] = strawberry.field(
+        description="Each car park: its spaces, taken and free", metadata=list_size(PLACES)
+    )
 
     @classmethod
     def of(cls, community_id: int, b: d.Dashboard) -> Dashboard:
@@ -166,6 +169,7 @@ class Dashboard:
                 revenue_fen=b.orders_today.revenue_fen,
                 by_status=IocTally.all(b.orders_today.by_status),
             ),
+            parking=[LotAvailability.of(lot) for lot in b.parking],
         )
 
 
@@ -173,7 +177,7 @@ class Dashboard:
 class DashboardCounters:
     changed: list[str] = strawberry.field(
         description="The panels that changed since the message before: people, devices, alarms, events, "
-        "energy, points, orders_today (all of them in the first message)",
+        "energy, points, orders_today, parking (all of them in the first message)",
         metadata=list_size(len(d.PANELS)),
     )
     at: datetime = strawberry.field(description="When it was read")

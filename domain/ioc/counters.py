@@ -5,7 +5,7 @@ A timer per subscription, not a periodic job like delivery positions (domain/ord
 a position is one row's latest value, claimed and pushed once for every subscriber through the
 outbox; the counters are a fresh read of aggregates that no write stores, read only while
 someone watches. So each subscription follows its community's topics (alarms, events, devices,
-orders, points) as mere ticks, and after a tick re-reads the dashboard — at once if its last read
+orders, points, parking) as mere ticks, and after a tick re-reads the dashboard — at once if its last read
 is a window old, else when the window ends (a throttle with a trailing edge) — and pushes it when
 a panel changed. The tick is cleared before the read starts, so a message arriving while it runs
 makes one more read: the last message pushed is the dashboard as of after the last change. What
@@ -24,6 +24,7 @@ from broadcaster import Broadcast
 
 from domain.ioc import access, dashboard
 from domain.ioc.feed import topics
+from domain.parking import messages as parking_messages
 from domain.people.live_viewer import LiveViewer
 from domain.points import messages as points_messages
 from realtime import stream
@@ -65,7 +66,11 @@ async def counters(
     read_at = time.monotonic()
     dirty = asyncio.Event()
     failed: list[Exception] = []
-    watched = [*topics(community_id).values(), points_messages.topic(community_id)]
+    watched = [
+        *topics(community_id).values(),
+        points_messages.topic(community_id),
+        parking_messages.topic(community_id),
+    ]
 
     async def listen() -> None:
         ticks = _Ticks(live, dirty.set)

@@ -7,8 +7,8 @@ counted in a span is its latest reading within the span less its latest reading 
 the span began (nothing when either is missing or the register went back), priced at the tariff
 in force on the span's first day (``domain/bills/tariffs.py``).
 
-``PANELS`` names every panel and its reader; a panel added there (parking occupancy, when
-domain/parking exists) is read, compared and pushed by dashboardCounters like the others.
+``PANELS`` names every panel and its reader; a panel added there is read, compared and pushed by
+dashboardCounters like the others.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from domain.events.models import FINISHED
 from domain.ioc import access
 from domain.ioc.sql import rows
 from domain.orders.models import Order
+from domain.parking.occupancy import LotOccupancy, occupancy
 from domain.points.models import Entry
 from domain.space import calendar
 from domain.space.calendar import Period
@@ -118,7 +119,7 @@ class Dashboard:
     energy: tuple[Usage, ...]
     points: Points
     orders_today: OrdersToday
-    # parking: ParkingOccupancy — the lead adds it with domain/parking (a reader in PANELS).
+    parking: tuple[LotOccupancy, ...]
 
 
 @dataclass(frozen=True)
@@ -357,7 +358,11 @@ def _tallies(pairs: Any) -> tuple[Tally, ...]:
     return tuple(Tally(k, None, n) for k, n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-# Every panel and its reader, in the order the page shows them. Parking occupancy goes here.
+async def _parking(m: Moment) -> tuple[LotOccupancy, ...]:
+    return tuple(await occupancy(m.community_id))  # one statement (domain/parking/occupancy.py)
+
+
+# Every panel and its reader, in the order the page shows them.
 PANELS: dict[str, Callable[[Moment], Awaitable[Any]]] = {
     "people": _people,
     "devices": _devices,
@@ -366,4 +371,5 @@ PANELS: dict[str, Callable[[Moment], Awaitable[Any]]] = {
     "energy": _energy,
     "points": _points,
     "orders_today": _orders_today,
+    "parking": _parking,
 }

@@ -35,6 +35,7 @@ DASHBOARD_FIELDS = f"""
   energy {{ utility meters thisMonth lastMonth thisMonthFen lastMonthFen }}
   points {{ issued byKind {{ {TALLY} }} }}
   ordersToday {{ placed revenueFen byStatus {{ {TALLY} }} }}
+  parking {{ lotId name total occupied free }}
 """
 DASHBOARD = f"query D($c: ID!) {{ dashboard(communityId: $c) {{ {DASHBOARD_FIELDS} }} }}"
 COUNTERS = (

@@ -47,6 +47,7 @@ async def test_a_storm_of_a_thousand_readings_is_a_handful_of_messages_and_the_l
             "energy",
             "points",
             "orders_today",
+            "parking",
         ]
         assert received[0][1]["dashboard"]["alarms"]["active"] == 0
         started = time.monotonic()

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
+from tests.conftest import RunningServer
 from tests.ioc.support import DASHBOARD, scene
+from tests.parking.support import make_car_park, sense
 from tests.support import Api, World, code_and_field, data
 
 
@@ -86,3 +90,18 @@ async def test_only_the_communitys_office_reads_it(api: Api, world: World) -> No
         assert result["data"] is None
     anonymous = await api(DASHBOARD, {"c": str(world.a.id)})
     assert code_and_field(anonymous)[0] == "UNAUTHENTICATED"
+
+
+async def test_the_parking_panel_counts_each_car_park_of_the_community(
+    api: Api, world: World, server: RunningServer
+) -> None:
+    park = await make_car_park(api, world, sensed=3, unsensed=2)
+    async with httpx.AsyncClient() as http:
+        await sense(http, server, park.sensors[0], 1)
+        await sense(http, server, park.sensors[1], 1)
+    board = data(await api(DASHBOARD, {"c": str(world.a.id)}, as_=world.operator_a))["dashboard"]
+    assert [(lot["lotId"], lot["total"], lot["occupied"], lot["free"]) for lot in board["parking"]] == [
+        (park.lot_id, 5, 2, 3)
+    ]
+    other = data(await api(DASHBOARD, {"c": str(world.b.id)}, as_=world.operator_b))["dashboard"]
+    assert other["parking"] == []

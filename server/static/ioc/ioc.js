@@ -14,7 +14,8 @@ const DASHBOARD = `
   events { open overdue byStatus { ${TALLY} } }
   energy { utility thisMonth lastMonth thisMonthFen lastMonthFen }
   points { issued byKind { ${TALLY} } }
-  ordersToday { placed revenueFen }`;
+  ordersToday { placed revenueFen }
+  parking { name total occupied free }`;
 const FEED = `subscription Feed($c: ID!, $after: String) { iocFeed(communityId: $c, after: $after) {
   cursor source kind
   alarm { id type severity acknowledged active house { number } }
@@ -60,10 +61,10 @@ function render(board, changed = []) {
     panel("energy", "Energy and water", board.energy.length, "meters' utilities", board.energy.map(usage)),
     panel("points-issued", "Points this month", board.points.issued, "", tallies(board.points.byKind)),
     panel("orders-today", "Orders today", board.ordersToday.placed, `¥${(board.ordersToday.revenueFen / 100).toFixed(2)}`, []),
-    // The parking occupancy panel goes here (dashboard.parking), once the API has it.
+    panel("parking-free", "Parking free", board.parking.reduce((n, lot) => n + lot.free, 0), `of ${board.parking.reduce((n, lot) => n + lot.total, 0)} spaces`, board.parking.map((lot) => `${lot.name}: ${lot.free}/${lot.total} free`)),
   ];
   $("panels").replaceChildren(...panels);
-  const flashed = { people: "residents", devices: "devices-online", alarms: "alarms-active", events: "events-open", points: "points-issued", orders_today: "orders-today", energy: "energy" };
+  const flashed = { people: "residents", devices: "devices-online", alarms: "alarms-active", events: "events-open", points: "points-issued", orders_today: "orders-today", energy: "energy", parking: "parking-free" };
   for (const name of changed) if (flashed[name] && $(`panel-${flashed[name]}`)) $(`panel-${flashed[name]}`).classList.add("flash");
 }
 
