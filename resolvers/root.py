@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from resolvers import alarms, bills, devices, events, files, orders, people, points, shops, space
+from resolvers import alarms, bills, devices, events, files, notifications, orders, people, points, shops, space
 from schema.build import build_schema as _build
 from schema.limits import QueryLimits
 from schema.observe import Observer
@@ -21,6 +21,7 @@ class Query(
     bills.Query,
     events.Query,
     alarms.Query,
+    notifications.Query,
     devices.Query,
     space.Query,
     people.Query,
@@ -37,6 +38,7 @@ class Mutation(
     events.Mutation,
     files.Mutation,
     alarms.Mutation,
+    notifications.Mutation,
     devices.Mutation,
     space.Mutation,
     people.Mutation,
@@ -52,6 +54,7 @@ class Subscription(
     events.Subscription,
     devices.Subscription,
     alarms.Subscription,
+    notifications.Subscription,
 ):
     pass
 

@@ -38,9 +38,19 @@ from domain.devices.models import Device, Reading
 from domain.events.models import CategoryDeadline, Event, EventEntry, Integration
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
+from domain.notifications.models import Delivery, Notification, Preference
 from domain.orders.models import Order, OrderEntry, OrderLine
 from domain.payments.models import Payment
-from domain.people.models import AuthSession, CareRecord, Membership, Person, PhoneProof, RefreshToken, Residency
+from domain.people.models import (
+    AuthSession,
+    CareRecord,
+    Membership,
+    Person,
+    PhoneProof,
+    RefreshToken,
+    Residency,
+    WechatIdentity,
+)
 from domain.points import models as points_models
 from domain.shops.models import Product, ProductPhoto, Shop, ShopStaff
 from domain.space.models import Building, Community, Grid, House, Unit
@@ -381,6 +391,10 @@ _TABLES = [
     Reading,
     Device,
     OutboxEvent,
+    Delivery,
+    Notification,
+    Preference,
+    WechatIdentity,
     RefreshToken,
     AuthSession,
     BudgetCounter,
