@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('key', fields.CharField(unique=True, max_length=120)),
                 ('state', fields.CharEnumField(default=DeliveryState.PENDING, description='PENDING: PENDING\nSENT: SENT\nSKIPPED: SKIPPED\nDEAD: DEAD', enum_type=DeliveryState, max_length=10)),
                 ('tries', fields.IntField(default=0)),
-                ('next_at', fields.DatetimeField(description='Due from then; while claimed, when the claim lapses', auto_now=False, auto_now_add=False)),
+                ('next_at', fields.DatetimeField(description='Due from then, or while claimed: when the claim lapses', auto_now=False, auto_now_add=False)),
                 ('last_error', fields.CharField(default='', max_length=300)),
                 ('sent_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('last_login_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'wechat_identity', 'app': 'lingli', 'pk_attr': 'id', 'table_description': "A WeChat user of our mini-program (its openid; the unionid across the vendor's apps when"},
+            options={'table': 'wechat_identity', 'app': 'lingli', 'pk_attr': 'id', 'table_description': "A WeChat user of our mini-program (its openid, and the unionid across the vendor's apps when"},
             bases=['Model'],
         ),
     ]

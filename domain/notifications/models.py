@@ -78,7 +78,7 @@ class Delivery(Model):
     key = fields.CharField(max_length=120, unique=True)
     state = fields.CharEnumField(DeliveryState, max_length=10, default=DeliveryState.PENDING)
     tries = fields.IntField(default=0)
-    next_at = fields.DatetimeField(description="Due from then; while claimed, when the claim lapses")
+    next_at = fields.DatetimeField(description="Due from then, or while claimed: when the claim lapses")
     last_error = fields.CharField(max_length=300, default="")
     sent_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -90,7 +90,7 @@ class Delivery(Model):
 
 class Preference(Model):
     """What a person wants told, and how: the kinds they muted, the channels they allow, and quiet
-    hours (minutes after midnight in their community's zone; the span may pass midnight)."""
+    hours (minutes after midnight in their community's zone, the span may pass midnight)."""
 
     id = fields.IntField(primary_key=True)
     person: fields.OneToOneRelation[Person] = fields.OneToOneField(

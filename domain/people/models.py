@@ -172,7 +172,7 @@ class PhoneProof(Model):
 
 
 class WechatIdentity(Model):
-    """A WeChat user of our mini-program (its openid; the unionid across the vendor's apps when
+    """A WeChat user of our mini-program (its openid, and the unionid across the vendor's apps when
     WeChat gives one), bound to a person once they proved their phone. Until then it holds a
     short-lived ticket (hashed) for authWechatLinkPhone. WeChat's session_key is never stored."""
 
