@@ -369,6 +369,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.payments = providers
     app.state.sandbox_gateway = gateway
     app.state.wechat = wechat
+    app.state.graphql = graphql
     app.state.senders = senders
     app.state.notification_policy = policy
     return app
