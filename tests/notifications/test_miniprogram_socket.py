@@ -32,7 +32,7 @@ async def wx_connect_socket(ws_url: str, token: str) -> tuple[ClientConnection, 
         compression=None,
     )
     assert socket.request is not None
-    sent = {k.lower() for k in socket.request.headers.keys()}
+    sent = {k.lower() for k, _ in socket.request.headers.raw_items()}
     assert "origin" not in sent and "cookie" not in sent
     await socket.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
     ack = json.loads(await asyncio.wait_for(socket.recv(), timeout=10))
