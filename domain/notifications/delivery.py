@@ -94,14 +94,18 @@ async def claim(*, now: datetime | None = None, limit: int = BATCH) -> list[int]
     p = ("$1", "$2", "$3", "$4") if postgres else ("?", "?", "?", "?")
     lock = " FOR UPDATE SKIP LOCKED" if postgres else ""
     # One statement, outside any transaction (it is one by itself): no outbox lock is taken for it.
+    # It begins with WITH, not UPDATE: tortoise's asyncpg client drops the rows of a statement
+    # that begins with UPDATE (it runs those for their count alone).
     sql = (
+        f"WITH due AS (SELECT id FROM notification_delivery WHERE state = {p[1]} AND next_at <= {p[2]} "
+        f"ORDER BY next_at, id LIMIT {p[3]}{lock}) "
         f"UPDATE notification_delivery SET next_at = {p[0]}, tries = tries + 1 "
-        f"WHERE id IN (SELECT id FROM notification_delivery WHERE state = {p[1]} AND next_at <= {p[2]} "
-        f"ORDER BY next_at, id LIMIT {p[3]}{lock}) RETURNING id"
+        "WHERE id IN (SELECT id FROM due) RETURNING id"
     )
     params: list[Any] = [now + LEASE, DeliveryState.PENDING.value, now, limit]
     if not postgres:
-        params = [_sqlite_time(now + LEASE), DeliveryState.PENDING.value, _sqlite_time(now), limit]
+        # "?" are bound in the order they stand: the CTE's first.
+        params = [DeliveryState.PENDING.value, _sqlite_time(now), limit, _sqlite_time(now + LEASE)]
     _, rows = await connection.execute_query(sql, params)
     return sorted(int(row["id"]) for row in rows)
 
