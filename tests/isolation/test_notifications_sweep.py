@@ -137,20 +137,26 @@ async def test_no_one_reaches_what_is_not_theirs(api: Api, scene: Scene, name: s
     assert await victim_state(scene) == before, "someone changed the victim's notifications or preferences"
 
 
-async def test_the_inbox_subscription_carries_only_the_subscribers_own(server: RunningServer, scene: Scene) -> None:
-    s = scene
+async def received_until(server: RunningServer, person: Person, marker: Notification) -> list[str]:
+    """The ids of every message of the person's inbox subscription (replayed from the start) up to the marker."""
     document = gql("subscription S($after: String) { myNotifications(after: $after) { kind notification { id } } }")
-    for person in probers(s):
+    received: list[str] = []
+    async with socket(server, person) as session:
+        request = GraphQLRequest(document, variable_values={"after": "0"})
+
+        async def collect() -> None:
+            async for message in session.subscribe(request):
+                received.append(message["myNotifications"]["notification"]["id"])
+                if received[-1] == str(marker.id):
+                    return
+
+        await asyncio.wait_for(collect(), timeout=15)
+    return received
+
+
+async def test_the_inbox_subscription_carries_only_the_subscribers_own(server: RunningServer, scene: Scene) -> None:
+    for person in probers(scene):
         [marker] = await tell(server, [person.id], f"notice-marker-{person.id}")
-        received: list[str] = []
-        async with socket(server, person) as session:
-            request = GraphQLRequest(document, variable_values={"after": "0"})
-
-            async def collect() -> None:
-                async for message in session.subscribe(request):
-                    received.append(message["myNotifications"]["notification"]["id"])
-                    if received[-1] == str(marker.id):
-                        return
-
-            await asyncio.wait_for(collect(), timeout=15)
-        assert not set(received) & victim_ids(s), person.name
+        received = await received_until(server, person, marker)
+        assert str(marker.id) in received
+        assert not set(received) & victim_ids(scene), person.name

@@ -39,7 +39,7 @@ async def _many(world: World) -> list[int]:
             await notifications.notify(
                 person_ids=[world.owner_a101.id], kind=Kind.NOTICE, source=f"notice-{n}", title="t", body="b"
             )
-    return sorted(await Delivery.all().values_list("id", flat=True))
+    return sorted(d.id for d in await Delivery.all())
 
 
 @pytest.mark.usefixtures("postgres_writers")
@@ -73,4 +73,4 @@ async def test_two_workers_never_send_the_same_notification_twice(server: Runnin
 
     assert sorted(sent) == every and set(sent.values()) == {1}
     assert by["one"] and by["two"]
-    assert set(await Delivery.all().values_list("state", flat=True)) == {DeliveryState.SENT}
+    assert {d.state for d in await Delivery.all()} == {DeliveryState.SENT}

@@ -40,7 +40,7 @@ async def test_a_critical_alarm_reaches_the_household_and_the_housekeeper_on_eve
     }
     note = await Notification.get(person_id=world.owner_a101.id)
     assert note.urgent
-    channels = set(await Delivery.filter(notification_id=note.id).values_list("channel", flat=True))
+    channels = {d.channel for d in await Delivery.filter(notification_id=note.id)}
     assert channels == {Channel.WECHAT, Channel.PUSH, Channel.LOG, Channel.SMS}
 
 
