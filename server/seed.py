@@ -26,6 +26,8 @@ from domain.events import transitions
 from domain.events.models import Category, Event, Source
 from domain.events.workflow import Action
 from domain.files.stores import make_storage
+from domain.notifications import service as notifications
+from domain.notifications.models import Kind as NotificationKind
 from domain.people import accounts
 from domain.people import service as people
 from domain.people.accounts import load_viewer
@@ -187,6 +189,15 @@ async def seed_demo() -> bool:
         await seed_events(wang=wang, keeper=keeper, operator=operator, houses=houses)
         await seed_bills(admin, sunrise)
         await seed_points(admin, sunrise, operator=operator, merchant=merchant, bin_key=demo_device_key(SMART_BIN))
+        # A notice in Wang Fang's inbox (myNotifications), as notices will send them through notify().
+        await notifications.notify(
+            person_ids=[wang.id],
+            kind=NotificationKind.NOTICE,
+            source="notice-welcome",
+            title="欢迎 Welcome to 朝阳花园 Sunrise Garden",
+            body="Alarms at home, your repairs, orders and bills reach you here, and in WeChat",
+            community_id=sunrise.id,
+        )
         # Registering the demo's people is not the admin looking phones up: their budget starts full.
         await PHONE_LOOKUPS.forgive(str(founder.id))
         await accounts.REGISTRATIONS_PER_ADDRESS.forgive("seed")
