@@ -35,6 +35,11 @@ BUSY = -1
 RATE_LIMITED = 45011
 TOKEN_EXPIRED = frozenset({40001, 42001})
 TOKEN_MARGIN_SECONDS = 60
+MAX_ID_LENGTH = 64  # WechatIdentity.openid / unionid
+
+
+def _an_id(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_ID_LENGTH
 
 
 class WechatRefused(Exception):
@@ -66,11 +71,13 @@ class WechatClient:
         )
         self._check(answer, what="the login code")
         openid = answer.get("openid")
-        if not isinstance(openid, str) or not openid:
-            raise Unavailable("WeChat's login answer had no openid: try again")
-        unionid = answer.get("unionid")
+        unionid = answer.get("unionid") or None
+        # WeChat's ids are 28-29 characters; ours hold 64. Anything else is no answer we can keep.
+        if not _an_id(openid) or not (unionid is None or _an_id(unionid)):
+            log.warning("WeChat's login answer had no usable openid/unionid: %r", answer.keys())
+            raise Unavailable("WeChat's login answer had no usable openid: try again")
         # answer["session_key"] is dropped here, on purpose (see the module's docstring).
-        return WechatSession(openid=openid, unionid=unionid if isinstance(unionid, str) and unionid else None)
+        return WechatSession(openid=str(openid), unionid=str(unionid) if unionid else None)
 
     async def phone_number(self, phone_code: str) -> str:
         answer = await self._with_token("POST", "/wxa/business/getuserphonenumber", json={"code": phone_code})

@@ -107,6 +107,9 @@ async def test_wechats_error_answers_are_typed(api: Api, world: World, wechat: A
     assert error(await wechat_login(api, "used"))["code"] == "INVALID_CODE"
     # And a login code WeChat does not know at all.
     assert error(await wechat_login(api, "bad-code"))["code"] == "INVALID_CODE"
+    # An answer we cannot keep (an openid longer than any of WeChat's) is no login.
+    wechat.sessions["odd"] = ("o" * 65, None)
+    assert error(await wechat_login(api, "odd"))["code"] == "UNAVAILABLE"
 
 
 async def test_a_busy_answer_or_a_dropped_connection_is_tried_again(api: Api, world: World, wechat: Any) -> None:
