@@ -53,7 +53,7 @@ async def notification_dead_letters(
 async def notifications_mark_read(info: Info[Context, None], ids: list[strawberry.ID]) -> list[Notification]:
     if len(ids) > MARK_AT_MOST:
         raise InvalidInput(f"At most {MARK_AT_MOST} notifications at once", field="ids")
-    rows = await service.mark_read(info.context.viewer(), [parse_id(i, f"ids[{n}]") for n, i in enumerate(ids)])
+    rows = await service.mark_read(info.context.viewer(), [parse_id(i, "ids") for i in ids])
     return [Notification.from_row(r) for r in rows]
 
 

@@ -102,6 +102,10 @@ async def claim(*, now: datetime | None = None, limit: int = BATCH) -> list[int]
         f"UPDATE notification_delivery SET next_at = {p[0]}, tries = tries + 1 "
         "WHERE id IN (SELECT id FROM due) RETURNING id"
     )
+    # Looked for first: most runs find nothing, and a read takes no write lock (an UPDATE on SQLite
+    # does, even of no row: every process's worker would hold up every writer every few seconds).
+    if not await Delivery.filter(state=DeliveryState.PENDING, next_at__lte=now).exists():
+        return []
     params: list[Any] = [now + LEASE, DeliveryState.PENDING.value, now, limit]
     if not postgres:
         # "?" are bound in the order they stand: the CTE's first.
