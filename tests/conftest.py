@@ -364,6 +364,9 @@ async def start_lingli(database_url: str, port: int, **env: str) -> Lingli:
         "METRICS_TOKEN": METRICS_TOKEN,
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
+        # As in the test's own server: the tests run the notification worker themselves (a process
+        # sending what the tests write would race them, and on SQLite hold up their writes).
+        "NOTIFICATION_WORKER_SECONDS": "3600",
         **env,
     }
     log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process's Lingli
