@@ -26,6 +26,7 @@ class Context:
     storage: Any = None
     payments: Any = None  # domain.payments.providers.Providers
     code_sender: Any = None  # domain.people.phone_proofs.CodeSender
+    wechat: Any = None  # domain.people.wechat.WechatApi (None: WeChat login is off)
     scope_refresh_seconds: float = 60
     bill_due_days: int = 15  # Settings.bill_due_days
     request: Any = None

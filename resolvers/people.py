@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from auth.roles import Role as RoleValue
-from domain.people import accounts, phone_proofs, service
+from domain.people import accounts, phone_proofs, service, wechat
 from domain.people.accounts import TokenPair, load_viewer
 from domain.people.models import CareTag as CareTagValue
 from domain.people.service import ACTIVATION_CODE_TTL, NewResidency
@@ -22,6 +22,7 @@ from schema.people import (
     Membership,
     MembershipGrantInput,
     MoveInInput,
+    OptionalName,
     Password,
     Person,
     PersonCreateInput,
@@ -32,6 +33,11 @@ from schema.people import (
     ResidencyCreateInput,
     ResidencyEndInput,
     ResidencyUpdateInput,
+    SmsCode,
+    WechatCode,
+    WechatLoginPayload,
+    WechatPhoneCode,
+    WechatTicket,
 )
 
 
@@ -186,6 +192,40 @@ async def auth_login(info: Info[Context, None], phone: Phone, password: Password
     return await _payload(info, pair)
 
 
+async def auth_sms_request(info: Info[Context, None], phone: Phone) -> bool:
+    await phone_proofs.request_code(info.context.code_sender, phone=phone, client=info.context.client_address())
+    return True
+
+
+async def auth_sms_login(info: Info[Context, None], phone: Phone, code: SmsCode) -> AuthPayload:
+    pair = await accounts.login_with_code(
+        info.context.issuer, phone=phone, code=code, client=info.context.client_address()
+    )
+    return await _payload(info, pair)
+
+
+async def auth_wechat_login(info: Info[Context, None], code: WechatCode) -> WechatLoginPayload:
+    login = await wechat.login(
+        info.context.issuer, info.context.wechat, code=code, client=info.context.client_address()
+    )
+    auth = await _payload(info, login.pair) if login.pair else None
+    return WechatLoginPayload(auth=auth, wechat_ticket=login.ticket)
+
+
+async def auth_wechat_link_phone(
+    info: Info[Context, None], wechat_ticket: WechatTicket, phone_code: WechatPhoneCode, name: OptionalName = None
+) -> AuthPayload:
+    pair = await wechat.link_phone(
+        info.context.issuer,
+        info.context.wechat,
+        ticket=wechat_ticket,
+        phone_code=phone_code,
+        name=name,
+        client=info.context.client_address(),
+    )
+    return await _payload(info, pair)
+
+
 async def auth_refresh(info: Info[Context, None], refresh_token: RefreshTokenArgument) -> AuthPayload:
     return await _payload(info, await accounts.refresh(info.context.issuer, refresh_token=refresh_token))
 
@@ -223,6 +263,23 @@ class Mutation:
         description="Create an account for a phone you proved, or claim the record the property office made",
     )
     auth_login: AuthPayload = strawberry.field(resolver=auth_login, description="Log in with phone and password")
+    auth_sms_request: bool = strawberry.field(
+        resolver=auth_sms_request,
+        description="Send a one-time code by SMS for authSmsLogin (valid 5 minutes, 5 tries; the answer is true for any phone)",
+    )
+    auth_sms_login: AuthPayload = strawberry.field(
+        resolver=auth_sms_login, description="Log in with the code authSmsRequest sent (one use)"
+    )
+    auth_wechat_login: WechatLoginPayload = strawberry.field(
+        resolver=auth_wechat_login,
+        description="Log in from the WeChat mini-program with the code of wx.login(): tokens if this WeChat user "
+        "is bound to a person, else a ticket for authWechatLinkPhone. INVALID_CODE: get a new code; UNAVAILABLE: retry",
+    )
+    auth_wechat_link_phone: AuthPayload = strawberry.field(
+        resolver=auth_wechat_link_phone,
+        description="Bind this WeChat user to the phone WeChat verified (the phone-number button's code) and log in: "
+        "the person with that phone, or a new account",
+    )
     auth_refresh: AuthPayload = strawberry.field(
         resolver=auth_refresh, description="Spend a refresh token for a new token pair"
     )

@@ -16,6 +16,7 @@ from resolvers import (
     ioc,
     neighbours,
     notices,
+    notifications,
     orders,
     parking,
     people,
@@ -40,6 +41,7 @@ class Query(
     bills.Query,
     events.Query,
     alarms.Query,
+    notifications.Query,
     devices.Query,
     space.Query,
     people.Query,
@@ -59,6 +61,7 @@ class Mutation(
     events.Mutation,
     files.Mutation,
     alarms.Mutation,
+    notifications.Mutation,
     devices.Mutation,
     space.Mutation,
     people.Mutation,
@@ -78,6 +81,7 @@ class Subscription(
     events.Subscription,
     devices.Subscription,
     alarms.Subscription,
+    notifications.Subscription,
 ):
     pass
 

@@ -28,6 +28,28 @@ Password = Annotated[str, strawberry.argument(description="The password", metada
 RefreshTokenArgument = Annotated[
     str, strawberry.argument(description="The refresh token of your last pair", metadata=SECRET)
 ]
+WechatCode = Annotated[
+    str,
+    strawberry.argument(
+        description="The code of wx.login() in the mini-program (WeChat's are 32 characters)",
+        metadata=at_most(128, "a WeChat login code: exchanged, never stored"),
+    ),
+]
+WechatPhoneCode = Annotated[
+    str,
+    strawberry.argument(
+        description="The code the phone-number button (open-type=getPhoneNumber) gave the mini-program",
+        metadata=at_most(128, "a WeChat phone-number code: exchanged, never stored"),
+    ),
+]
+WechatTicket = Annotated[str, strawberry.argument(description="The wechatTicket authWechatLogin gave", metadata=SECRET)]
+SmsCode = Annotated[str, strawberry.argument(description="The code the SMS brought", metadata=SECRET)]
+OptionalName = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Your name, for a new account (default 微信用户)", metadata=stored_in(pm.Person, "name")
+    ),
+]
 
 strawberry.enum(ResidencyKind, description="How a person lives in a house")
 
@@ -167,6 +189,15 @@ class AuthPayload:
     expires_in: int = strawberry.field(description="Seconds until the access token expires")
     token_type: str = strawberry.field(description="Always Bearer")
     person: Person = strawberry.field(description="Who logged in")
+
+
+@strawberry.type(description="What logging in with WeChat gave: tokens, or a ticket to prove your phone with")
+class WechatLoginPayload:
+    auth: AuthPayload | None = strawberry.field(description="Your tokens: this WeChat user is bound to a person")
+    wechat_ticket: str | None = strawberry.field(
+        description="Not bound to anyone yet: prove your phone with authWechatLinkPhone(wechatTicket, phoneCode) "
+        "within 10 minutes (one use)"
+    )
 
 
 @strawberry.type(description="A one-time code the office hands to a person to claim their account")

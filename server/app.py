@@ -31,6 +31,7 @@ from domain.events.overdue import escalate_overdue
 from domain.files.local_store import LocalStorage
 from domain.files.service import prune_unattached
 from domain.files.stores import make_storage
+from domain.notifications.delivery import Policy, deliver_due
 from domain.orders.positions import push_pending as push_pending_positions
 from domain.orders.transitions import complete_delivered
 from domain.parking.availability import push_pending as push_pending_availability
@@ -57,6 +58,7 @@ from server.http_errors import TypedCORSMiddleware, http_exception
 from server.ioc_page import ioc_routes
 from server.metrics import PrometheusObserver
 from server.metrics_http import metrics_routes
+from server.notify_channels import make_senders
 from server.payments_http import payment_callback_endpoint
 from server.request_ids import RequestIdMiddleware
 from server.sandbox_gateway import SandboxGateway
@@ -64,6 +66,7 @@ from server.settings import Settings
 from server.sms import make_code_sender
 from server.telemetry_http import telemetry_endpoint
 from server.tracing import start_tracing
+from server.wechat import WechatClient
 
 log = logging.getLogger("lingli.app")
 
@@ -177,6 +180,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
         secret=settings.files_secret,
     )
     code_sender = make_code_sender(settings.sms_gateway_url)
+    # WeChat's API (login, phone numbers, subscribe messages), where WECHAT_API_BASE is set.
+    wechat = (
+        WechatClient(
+            settings.wechat_api_base,
+            app_id=settings.wechat_app_id,
+            secret=settings.wechat_app_secret.value,
+            timeout=settings.wechat_timeout_seconds,
+            retries=settings.wechat_retries,
+        )
+        if settings.wechat_api_base
+        else None
+    )
+    # Where notifications go out (domain/notifications/delivery.py runs them, in every process).
+    senders, closing_senders = make_senders(settings, wechat=wechat, sms=code_sender)
+    policy = Policy(
+        max_tries=settings.notification_max_tries,
+        backoff=timedelta(seconds=settings.notification_backoff_seconds),
+    )
     # The path of every committed event: domain transaction → this publisher → the bus →
     # each subscriber's stream. Handed to the GraphQL view, the telemetry route and the jobs.
     publisher = BroadcastPublisher(broadcast)
@@ -217,6 +238,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         payments=providers,
         bill_due_days=settings.bill_due_days,
         position_push_seconds=settings.delivery_position_push_seconds,
+        wechat=wechat,
+        keepalive_seconds=settings.ws_keepalive_seconds,
     )
     push_seconds = settings.delivery_position_push_seconds
     telemetry = telemetry_endpoint(
@@ -255,6 +278,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 (settings.bill_sweep_seconds, lambda: bills_overdue.sweep(due_days=settings.bill_due_days)),
                 # Points past their expiry leave as entries; last month's savings earn once (by key).
                 (3600, points_sweep),
+                # Notifications due on their channels (claimed with SKIP LOCKED: processes never share one).
+                (settings.notification_worker_seconds, lambda: deliver_due(senders, policy)),
             ]
             background = [
                 asyncio.create_task(every(seconds, job, publisher=publisher, position_push_seconds=push_seconds))
@@ -281,6 +306,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await _within(SHUTDOWN_STEP_SECONDS, "the bus", broadcast.disconnect())
                 await _within(SHUTDOWN_STEP_SECONDS, "the file store", storage.close())
                 await _within(SHUTDOWN_STEP_SECONDS, "the SMS sender", code_sender.close())
+                if wechat is not None:
+                    await _within(SHUTDOWN_STEP_SECONDS, "the WeChat client", wechat.close())
+                for sender in closing_senders:
+                    await _within(SHUTDOWN_STEP_SECONDS, "a notification channel", sender.close())
                 if tracing is not None:
                     tracing.shutdown()
 
@@ -345,4 +374,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.sockets = sockets
     app.state.payments = providers
     app.state.sandbox_gateway = gateway
+    app.state.wechat = wechat
+    app.state.graphql = graphql
+    app.state.senders = senders
+    app.state.notification_policy = policy
     return app

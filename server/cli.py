@@ -70,6 +70,8 @@ def _serve(settings: Settings) -> None:
         # A larger WebSocket message is refused (1009) as it arrives, before it is buffered whole;
         # the app checks the same limit (server/graphql_view.py) under any other server.
         ws_max_size=settings.max_ws_message_bytes,
+        # WebSocket ping frames as often as the protocol's own pings (server/ws_protocol.py).
+        ws_ping_interval=max(1.0, settings.ws_keepalive_seconds),
         proxy_headers=True,
         # What the HTTP parser refuses is answered as the app answers (JSON, a request id).
         http=PROTOCOL,
@@ -92,6 +94,28 @@ def _sandbox_gateway(settings: Settings, args: argparse.Namespace) -> None:
     gateway.url = f"http://{settings.host}:{args.port}"
     print(f"sandbox payment gateway on {gateway.url} (Ctrl+C stops)")
     uvicorn.run(gateway.app(), host=settings.host, port=args.port, log_level="warning")
+
+
+def _wechat_standin(settings: Settings, args: argparse.Namespace) -> None:
+    """A stand-in for WeChat's API on its own port (server/wechat_standin.py): point `lingli serve`
+    at it with WECHAT_API_BASE, WECHAT_APP_ID and WECHAT_APP_SECRET as it prints them."""
+    if settings.production:
+        raise SettingsError("the WeChat stand-in proves nothing: not in production")
+    import time
+
+    from server.wechat_standin import WechatStandin
+
+    standin = WechatStandin(host=settings.host, port=args.port).start()
+    print(
+        f"WeChat stand-in on {standin.url} (Ctrl+C stops): run lingli serve with\n"
+        f"  WECHAT_API_BASE={standin.url} WECHAT_APP_ID={standin.app_id} WECHAT_APP_SECRET={standin.app_secret}\n"
+        "a login code is the openid o-<code>; a phone code of 11 digits is that phone"
+    )
+    try:
+        while True:
+            time.sleep(3600)  # serving on its own threads until Ctrl+C
+    except KeyboardInterrupt:
+        standin.stop()
 
 
 def _simulate(settings: Settings, args: argparse.Namespace) -> None:
@@ -128,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--incidents", type=float, default=0.02, help="chance of an incident per report (default 0.02)")
     gateway = sub.add_parser("sandbox-gateway", help="serve the sandbox payment gateway on its own port")
     gateway.add_argument("--port", type=int, default=8100, help="its port (default 8100)")
+    standin = sub.add_parser("wechat-standin", help="serve a stand-in for WeChat's API (development)")
+    standin.add_argument("--port", type=int, default=8200, help="its port (default 8200)")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -135,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
             _simulate(settings, args)
         elif args.command == "sandbox-gateway":
             _sandbox_gateway(settings, args)
+        elif args.command == "wechat-standin":
+            _wechat_standin(settings, args)
         else:
             {"serve": _serve, "migrate": _migrate, "seed": _seed}[args.command](settings)
     except SettingsError as error:

@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "domain.common.budgets",
     "domain.space.models",
     "domain.people.models",
+    "domain.notifications.models",
     "realtime.models",
     "domain.devices.models",
     "domain.alarms.models",

@@ -34,6 +34,7 @@ from domain.files.storage import Storage
 from domain.payments.providers import Providers
 from domain.people.accounts import viewer_for_token
 from domain.people.phone_proofs import CodeSender
+from domain.people.wechat import WechatApi
 from realtime.outbox import Publisher
 from resolvers.context import Context, OpenSockets
 from server import response_media
@@ -144,15 +145,20 @@ class LingliGraphQL(GraphQL[Context, None]):
         payments: Providers | None = None,
         bill_due_days: int = 15,
         position_push_seconds: float = 5,
+        wechat: WechatApi | None = None,
+        keepalive_seconds: float = 15,
     ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if graphiql else None,
             allowed_origins=allowed_origins,
             connection_init_wait_timeout=timedelta(seconds=ws_init_timeout),
-            keep_alive=True,  # pings, so proxies do not cut quiet subscriptions
-            keep_alive_interval=15,
+            # graphql-ws's "ka" and graphql-transport-ws's `ping` (server/ws_protocol.py), so neither
+            # proxies nor a mini-program in the background cut quiet subscriptions.
+            keep_alive=True,
+            keep_alive_interval=keepalive_seconds,
         )
+        self.wechat = wechat
         self.issuer = issuer
         self.broadcast = broadcast
         self.publisher = publisher
@@ -283,6 +289,7 @@ class LingliGraphQL(GraphQL[Context, None]):
             storage=self.storage,
             payments=self.payments,
             code_sender=self.code_sender,
+            wechat=self.wechat,
             scope_refresh_seconds=self.scope_refresh_seconds,
             bill_due_days=self.bill_due_days,
             request_id=current_request_id.get(),

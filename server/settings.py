@@ -119,6 +119,17 @@ NUMBERS: dict[str, Number] = {
     "order_complete_after_hours": Number("ORDER_COMPLETE_AFTER_HOURS", 1, 24 * 366, "hours"),
     "bill_due_days": Number("BILL_DUE_DAYS", 0, 366, "days"),
     "bill_sweep_seconds": Number("BILL_SWEEP_SECONDS", 1, DAY, "seconds"),
+    # WeChat's API (server/wechat.py): how long one call may take, how often a lost one is tried again.
+    "wechat_timeout_seconds": Number("WECHAT_TIMEOUT_SECONDS", 0.1, 60, "seconds", decimal=True),
+    "wechat_retries": Number("WECHAT_RETRIES", 0, 10, "retries"),
+    # A quiet socket gets a graphql-transport-ws ping this often (a mini-program in the background
+    # drops sockets it hears nothing on); legacy graphql-ws gets its "ka".
+    "ws_keepalive_seconds": Number("WS_KEEPALIVE_SECONDS", 0.1, 3600, "seconds", decimal=True),
+    # Notifications (domain/notifications/delivery.py): how often each process looks for due ones,
+    # how many tries before a delivery is dead, the first retry's back-off (doubling after).
+    "notification_worker_seconds": Number("NOTIFICATION_WORKER_SECONDS", 0.1, 3600, "seconds", decimal=True),
+    "notification_max_tries": Number("NOTIFICATION_MAX_TRIES", 1, 100, "tries"),
+    "notification_backoff_seconds": Number("NOTIFICATION_BACKOFF_SECONDS", 0.01, 3600, "seconds", decimal=True),
 }
 
 
@@ -180,6 +191,23 @@ class Settings:
     bill_due_days: int = 15
     # How often each process looks for last month's missing bills and for bills past their due date.
     bill_sweep_seconds: int = 600
+    # WeChat (server/wechat.py): the API's base (empty: WeChat login and messages are off; in
+    # development `lingli wechat-standin` serves a stand-in, server/wechat_standin.py),
+    # the mini-program's app id and secret, and the subscribe-message template of each kind of
+    # notification ("ALARM=tmpl1,EVENT=tmpl2,ORDER=…,BILL=…,NOTICE=…").
+    wechat_api_base: str = ""
+    wechat_app_id: str = ""
+    wechat_app_secret: Secret = Secret("")
+    wechat_templates: tuple[tuple[str, str], ...] = ()
+    wechat_timeout_seconds: float = 3
+    wechat_retries: int = 2
+    # An HTTP push provider for the resident app (server/notify_channels.py); empty: no app push.
+    push_url: str = ""
+    push_token: Secret = Secret("")
+    ws_keepalive_seconds: float = 15
+    notification_worker_seconds: float = 2
+    notification_max_tries: int = 8
+    notification_backoff_seconds: float = 5
 
     @property
     def production(self) -> bool:
@@ -235,6 +263,12 @@ class Settings:
             metrics_token=Secret(env.get("METRICS_TOKEN", "")),
             sandbox_gateway_url=_url(env, "SANDBOX_GATEWAY_URL", "", HTTP_SCHEMES, empty=True),
             sandbox_gateway_secret=Secret(env.get("SANDBOX_GATEWAY_SECRET", "")),
+            wechat_api_base=_url(env, "WECHAT_API_BASE", "", HTTP_SCHEMES, empty=True).rstrip("/"),
+            wechat_app_id=env.get("WECHAT_APP_ID", ""),
+            wechat_app_secret=Secret(env.get("WECHAT_APP_SECRET", "")),
+            wechat_templates=_templates(env),
+            push_url=_url(env, "PUSH_URL", "", HTTP_SCHEMES, empty=True),
+            push_token=Secret(env.get("PUSH_TOKEN", "")),
             **{setting: _number(env, number, getattr(cls, setting)) for setting, number in NUMBERS.items()},
         )
         settings.check()
@@ -264,6 +298,8 @@ class Settings:
             raise SettingsError("LINGLI_ENV=production needs DATABASE_URL pointing at PostgreSQL, not SQLite")
         if not self.sms_gateway_url:
             raise SettingsError("LINGLI_ENV=production needs SMS_GATEWAY_URL: phones are proven with codes sent by SMS")
+        if self.wechat_api_base and not (self.wechat_app_id and self.wechat_app_secret.value):
+            raise SettingsError("WECHAT_API_BASE needs WECHAT_APP_ID and WECHAT_APP_SECRET (the mini-program's)")
         if self.storage_url in ("", "local") and not self.public_url:
             raise SettingsError(
                 "LINGLI_ENV=production with the local file store needs PUBLIC_URL (e.g. https://api.example.com): "
@@ -327,6 +363,18 @@ def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
                 f"ALLOWED_ORIGINS must be * or origins like https://ioc.example.com, separated by commas, not {origin!r}"
             )
     return origins
+
+
+_TEMPLATE = re.compile(r"[A-Z_]{1,20}=[A-Za-z0-9_-]{1,128}")
+
+
+def _templates(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """WECHAT_TEMPLATES: KIND=template-id pairs, separated by commas."""
+    pairs = [p.strip() for p in env.get("WECHAT_TEMPLATES", "").split(",") if p.strip()]
+    for pair in pairs:
+        if not _TEMPLATE.fullmatch(pair):
+            raise SettingsError(f"WECHAT_TEMPLATES must be KIND=template-id pairs like ALARM=abc123, not {pair!r}")
+    return tuple((kind, template) for kind, _, template in (p.partition("=") for p in pairs))
 
 
 _WHOLE = re.compile(r"[0-9]{1,12}")  # ASCII digits only: int() also reads "8_000", "８０００", " 8 "

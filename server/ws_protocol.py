@@ -63,6 +63,33 @@ def refused_error(refused: RequestRefused) -> GraphQLFormattedError:
 
 
 class OperationErrorsKeepTheSocket(BaseGraphQLTransportWSHandler[Context, None]):
+    """Also pings: a `ping` message every WS_KEEPALIVE_SECONDS once the connection is acknowledged.
+    uvicorn's WebSocket ping frames (every 20 s) are answered by the client's network stack and
+    never reach a mini-program's code (wx.connectSocket shows messages, not control frames), and
+    WeChat cuts a socket it has heard nothing on for a while in the background. A `ping` is a
+    message: the client sees the socket alive (and answers `pong`, as the protocol asks)."""
+
+    pinging: asyncio.Task[None] | None = None
+
+    async def handle_connection_init(self, message: Any) -> None:
+        await super().handle_connection_init(message)
+        interval = getattr(self.view, "keep_alive_interval", None)
+        if self.connection_acknowledged and interval and self.pinging is None:
+            self.pinging = asyncio.create_task(self._ping_every(float(interval)))
+
+    async def _ping_every(self, interval: float) -> None:
+        with suppress(Exception):  # the socket closed meanwhile: nothing to keep alive
+            while True:
+                await asyncio.sleep(interval)  # a timer, not a wait for some condition
+                await self.send_message({"type": "ping"})
+
+    async def shutdown(self) -> None:
+        if self.pinging is not None:
+            self.pinging.cancel()
+            with suppress(BaseException):
+                await self.pinging
+        await super().shutdown()
+
     @staticmethod
     def _get_pre_execution_close_reason(error: GraphQLError) -> str | None:
         return None  # never close for one operation's document: answer it with `error`

@@ -40,10 +40,20 @@ from domain.files.models import StoredFile
 from domain.files.storage import Storage
 from domain.neighbours import models as neighbours_models
 from domain.notices.models import Notice, NoticeHousehold
+from domain.notifications.models import Delivery, Notification, Preference
 from domain.orders.models import Order, OrderEntry, OrderLine
 from domain.parking import models as parking_models
 from domain.payments.models import Payment
-from domain.people.models import AuthSession, CareRecord, Membership, Person, PhoneProof, RefreshToken, Residency
+from domain.people.models import (
+    AuthSession,
+    CareRecord,
+    Membership,
+    Person,
+    PhoneProof,
+    RefreshToken,
+    Residency,
+    WechatIdentity,
+)
 from domain.points import models as points_models
 from domain.shops.models import Product, ProductPhoto, Shop, ShopStaff
 from domain.space.models import Building, Community, Grid, House, Unit
@@ -124,6 +134,10 @@ class RunningServer:
     sockets: Any = None
     # The sandbox payment gateway it pays through (server.sandbox_gateway.SandboxGateway).
     gateway: Any = None
+    # The WeChat API stand-in it calls (server.wechat_standin.WechatStandin), and the app itself
+    # (app.state.senders: the notification channels, for a test that runs the worker itself).
+    wechat: Any = None
+    app: Any = None
 
 
 def test_settings(database_url: str, **overrides: object) -> Settings:
@@ -141,12 +155,16 @@ class SmsGateway:
 
     def __init__(self) -> None:
         self.codes: dict[str, str] = {}
+        self.texts: list[dict[str, str]] = []  # messages that are no code (notifications)
         gateway = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                gateway.codes[body["phone"]] = body["code"]
+                if "code" in body:
+                    gateway.codes[body["phone"]] = body["code"]
+                else:
+                    gateway.texts.append(body)
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -167,6 +185,25 @@ def sms_gateway() -> Iterator[SmsGateway]:
 
 
 SANDBOX_SECRET = "sandbox-secret-" + "s" * 40
+WECHAT_TEMPLATES = (("ALARM", "tmpl-alarm"), ("EVENT", "tmpl-event"), ("ORDER", "tmpl-order"), ("BILL", "tmpl-bill"))
+
+
+@pytest.fixture(scope="session")
+def wechat_standin() -> Iterator[Any]:
+    """Our stand-in for WeChat's API (server/wechat_standin.py), a threading HTTP server on a loopback port."""
+    from server.wechat_standin import WechatStandin
+
+    standin = WechatStandin(slow_seconds=1.5).start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def wechat(wechat_standin: Any) -> Iterator[Any]:
+    """The stand-in, its script and records cleared for this test."""
+    wechat_standin.reset()
+    yield wechat_standin
+    wechat_standin.reset()
 
 
 @asynccontextmanager
@@ -204,7 +241,7 @@ async def sandbox_gateway() -> AsyncIterator[Any]:
 
 @asynccontextmanager
 async def _serve(
-    database_url: str, sms_gateway: SmsGateway, gateway: Any = None, **overrides: object
+    database_url: str, sms_gateway: SmsGateway, gateway: Any = None, wechat: Any = None, **overrides: object
 ) -> AsyncIterator[RunningServer]:
     """The real app on a real socket, in the test's own event loop (so factories share its database)."""
     from server.app import create_app
@@ -216,6 +253,19 @@ async def _serve(
             **overrides,
         }
 
+    if wechat is not None:
+        overrides = {
+            "wechat_api_base": wechat.url,
+            "wechat_app_id": wechat.app_id,
+            "wechat_app_secret": Secret(wechat.app_secret),
+            "wechat_templates": WECHAT_TEMPLATES,
+            # Short, so that a slow answer times out (and its retry) within a test's patience.
+            "wechat_timeout_seconds": 0.5,
+            "wechat_retries": 1,
+            **overrides,
+        }
+    # The tests run the notification worker themselves (app.state.senders), unless they say otherwise.
+    overrides = {"notification_worker_seconds": 3600, **overrides}
     # A known port: the local file store signs URLs with the server's own address.
     port = free_port()
     settings = test_settings(
@@ -237,11 +287,15 @@ async def _serve(
             sms=sms_gateway,
             sockets=app.state.sockets,
             gateway=gateway,
+            wechat=wechat,
+            app=app,
         )
 
 
 @pytest.fixture(scope="session")
-async def server(database_url: str, sms_gateway: SmsGateway, sandbox_gateway: Any) -> AsyncIterator[RunningServer]:
+async def server(
+    database_url: str, sms_gateway: SmsGateway, sandbox_gateway: Any, wechat_standin: Any
+) -> AsyncIterator[RunningServer]:
     """The real app on a real socket, in the test's own event loop (so factories share its database)."""
     await apply_migrations(database_url)
     # Running subscriptions re-read their viewer before every message here, so a revoked role
@@ -250,6 +304,7 @@ async def server(database_url: str, sms_gateway: SmsGateway, sandbox_gateway: An
         database_url,
         sms_gateway,
         sandbox_gateway,
+        wechat_standin,
         subscription_scope_refresh_seconds=0,
         delivery_position_push_seconds=0.5,
     ) as running:
@@ -312,6 +367,9 @@ async def start_lingli(database_url: str, port: int, **env: str) -> Lingli:
         "METRICS_TOKEN": METRICS_TOKEN,
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
+        # As in the test's own server: the tests run the notification worker themselves (a process
+        # sending what the tests write would race them, and on SQLite hold up their writes).
+        "NOTIFICATION_WORKER_SECONDS": "3600",
         **env,
     }
     log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process's Lingli
@@ -401,6 +459,10 @@ _TABLES = [
     Reading,
     Device,
     OutboxEvent,
+    Delivery,
+    Notification,
+    Preference,
+    WechatIdentity,
     RefreshToken,
     AuthSession,
     BudgetCounter,

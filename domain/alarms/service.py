@@ -16,6 +16,8 @@ from domain.alarms.models import SEVERITY_RANK, Alarm, Severity
 from domain.common.errors import Conflict
 from domain.common.pagination import Page, paginate
 from domain.common.rows import get_visible, given
+from domain.notifications import service as notifications
+from domain.notifications.models import Kind
 from realtime.outbox import record, transaction
 
 
@@ -61,6 +63,7 @@ async def trigger(found: Trigger, *, at: datetime | None = None) -> Alarm:
             )
             alarm = await Alarm.get(id=active.id)
             await record(messages.topic(alarm.community_id), AlarmMessage.UPDATED, messages.payload(alarm))
+            await _tell(alarm)  # told once per alarm and severity: a storm is one notification
             return alarm
         try:
             async with transaction():  # nested: a savepoint
@@ -79,8 +82,35 @@ async def trigger(found: Trigger, *, at: datetime | None = None) -> Alarm:
         except IntegrityError:
             continue  # a concurrent trigger opened it first: count on that one
         await record(messages.topic(alarm.community_id), AlarmMessage.RAISED, messages.payload(alarm))
+        await _tell(alarm)
         return alarm
     raise RuntimeError(f"alarm {found.active_key} could not be raised or counted")
+
+
+# Who is told, besides the IOC's live feed: CRITICAL and MAJOR alarms reach the household and the
+# grid's housekeepers, in the alarm's transaction. CARE alarms are urgent like CRITICAL ones.
+TOLD = (Severity.CRITICAL, Severity.MAJOR)
+CARE = "CARE"
+
+
+async def _tell(alarm: Alarm) -> None:
+    severity = Severity(alarm.severity)
+    if severity not in TOLD:
+        return
+    people = await notifications.household(alarm.house_id) + await notifications.housekeepers(alarm.grid_id)
+    if not people:
+        return
+    where = f" at house {alarm.house_id}" if alarm.house_id else ""
+    await notifications.notify(
+        person_ids=people,
+        kind=Kind.ALARM,
+        source=f"alarm-{alarm.id}:{severity.value}",
+        title=f"{severity.value} alarm: {alarm.type}",
+        body=f"A {alarm.type} alarm{where} needs attention",
+        community_id=alarm.community_id,
+        urgent=severity is Severity.CRITICAL or alarm.type == CARE,
+        subject={"type": "Alarm", "id": str(alarm.id)},
+    )
 
 
 async def list_alarms(

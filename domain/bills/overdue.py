@@ -9,6 +9,8 @@ from domain.bills import generation, messages
 from domain.bills.messages import BillMessage
 from domain.bills.models import Bill, BillStatus
 from domain.bills.periods import last_month
+from domain.notifications import service as notifications
+from domain.notifications.models import Kind
 from domain.space.models import Community, House
 from realtime.outbox import record, transaction
 
@@ -27,6 +29,15 @@ async def mark_overdue(now: datetime | None = None) -> int:
                 continue  # paid, or marked by another sweep, meanwhile
             bill = await Bill.get(id=bill_id)
             await record(messages.topic(bill.community_id), BillMessage.OVERDUE, messages.payload(bill))
+            await notifications.notify(
+                person_ids=await notifications.household(bill.house_id),
+                kind=Kind.BILL,
+                source=f"bill-{bill.id}:OVERDUE",
+                title=f"The bill of {bill.period} is overdue",
+                body=f"{bill.total_fen / 100:.2f} yuan, due {bill.due_date.isoformat()}",
+                community_id=bill.community_id,
+                subject={"type": "Bill", "id": str(bill.id)},
+            )
             marked += 1
     return marked
 

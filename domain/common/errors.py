@@ -25,6 +25,11 @@ class ErrorCode(StrEnum):
     # A subscription ended because the database stayed out of reach: subscribe again with
     # `after:` the cursor in the error's extensions, and miss nothing.
     RESUME_REQUIRED = "RESUME_REQUIRED"
+    # A one-time code from a third party (WeChat's login or phone-number code) that it refused:
+    # wrong, used or expired. Get a new one from the client (wx.login, the phone-number button).
+    INVALID_CODE = "INVALID_CODE"
+    # A service we depend on (WeChat) is busy or did not answer in time: try again shortly.
+    UNAVAILABLE = "UNAVAILABLE"
 
 
 class DomainError(Exception):
@@ -112,3 +117,15 @@ class OutOfStock(DomainError):
 
 class InsufficientPoints(DomainError):
     code = ErrorCode.INSUFFICIENT_POINTS
+
+
+class InvalidCode(DomainError):
+    """A third party's one-time code it refused (wrong, used, expired)."""
+
+    code = ErrorCode.INVALID_CODE
+
+
+class Unavailable(DomainError):
+    """A service we depend on is busy or did not answer in time: retryable."""
+
+    code = ErrorCode.UNAVAILABLE

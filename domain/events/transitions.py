@@ -21,6 +21,8 @@ from domain.events.workflow import Action
 from domain.files import service as files
 from domain.files.models import StoredFile
 from domain.files.storage import Storage
+from domain.notifications import service as notifications
+from domain.notifications.models import Kind
 from domain.people.models import Person
 from realtime.outbox import record, transaction
 
@@ -116,6 +118,18 @@ async def move(
         await files.attach(photos, event_id=event.id, entry_id=entry.id, field="photos")
     kind = messages.kind_of(action, previous, target)
     await record(messages.topic(event.community_id), kind, messages.payload(event))
+    if moved and event.reporter_id is not None and (actor is None or actor.id != event.reporter_id):
+        # The reporter hears of every move of their event they did not make themselves.
+        status = Status(target).value
+        await notifications.notify(
+            person_ids=[event.reporter_id],
+            kind=Kind.EVENT,
+            source=f"event-{event.id}:{entry.id}",
+            title=f"Your report is {status.lower().replace('_', ' ')}",
+            body=f"Event {event.id} ({event.category}): {status}",
+            community_id=event.community_id,
+            subject={"type": "Event", "id": str(event.id)},
+        )
     return event
 
 

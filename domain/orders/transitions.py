@@ -15,6 +15,8 @@ from domain.common.guards import require_person
 from domain.common.rows import lock
 from domain.common.text import text
 from domain.devices.models import Device, DeviceType
+from domain.notifications import service as notifications
+from domain.notifications.models import Kind
 from domain.orders import access, messages, stock
 from domain.orders.models import CALLED_OFF, PAYMENT_SUBJECT, Order, OrderEntry, Status
 from domain.orders.service import get_order
@@ -169,6 +171,17 @@ async def move(order: Order, action: Action, target: Status, *, actor: Person | 
     await write_entry(order, action, previous, actor=actor, at=now, note=note)
     kind = messages.ARRIVED[target] if moved else _STAYED[action]
     await record(messages.topic(order.community_id), kind, messages.payload(order))
+    if moved and (actor is None or actor.id != order.resident_id):
+        # The buyer hears of every move of their order they did not make themselves.
+        await notifications.notify(
+            person_ids=[order.resident_id],
+            kind=Kind.ORDER,
+            source=f"order-{order.id}:{Status(target).value}",
+            title=f"Your order is {Status(target).value.lower().replace('_', ' ')}",
+            body=f"Order {order.id}: {Status(target).value}",
+            community_id=order.community_id,
+            subject={"type": "Order", "id": str(order.id)},
+        )
     return order
 
 

@@ -170,6 +170,25 @@ async def login(issuer: TokenIssuer, *, phone: str, password: str, client: str) 
         return await start_session(issuer, person)
 
 
+async def login_with_code(issuer: TokenIssuer, *, phone: str, code: str, client: str) -> TokenPair:
+    """The one-time code authSmsRequest sent (phone_proofs: hashed, one use, CODE_TTL, at most
+    MAX_CODE_TRIES tries, budgets per phone and per address for sending). Wrong codes also count
+    against the address, as wrong passwords do: one address cannot sweep many phones' codes.
+    Proving the phone is who the person is, so it logs in whether or not they set a password."""
+    phone = validation.phone(phone)
+    if await ADDRESS_FAILURES.exhausted(client):
+        raise Unauthenticated(_RESTING)
+    if not await phone_proofs.prove(phone, code):
+        await ADDRESS_FAILURES.try_spend(client)
+        raise Unauthenticated("The code is wrong, used up or expired: ask for a new one", field="code")
+    person = await Person.get_or_none(phone=phone)
+    if person is None:
+        # Only the phone's holder gets here: telling them it is not registered tells nobody else.
+        raise Unauthenticated("No account has this phone: register with authRegister", field="phone")
+    async with transaction():
+        return await start_session(issuer, person)
+
+
 async def refresh(issuer: TokenIssuer, *, refresh_token: str) -> TokenPair:
     """Rotate: the old token is spent, a new one in the same session is issued.
 

@@ -169,3 +169,24 @@ class PhoneProof(Model):
 
     class Meta:
         table = "phone_proof"
+
+
+class WechatIdentity(Model):
+    """A WeChat user of our mini-program (its openid, and the unionid across the vendor's apps when
+    WeChat gives one), bound to a person once they proved their phone. Until then it holds a
+    short-lived ticket (hashed) for authWechatLinkPhone. WeChat's session_key is never stored."""
+
+    id = fields.IntField(primary_key=True)
+    openid = fields.CharField(max_length=64, unique=True)
+    unionid = fields.CharField(max_length=64, null=True, db_index=True)
+    person: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "lingli.Person", related_name="wechat_identities", null=True, on_delete=fields.CASCADE
+    )
+    person_id: int | None
+    ticket_hash = fields.CharField(max_length=64, null=True, unique=True)
+    ticket_expires_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_login_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "wechat_identity"

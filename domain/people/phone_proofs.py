@@ -18,7 +18,7 @@ from domain.common.budgets import Budget
 from domain.people import validation
 from domain.people.models import PhoneProof
 
-CODE_TTL = timedelta(minutes=10)
+CODE_TTL = timedelta(minutes=5)
 MAX_CODE_TRIES = 5
 CODES_PER_PHONE = Budget(
     "phone-code", limit=5, window=timedelta(hours=1), refusal="Too many codes for this phone: try again later"
