@@ -10,12 +10,14 @@ outbox for the publisher's next sweep.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
 from realtime.models import OutboxEvent
@@ -30,10 +32,19 @@ class _Recorded:
 
 _pending: ContextVar[list[_Recorded] | None] = ContextVar("outbox_pending", default=None)
 
-# One advisory lock per topic (its 64-bit text hash; a collision only makes two topics wait for each
-# other). A topic's events must commit in the order their ids and seqs are handed out, or a reader
-# could see 11 before 10 commits; events of other topics need not wait.
-_TOPIC_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
+# A topic's events must commit in the order their ids and seqs are handed out, or a reader could
+# see 11 before 10 commits; events of other topics need not wait. So a topic takes one of LOCKS
+# advisory locks (by a hash of its name, the same in every process), in the namespace LOCK_CLASS:
+# a collision only makes two topics wait for each other, and a write to thousands of topics (a
+# notice to every household) holds at most LOCKS locks, never more than PostgreSQL's lock table has.
+LOCKS = 256
+LOCK_CLASS = 0x4C494E47 >> 1  # "LING", as a positive int4
+# In key order (the sorted sub-select), so two writers never wait for each other in a circle.
+_TOPIC_LOCKS = "SELECT pg_advisory_xact_lock($1::int, k) FROM (SELECT unnest($2::int[]) AS k ORDER BY 1) AS keys"
+
+
+def lock_key(topic: str) -> int:
+    return zlib.crc32(topic.encode()) % LOCKS
 
 
 class Publisher(Protocol):
@@ -89,16 +100,19 @@ async def _write(recorded: list[_Recorded], *, postgres: bool, connection: Any) 
     """The outbox rows, last thing before the commit: a topic's lock is held only for its rows' inserts
     and the commit, not for the whole change (which may wait on row locks, or on the network).
     Taken after the change's row locks, so the order is fixed: a transaction holding topic locks only
-    inserts outbox rows and commits, waiting on nothing another holds; topics in sorted order among
+    inserts outbox rows and commits, waiting on nothing another holds; topics' locks in key order among
     themselves. SQLite needs no lock: it runs one writer at a time."""
     topics = sorted({event.topic for event in recorded})
     if postgres:
-        for topic in topics:
-            await connection.execute_query(_TOPIC_LOCK, [topic])
-    seqs: dict[str, int] = {}
-    for topic in topics:
-        newest = await OutboxEvent.filter(topic=topic).order_by("-seq").first()
-        seqs[topic] = newest.seq if newest else 0
+        await connection.execute_query(_TOPIC_LOCKS, [LOCK_CLASS, sorted({lock_key(t) for t in topics})])
+    seqs = dict.fromkeys(topics, 0)
+    newest = (
+        await OutboxEvent.filter(topic__in=topics)
+        .group_by("topic")
+        .annotate(seq=Max("seq"))
+        .values_list("topic", "seq")
+    )
+    seqs.update((str(topic), int(str(seq))) for topic, seq in newest)
     events = []
     for event in recorded:
         seqs[event.topic] += 1

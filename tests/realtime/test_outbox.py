@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from realtime.models import OutboxEvent
-from realtime.outbox import publishing_to, record, transaction
+from realtime.outbox import LOCKS, lock_key, publishing_to, record, transaction
 from realtime.publisher import prune_outbox
 from tests.conftest import RunningServer
 
@@ -105,3 +105,15 @@ async def test_pruning_keeps_recent_events_and_each_topics_newest(server: Runnin
     assert await prune_outbox(older_than=timedelta(days=30)) == 3
     kept = sorted((e.topic, e.seq) for e in await OutboxEvent.all())
     assert kept == [("other", 1), (TOPIC, 4)]
+
+
+@pytest.mark.usefixtures("postgres_writers")
+async def test_a_write_to_thousands_of_topics_holds_a_bounded_number_of_locks(server: RunningServer) -> None:
+    """A notice to every household of a large community records on one topic per person: more topics
+    than PostgreSQL's lock table holds locks (64 per connection by default) still commit, since a
+    topic takes one of LOCKS hashed locks."""
+    async with transaction():
+        for n in range(7000):
+            await record(f"test:person:{n}", "TEST", {"n": n})
+    assert await OutboxEvent.filter(topic__startswith="test:person:").count() == 7000
+    assert {lock_key(f"test:person:{n}") for n in range(7000)} <= set(range(LOCKS))
