@@ -21,6 +21,8 @@ from domain.common.rows import get_visible
 from domain.common.text import FREE_TEXT_MAX, text
 from domain.notices import access, messages
 from domain.notices.models import Notice, NoticeHousehold, TargetKind
+from domain.notifications import service as notifications
+from domain.notifications.models import Kind as NotificationKind
 from domain.people.models import Person, Residency
 from domain.space import places
 from domain.space.models import Building, House, Unit
@@ -76,6 +78,16 @@ async def send(viewer: Viewer, new: NewNotice) -> NoticeView:
         )
         payload = messages.payload(notice, targeted=len(households))
         await record(messages.topic(notice.community_id), messages.NoticeMessage.NOTICE_SENT, payload)
+        # Its residents are told when the app is closed too (their inbox, WeChat, push), once each.
+        await notifications.notify(
+            person_ids=await targeted_people(notice.id),
+            kind=NotificationKind.NOTICE,
+            source=f"notice-{notice.id}",
+            title=title,
+            body=body,
+            community_id=notice.community_id,
+            subject={"noticeId": str(notice.id)},
+        )
     return (await views(viewer, [notice]))[0]
 
 

@@ -7,9 +7,12 @@ from datetime import UTC, datetime
 
 from domain.notices import service
 from domain.notices.models import Notice, NoticeHousehold
+from domain.notifications.models import Notification
 from realtime.models import OutboxEvent
 from tests.notices.support import NOTICE, NOTICES, READ, SEND, notice_input, send
 from tests.support import Api, World, code_and_field, data, ids, make_resident
+
+INBOX = "query I { myNotifications(first: 10) { nodes { kind title } } }"
 
 
 async def test_a_notice_to_a_building_reaches_its_households_only(api: Api, world: World) -> None:
@@ -103,3 +106,15 @@ async def test_who_a_notice_reaches(api: Api, world: World) -> None:
     assert await service.targeted_households(int(notice["id"])) == sorted([world.a101.id, world.a102.id])
     people = await service.targeted_people(int(notice["id"]))
     assert people == sorted([world.owner_a101.id, world.child_a101.id, world.elder_a102.id])
+
+
+async def test_a_notice_reaches_its_households_inbox_when_the_app_is_closed(api: Api, world: World) -> None:
+    """Each resident of a targeted household gets it in myNotifications (and through its channels),
+    once; nobody else does."""
+    notice = await send(api, world, "HOUSE", [world.a102], title="Your water meter is read on Friday")
+    told = await Notification.filter(source=f"notice-{notice['id']}").values_list("person_id", flat=True)
+    assert set(told) == {world.elder_a102.id}
+    inbox = data(await api(INBOX, {}, as_=world.elder_a102))["myNotifications"]["nodes"]
+    assert [(n["kind"], n["title"]) for n in inbox] == [("NOTICE", "Your water meter is read on Friday")]
+    assert data(await api(INBOX, {}, as_=world.owner_a101))["myNotifications"]["nodes"] == []
+    assert data(await api(INBOX, {}, as_=world.owner_b101))["myNotifications"]["nodes"] == []
