@@ -48,31 +48,91 @@ EVERYONE = "everyone"  # a document of plain fields
 BY_SCOPE = "scope"  # plain fields and fields shared by scope
 
 
-class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
+class SharedResult(ExecutionResult):
+    """One event's answer for everyone of its key: without errors, never changed, and encoded
+    once (``payload``), so that a thousand subscribers cost one ``json.dumps``, not a thousand.
+    Strawberry's per-result steps (masking, extension results) have nothing to do for it, and
+    skip it (schema.build); the socket writes its bytes with only the operation id its own
+    (server.ws_protocol)."""
+
+    __slots__ = ("_payload", "strawberry")
+
+    def __init__(self, result: ExecutionResult) -> None:
+        super().__init__(data=result.data, errors=None, extensions=result.extensions)
+        self._payload: str | None = None
+        self.strawberry: Any = None  # strawberry's result of it, made once (schema.build)
+
+    def payload(self) -> str:
+        """The `payload` of its graphql-transport-ws `next` message, as strawberry encodes it."""
+        if self._payload is None:
+            payload: dict[str, Any] = {"data": self.data}
+            if self.extensions:
+                payload["extensions"] = self.extensions
+            self._payload = json.dumps(payload, separators=(",", ":"))
+        return self._payload
+
+
+class _Answered:
+    """A per-event executor whose answer is known already: nothing to copy, nothing to run."""
+
+    __slots__ = ("answer",)
+
+    def __init__(self, answer: Any) -> None:
+        self.answer = answer
+
     def execute_operation(self, serially: bool | None = None) -> Any:
-        # An event shares when it says how: `share_key()`, the same for the same content.
-        share_key: Callable[[], str] | None = getattr(self.root_value, "share_key", None)
-        document = self._document_key() if share_key else None
-        sharing = self._sharing(document) if document else None
+        return _await_shared(self.answer) if isinstance(self.answer, asyncio.Future) else self.answer
+
+
+class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
+    # Worked out once per subscription (this executor), not once per event: its document's key
+    # and how it shares; copied into each event's executor with the rest.
+    _lingli_document: str | None
+    _lingli_sharing: str | None
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        # Someone of this subscriber's key already ran this event: take their answer, and do not
+        # copy this executor for an execution that will not happen.
+        key = self._key(payload)
+        if key is not None and (shared := _results.get(key)) is not None:
+            return _Answered(shared)
+        return super().build_per_event_executor(payload)
+
+    def _key(self, root: Any) -> Key | None:
+        share_key: Callable[[], str] | None = getattr(root, "share_key", None)
+        if share_key is None:
+            return None
+        if "_lingli_document" not in self.__dict__:
+            self._lingli_document = self._document_key()
+            self._lingli_sharing = self._sharing(self._lingli_document) if self._lingli_document else None
+        document, sharing = self._lingli_document, self._lingli_sharing
         audience = EVERYONE if sharing == EVERYONE else self._scope() if sharing == BY_SCOPE else None
-        if share_key is None or document is None or audience is None:
-            return super().execute_operation(serially)
+        if document is None or audience is None:
+            return None
         variables = self.variable_values.coerced
-        key = (
+        return (
             share_key(),
             document,
             json.dumps(variables, sort_keys=True, default=str) if variables else "",
             audience,
         )
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        # An event shares when it says how: `share_key()`, the same for the same content.
+        key = self._key(self.root_value)
+        if key is None:
+            return super().execute_operation(serially)
         if (shared := _results.get(key)) is not None:
             return _await_shared(shared) if isinstance(shared, asyncio.Future) else shared
         # A subscription event never yields incremental (@defer/@stream) results.
         result = cast(ExecutionResult | Awaitable[ExecutionResult], super().execute_operation(serially))
         if isinstance(result, ExecutionResult):
-            if not result.errors:  # an error is reported to each subscriber by their own run
-                _remember(key, result)
-            return result
-        future = asyncio.ensure_future(result)
+            if result.errors:  # an error is reported to each subscriber by their own run
+                return result
+            answer = SharedResult(result)
+            _remember(key, answer)
+            return answer
+        future = asyncio.ensure_future(_shared(result))
         _remember(key, future)
         future.add_done_callback(lambda done: _forget_failed(key, done))
         return _await_shared(future)
@@ -99,9 +159,41 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
         return scope() if scope is not None else None
 
 
+class _NotShared:
+    pass
+
+
+NOT_SHARED: Any = _NotShared()  # read_once_per_event's answer outside a shared event
+
+
+async def read_once_per_event(root: Any, what: str, read: Callable[[], Awaitable[Any]]) -> Any:
+    """What a field shared by scope reads (a row), read once per event for every scope, when
+    ``root`` is a shared event (it has a ``share_key``); NOT_SHARED otherwise, for the field to
+    read it as it always does. The field then applies each viewer's scope to what was read: a
+    thousand scopes cost one read and a thousand checks, not a thousand queries."""
+    share_key: Callable[[], str] | None = getattr(root, "share_key", None)
+    if share_key is None:
+        return NOT_SHARED
+    key = (share_key(), what)
+    future = _reads.get(key)
+    if future is None:
+        future = asyncio.ensure_future(read())
+        _reads[key] = future
+        while len(_reads) > SHARED_RESULTS_LIMIT:
+            _reads.popitem(last=False)
+        future.add_done_callback(lambda done: _forget_failed_read(key, done))
+    return await asyncio.shield(future)
+
+
+def _forget_failed_read(key: tuple[str, str], done: asyncio.Future[Any]) -> None:
+    if done.cancelled() or done.exception() is not None:
+        _reads.pop(key, None)
+
+
 Key = tuple[str, str, str, str]
 _sharing: dict[str, str | None] = {}
 _results: OrderedDict[Key, ExecutionResult | asyncio.Future[ExecutionResult]] = OrderedDict()
+_reads: OrderedDict[tuple[str, str], asyncio.Future[Any]] = OrderedDict()
 
 
 def _remember(key: Key, value: ExecutionResult | asyncio.Future[ExecutionResult]) -> None:
@@ -113,6 +205,11 @@ def _remember(key: Key, value: ExecutionResult | asyncio.Future[ExecutionResult]
 def _forget_failed(key: Key, done: asyncio.Future[ExecutionResult]) -> None:
     if done.cancelled() or done.exception() is not None or done.result().errors:
         _results.pop(key, None)
+
+
+async def _shared(result: Awaitable[ExecutionResult]) -> ExecutionResult:
+    done = await result
+    return done if done.errors else SharedResult(done)
 
 
 async def _await_shared(future: Awaitable[ExecutionResult]) -> ExecutionResult:

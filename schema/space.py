@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from domain.common.pagination import DEFAULT_PAGE_SIZE
+from domain.space import access as space_access
 from domain.space import models as sm
 from domain.space.calendar import DEFAULT_TIME_ZONE, Period
 from schema.common import UNCHANGED, first_help, first_of
+from schema.shared_events import NOT_SHARED, read_once_per_event
 from schema.string_inputs import stored_in
 
 if TYPE_CHECKING:
@@ -195,11 +198,23 @@ class House:
 
 async def visible_house(info: Info, house_id: int | str | None) -> House | None:
     """The house something is at, for a field `house`: null when there is none, or when the
-    viewer may not see it — or is no one (an integration or a device calling with its key)."""
-    if not house_id or info.context.authenticated_viewer.person_id is None:
+    viewer may not see it — or is no one (an integration or a device calling with its key).
+
+    In a subscription message every subscriber asks for the same house: its row is read once per
+    event for all of them (schema.shared_events.read_once_per_event), and each subscriber's own
+    scope decides whether they see it (the same rule as the loader's query, for one row)."""
+    viewer = info.context.authenticated_viewer
+    if not house_id or viewer.person_id is None:
         return None
+    row = await read_once_per_event(info.root_value, f"house:{house_id}", partial(_house_row, int(house_id)))
+    if row is not NOT_SHARED:
+        return House.from_row(row) if row is not None and space_access.may_see_house(viewer, row) else None
     row = await info.context.loaders.house.load(int(house_id))
     return House.from_row(row) if row else None
+
+
+async def _house_row(house_id: int) -> sm.House | None:
+    return await sm.House.get_or_none(id=house_id)
 
 
 @strawberry.input(description="A new community (platform admins only)")
