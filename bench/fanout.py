@@ -195,7 +195,14 @@ def node_server(peers: Path, workdir: Path, node_modules: str) -> Server:
 
 
 def drive(
-    server: Server, node_modules: str, n: int, events: int, *, query: str | None = None, many: bool = False, profile: Path | None = None
+    server: Server,
+    node_modules: str,
+    n: int,
+    events: int,
+    *,
+    query: str | None = None,
+    many: bool = False,
+    profile: Path | None = None,
 ) -> dict[str, object]:
     settle = 3000 + n  # ms: every subscription set up (a cursor query each) before the first event
     command = ["node", str(DRIVER), "--n", str(n), "--events", str(events), "--settle", str(settle)]
@@ -206,7 +213,11 @@ def drive(
         command += ["--match", '"SMOKE"']
         command += ["--tokens-file", server.tokens_file] if many and server.tokens_file else ["--token", server.token]
     driver = subprocess.Popen(
-        command, env={**os.environ, "NODE_PATH": node_modules}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        env={**os.environ, "NODE_PATH": node_modules},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert driver.stderr is not None
     errors = []
@@ -215,14 +226,24 @@ def drive(
             break
         errors.append(said)
     spy = sample(server, profile, n) if profile is not None else None
+    cpu_before = cpu_seconds(server.pid)
     out, rest = driver.communicate(timeout=600)
+    cpu = cpu_seconds(server.pid) - cpu_before
     if spy is not None:
         spy.send_signal(signal.SIGINT)
         spy.wait(timeout=60)
     if driver.returncode != 0 or not out.strip():
         return {"failed": ("".join(errors) + rest)[-300:]}
     result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    # The server's own CPU time from the first trigger to the end (drain included): unlike
+    # latency, hardly moved by what else this machine runs meanwhile.
+    result["cpu_ms_per_event"] = round(cpu * 1000 / events, 1) if events else None
     return result
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def sample(server: Server, folder: Path, n: int) -> subprocess.Popen[bytes]:
@@ -238,7 +259,7 @@ def line(name: str, result: dict[str, object]) -> str:
     return (
         f"  {name:<12} p50 {result['p50_ms']:>7} ms  p99 {result['p99_ms']:>7} ms  max {result['max_ms']:>7} ms  "
         f"delivered {result['delivered']}/{result['expected']}  exact {result['exact']} short {result['short']} "
-        f"over {result['over']}  rss {result['rss_mb']} MB"
+        f"over {result['over']}  cpu {result['cpu_ms_per_event']} ms/event  rss {result['rss_mb']} MB"
     )
 
 
@@ -292,10 +313,17 @@ def main() -> None:
                     print(line(server.name, result), flush=True)
         if args.per_viewer:
             for round_ in range(args.repeat):
-                print(f"per viewer: {args.per_viewer} subscribers of as many scopes selecting alarm.house", flush=True)
+                print(
+                    f"per viewer: {args.per_viewer} subscribers of as many scopes selecting alarm.house "
+                    f"(round {round_ + 1})",
+                    flush=True,
+                )
                 for server in lingli_servers:
                     query = LINGLI_QUERY % " house { number }"
-                    result = drive(server, node_modules, args.per_viewer, args.events, query=query, many=True)
+                    spied = args.profile and args.profile / "per-viewer"
+                    result = drive(
+                        server, node_modules, args.per_viewer, args.events, query=query, many=True, profile=spied
+                    )
                     print(line(server.name, result), flush=True)
         for server in servers:
             server.stop()

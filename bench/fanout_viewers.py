@@ -18,11 +18,12 @@ from auth.roles import Role
 from auth.tokens import TokenIssuer
 from domain.people.models import AuthSession, Membership, Person, Residency, ResidencyKind
 from domain.space.models import House
+from realtime.outbox import transaction
 from server.db import tortoise_config
 from server.settings import Settings
 
 
-async def main(count: int, out: Path) -> None:
+async def main(count: int) -> list[str]:
     settings = Settings.from_env()
     await Tortoise.init(config=tortoise_config(settings.database_url))
     issuer = TokenIssuer(
@@ -35,21 +36,22 @@ async def main(count: int, out: Path) -> None:
     house = await House.filter(community_id=1).order_by("id").first()
     assert house is not None
     tokens = []
-    for i in range(count):
-        person = await Person.create(name=f"bench {i}", phone=f"170{i:08d}")
-        await Membership.create(person=person, community_id=1, role=Role.OPERATOR)
-        await Residency.create(
-            person=person,
-            house_id=house.id,
-            community_id=1,
-            kind=ResidencyKind.FAMILY,
-            moved_in=date(2000, 1, 1) + timedelta(days=i),
-        )
-        session = await AuthSession.create(id=secrets.token_hex(16), person=person)
-        tokens.append(issuer.access_token(person.id, session.id))
-    out.write_text("\n".join(tokens) + "\n")
+    async with transaction():  # one commit, not four per person
+        for i in range(count):
+            person = await Person.create(name=f"bench {i}", phone=f"170{i:08d}")
+            await Membership.create(person=person, community_id=1, role=Role.OPERATOR)
+            await Residency.create(
+                person=person,
+                house_id=house.id,
+                community_id=1,
+                kind=ResidencyKind.FAMILY,
+                moved_in=date(2000, 1, 1) + timedelta(days=i),
+            )
+            session = await AuthSession.create(id=secrets.token_hex(16), person=person)
+            tokens.append(issuer.access_token(person.id, session.id))
     await Tortoise.close_connections()
+    return tokens
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]), Path(sys.argv[2])))
+    Path(sys.argv[2]).write_text("\n".join(asyncio.run(main(int(sys.argv[1])))) + "\n")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import strawberry
 from strawberry.types import Info
@@ -12,7 +13,10 @@ from domain.alarms import models as am
 from domain.alarms.models import Severity as Severity
 from realtime.envelope import Envelope
 from schema.shared_events import SHARED_BY_SCOPE
-from schema.space import House, visible_house
+from schema.space import House, house_audience, visible_house
+
+if TYPE_CHECKING:
+    from auth.viewer import Viewer
 
 strawberry.enum(Severity, description="Alarm severity, worst first")
 
@@ -75,6 +79,13 @@ class AlarmEvent:
     def share_key(self) -> str:
         # A cursor names one outbox event, whose content never changes (see schema.shared_events).
         return f"AlarmEvent:{self.cursor}"
+
+    # Every field shared by scope that this event reaches, and what decides their answers: viewers
+    # of a thousand scopes who all see the alarm's house (or all do not) share one answer.
+    audience_covers: ClassVar[frozenset[str]] = frozenset({"Alarm.house"})
+
+    def audience(self, viewer: Viewer) -> str | Awaitable[str]:
+        return house_audience(self, self.alarm.house_id, viewer)
 
     @classmethod
     def of(cls, envelope: Envelope) -> AlarmEvent:

@@ -6,7 +6,6 @@ It is built from roots it is handed (see ``resolvers.root``), so this layer know
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 from collections.abc import Iterable
 from typing import Any, cast
@@ -145,9 +144,13 @@ def _adds_no_results(runner: SchemaExtensionsRunner, context: ExecutionContext) 
     return all(_no_results(type(extension)) for extension in runner.extensions)
 
 
-@functools.cache
 def _no_results(extension: type[SchemaExtension]) -> bool:
-    return extension.get_results is SchemaExtension.get_results
+    if (known := _NO_RESULTS.get(extension)) is None:
+        known = _NO_RESULTS[extension] = extension.get_results is SchemaExtension.get_results
+    return known
+
+
+_NO_RESULTS: dict[type[SchemaExtension], bool] = {}
 
 
 def build_schema(

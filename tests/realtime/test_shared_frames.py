@@ -129,7 +129,9 @@ async def test_residents_of_two_houses_on_the_same_document_get_only_their_own(
 
         for key in (key_101, key_102, key_101, key_102, key_101):
             await smoke(api, key)
-        await until(lambda: len(owner.nexts("mine")) == 3 and len(elder.nexts("mine")) == 2, within=15, what="every message")
+        await until(
+            lambda: len(owner.nexts("mine")) == 3 and len(elder.nexts("mine")) == 2, within=15, what="every message"
+        )
 
         # One more of each after them, so that a message that would have crossed has had its time.
         await smoke(api, key_102)
@@ -154,7 +156,9 @@ async def test_staff_of_two_scopes_share_no_answer_of_another_grid(
 
         await smoke(api, in_g2)
         await smoke(api, in_g1)
-        await until(lambda: len(operator.nexts("op")) == 2 and len(keeper.nexts("op")) == 1, within=15, what="every message")
+        await until(
+            lambda: len(operator.nexts("op")) == 2 and len(keeper.nexts("op")) == 1, within=15, what="every message"
+        )
 
     assert [e["alarmEvents"]["alarm"]["house"] for e in operator.nexts("op")] == [{"number": "102"}, {"number": "101"}]
     assert [e["alarmEvents"]["alarm"]["house"] for e in keeper.nexts("op")] == [{"number": "101"}]
@@ -172,7 +176,11 @@ async def test_each_operation_gets_the_shared_bytes_under_its_own_id(
         await live(api, key, (first, "a"), (first, "b"), (second, 'q"uote'))
 
         await smoke(api, key)
-        await until(lambda: len(first.nexts("a")) == len(first.nexts("b")) == len(second.nexts('q"uote')) == 1, within=15, what="every message")
+        await until(
+            lambda: len(first.nexts("a")) == len(first.nexts("b")) == len(second.nexts('q"uote')) == 1,
+            within=15,
+            what="every message",
+        )
 
     [a] = first.nexts("a")
     assert first.nexts("b") == [a] and second.nexts('q"uote') == [a]
