@@ -89,4 +89,15 @@ class AlarmEvent:
 
     @classmethod
     def of(cls, envelope: Envelope) -> AlarmEvent:
-        return cls(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_message(envelope.payload))
+        # Every subscriber of a topic is handed the same live envelope (Envelope.decode): its
+        # event, read and never changed, is made once for all of them too.
+        global _last_event
+        last = _last_event
+        if last is not None and last[0] is envelope:
+            return last[1]
+        event = cls(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_message(envelope.payload))
+        _last_event = (envelope, event)
+        return event
+
+
+_last_event: tuple[Envelope, AlarmEvent] | None = None

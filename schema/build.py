@@ -128,6 +128,10 @@ class SharedResultsPassRunner(SchemaExtensionsRunner):
     """Each streamed result goes through every extension's on_stream_result (masking errors); a
     shared one has no errors, and passes untouched, with no hook per subscriber."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.adds_no_results = all(_no_results(type(extension)) for extension in self.extensions)
+
     def on_stream_result(self, result: Any) -> Any:
         if isinstance(result, SharedStrawberryResult):
             return _PASS
@@ -140,7 +144,8 @@ _PASS = contextlib.nullcontext()
 def _adds_no_results(runner: SchemaExtensionsRunner, context: ExecutionContext) -> bool:
     if context.extensions_results:
         return False
-    # The same extension classes for every operation of a schema: asked once per class.
+    if isinstance(runner, SharedResultsPassRunner):
+        return runner.adds_no_results  # asked once per operation
     return all(_no_results(type(extension)) for extension in runner.extensions)
 
 

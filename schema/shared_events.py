@@ -123,6 +123,7 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
     # and how it shares; copied into each event's executor with the rest.
     _lingli_document: str | None
     _lingli_sharing: Sharing
+    _lingli_variables: str
 
     def build_per_event_executor(self, payload: Any) -> Any:
         # Someone of this subscriber's key already ran this event: take their answer, and do not
@@ -145,11 +146,12 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
             self._lingli_sharing = (
                 self._sharing(self._lingli_document) if self._lingli_document else (None, frozenset())
             )
+            variables = self.variable_values.coerced
+            self._lingli_variables = json.dumps(variables, sort_keys=True, default=str) if variables else ""
         document, (sharing, by_scope) = self._lingli_document, self._lingli_sharing
         if document is None or sharing is None:
             return None
-        variables = self.variable_values.coerced
-        start = (share_key(), document, json.dumps(variables, sort_keys=True, default=str) if variables else "")
+        start = (share_key(), document, self._lingli_variables)
         if sharing == EVERYONE:
             return (*start, EVERYONE)
         # An event may say what decides every field shared by scope that it reaches (its
