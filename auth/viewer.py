@@ -62,12 +62,12 @@ class Viewer:
     def sees_place(self, *, community_id: object, grid_id: object, house_id: object) -> bool:
         """Whether something at this place (an alarm, a device) is in this viewer's scope:
         the same scopes as houses, for one item that is already loaded (a message, say)."""
-        return (
-            self.is_platform_admin
-            or community_id in self.readable_community_ids
-            or grid_id in self.grid_ids
-            or house_id in self.house_ids
-        )
+        admin, communities, grids = self._places
+        return admin or community_id in communities or grid_id in grids or house_id in self.house_ids
+
+    @cached_property  # asked once per live message per subscriber: worked out once per viewer
+    def _places(self) -> tuple[bool, frozenset[int], frozenset[int]]:
+        return self.is_platform_admin, frozenset(self.readable_community_ids), frozenset(self.grid_ids)
 
     @cached_property  # asked once per live message per subscriber: computed once per viewer
     def scope(self) -> str:

@@ -59,7 +59,9 @@ async def alarm_events(
     def visible(envelope: Envelope) -> bool:
         # Each message, for this subscriber as they are now: their scope, and the severity they asked for.
         payload = envelope.payload
-        return access.may_receive(live.viewer, payload) and SEVERITY_RANK[SeverityValue(payload["severity"])] >= floor
+        return access.may_receive(live.viewer, payload) and (
+            floor == 0 or SEVERITY_RANK[SeverityValue(payload["severity"])] >= floor
+        )
 
     async for envelope in stream.events(
         info.context.broadcast,

@@ -89,6 +89,11 @@ class Context:
         while the credentials are refused (nothing is shared then)."""
         return None if self.auth_error is not None else self.authenticated_viewer.scope
 
+    def sharing_viewer(self) -> Viewer | None:
+        """The viewer an event's audience is decided for (schema.shared_events); None while the
+        credentials are refused."""
+        return None if self.auth_error is not None else self.authenticated_viewer
+
     def authenticate(self, viewer: Viewer, claims: AccessClaims, token: str) -> None:
         self.authenticated_viewer = viewer
         self.token_expires_at = claims.expires_at

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import strawberry
 from strawberry.types import Info
@@ -12,7 +13,10 @@ from domain.alarms import models as am
 from domain.alarms.models import Severity as Severity
 from realtime.envelope import Envelope
 from schema.shared_events import SHARED_BY_SCOPE
-from schema.space import House, visible_house
+from schema.space import House, house_audience, visible_house
+
+if TYPE_CHECKING:
+    from auth.viewer import Viewer
 
 strawberry.enum(Severity, description="Alarm severity, worst first")
 
@@ -76,6 +80,24 @@ class AlarmEvent:
         # A cursor names one outbox event, whose content never changes (see schema.shared_events).
         return f"AlarmEvent:{self.cursor}"
 
+    # Every field shared by scope that this event reaches, and what decides their answers: viewers
+    # of a thousand scopes who all see the alarm's house (or all do not) share one answer.
+    audience_covers: ClassVar[frozenset[str]] = frozenset({"Alarm.house"})
+
+    def audience(self, viewer: Viewer) -> str | Awaitable[str]:
+        return house_audience(self, self.alarm.house_id, viewer)
+
     @classmethod
     def of(cls, envelope: Envelope) -> AlarmEvent:
-        return cls(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_message(envelope.payload))
+        # Every subscriber of a topic is handed the same live envelope (Envelope.decode): its
+        # event, read and never changed, is made once for all of them too.
+        global _last_event
+        last = _last_event
+        if last is not None and last[0] is envelope:
+            return last[1]
+        event = cls(cursor=str(envelope.cursor), kind=envelope.kind, alarm=Alarm.from_message(envelope.payload))
+        _last_event = (envelope, event)
+        return event
+
+
+_last_event: tuple[Envelope, AlarmEvent] | None = None

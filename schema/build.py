@@ -5,13 +5,15 @@ It is built from roots it is handed (see ``resolvers.root``), so this layer know
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection
+from strawberry.extensions import DisableIntrospection, SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -20,7 +22,7 @@ from schema.common import SCALARS
 from schema.extensions import MaskUnexpectedErrors, PerOperationContext
 from schema.limits import DocumentLimits, NamedOperationContext, QueryLimits
 from schema.observe import ObserveOperations, Observer, error_code
-from schema.shared_events import SharedEventExecutor
+from schema.shared_events import SharedEventExecutor, SharedResult
 from schema.string_inputs import guard_string_inputs
 
 log = logging.getLogger("lingli.graphql")
@@ -43,6 +45,21 @@ class LingliSchema(strawberry.Schema):
         super().__init__(*args, **kwargs)
         # Before any resolver runs, every String it is given is checked (and each has a length).
         guard_string_inputs(self._schema)
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        return SharedResultsPassRunner(execution_context=execution_context, extensions=extensions)
+
+    async def _handle_execution_result(
+        self, context: ExecutionContext, result: Any, extensions_runner: SchemaExtensionsRunner, **kwargs: Any
+    ) -> Any:
+        """A shared subscription result (no errors, see schema.shared_events) is handed on as it is,
+        once for all its subscribers: there is nothing to mask, and no extension of ours adds results."""
+        if isinstance(result, SharedResult) and _adds_no_results(extensions_runner, context):
+            context.result = result
+            return SharedStrawberryResult.of(result)
+        return await super()._handle_execution_result(context, result, extensions_runner, **kwargs)
 
     def _create_execution_context(
         self,
@@ -91,6 +108,54 @@ class LingliSchema(strawberry.Schema):
             if self.observer is not None:
                 self.observer.error(code)
             log.info("%s: %s", code, error.message)
+
+
+class SharedStrawberryResult(ExecutionResult):
+    """Strawberry's result of a shared one: built once, the same object for every subscriber."""
+
+    shared: SharedResult
+
+    @classmethod
+    def of(cls, result: SharedResult) -> SharedStrawberryResult:
+        if result.strawberry is None:
+            made = cls(data=result.data, errors=None, extensions={})
+            made.shared = result
+            result.strawberry = made
+        return cast(SharedStrawberryResult, result.strawberry)
+
+
+class SharedResultsPassRunner(SchemaExtensionsRunner):
+    """Each streamed result goes through every extension's on_stream_result (masking errors); a
+    shared one has no errors, and passes untouched, with no hook per subscriber."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.adds_no_results = all(_no_results(type(extension)) for extension in self.extensions)
+
+    def on_stream_result(self, result: Any) -> Any:
+        if isinstance(result, SharedStrawberryResult):
+            return _PASS
+        return super().on_stream_result(result)
+
+
+_PASS = contextlib.nullcontext()
+
+
+def _adds_no_results(runner: SchemaExtensionsRunner, context: ExecutionContext) -> bool:
+    if context.extensions_results:
+        return False
+    if isinstance(runner, SharedResultsPassRunner):
+        return runner.adds_no_results  # asked once per operation
+    return all(_no_results(type(extension)) for extension in runner.extensions)
+
+
+def _no_results(extension: type[SchemaExtension]) -> bool:
+    if (known := _NO_RESULTS.get(extension)) is None:
+        known = _NO_RESULTS[extension] = extension.get_results is SchemaExtension.get_results
+    return known
+
+
+_NO_RESULTS: dict[type[SchemaExtension], bool] = {}
 
 
 def build_schema(

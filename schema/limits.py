@@ -120,10 +120,18 @@ class DocumentLimits(SchemaExtension):
         yield
 
     def on_parse(self) -> Iterator[None]:
-        yield
+        # A document read lately is not parsed again: a thousand subscribers of one document hold
+        # one syntax tree (its tokens and locations are most of a subscription's memory), not a
+        # thousand. graphql-core never changes a document; only parsed ones are kept.
         context = self.execution_context
+        key = (context.query, tuple(sorted(context.parse_options.items()))) if context.query else None
+        if key is not None and context.graphql_document is None:
+            context.graphql_document = _PARSED.get(key)
+        yield
         for error in context.pre_execution_errors or []:
             self._type_parse_error(error, context.query or "")
+        if key is not None and context.graphql_document is not None and not context.pre_execution_errors:
+            _PARSED.put(key, context.graphql_document)
 
     def _type_parse_error(self, error: GraphQLError, query: str) -> None:
         """A parse stopped by a limit gets the limit's code (graphql-core raises a syntax error)."""
@@ -192,6 +200,29 @@ class _Recent:
         self._keys[key] = None
         if len(self._keys) > self.size:
             self._keys.popitem(last=False)
+
+
+class _RecentDocuments:
+    """The documents parsed lately, by text and parse options: at most ``size``, the least
+    recently seen going first."""
+
+    def __init__(self, size: int = 1000) -> None:
+        self.size = size
+        self._documents: OrderedDict[Hashable, DocumentNode] = OrderedDict()
+
+    def get(self, key: Hashable) -> DocumentNode | None:
+        document = self._documents.get(key)
+        if document is not None:
+            self._documents.move_to_end(key)
+        return document
+
+    def put(self, key: Hashable, document: DocumentNode) -> None:
+        self._documents[key] = document
+        if len(self._documents) > self.size:
+            self._documents.popitem(last=False)
+
+
+_PARSED = _RecentDocuments()
 
 
 # Per graphql-core schema (tests build many; a weak key lets each go with its schema).

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from domain.common.pagination import DEFAULT_PAGE_SIZE
+from domain.space import access as space_access
 from domain.space import models as sm
 from domain.space.calendar import DEFAULT_TIME_ZONE, Period
 from schema.common import UNCHANGED, first_help, first_of
+from schema.shared_events import NOT_SHARED, read_once_per_event, shared_read
 from schema.string_inputs import stored_in
 
 if TYPE_CHECKING:
+    from auth.viewer import Viewer
     from schema.people import Membership, Residency
 
 # People's types hang on two of space's (Grid.staff, House.residents) while building on space's
@@ -195,11 +201,45 @@ class House:
 
 async def visible_house(info: Info, house_id: int | str | None) -> House | None:
     """The house something is at, for a field `house`: null when there is none, or when the
-    viewer may not see it — or is no one (an integration or a device calling with its key)."""
-    if not house_id or info.context.authenticated_viewer.person_id is None:
+    viewer may not see it — or is no one (an integration or a device calling with its key).
+
+    In a subscription message every subscriber asks for the same house: its row is read once per
+    event for all of them (schema.shared_events.read_once_per_event), and each subscriber's own
+    scope decides whether they see it (the same rule as the loader's query, for one row)."""
+    viewer = info.context.authenticated_viewer
+    if not house_id or viewer.person_id is None:
         return None
+    row = await read_once_per_event(info.root_value, f"house:{house_id}", partial(_house_row, int(house_id)))
+    if row is not NOT_SHARED:
+        return House.from_row(row) if row is not None and space_access.may_see_house(viewer, row) else None
     row = await info.context.loaders.house.load(int(house_id))
     return House.from_row(row) if row else None
+
+
+def house_audience(root: object, house_id: int | str | None, viewer: Viewer) -> str | Awaitable[str]:
+    """For an event whose only field shared by scope is a `house` (visible_house): what decides
+    its answer for this viewer — whether they see the house, from the very row the field reads
+    (at once when that row was read already)."""
+    if not house_id or viewer.person_id is None:
+        return "none"
+    read = shared_read(root, f"house:{house_id}", partial(_house_row, int(house_id)))
+    if read is None:  # no shared event: nothing to share either
+        raise TypeError("house_audience is for shared events (with a share_key)")
+    if read.done() and not read.cancelled() and read.exception() is None:
+        return _sees(viewer, read.result())
+    return _house_audience_later(read, viewer)
+
+
+async def _house_audience_later(read: asyncio.Future[sm.House | None], viewer: Viewer) -> str:
+    return _sees(viewer, await asyncio.shield(read))
+
+
+def _sees(viewer: Viewer, row: sm.House | None) -> str:
+    return "sees" if row is not None and space_access.may_see_house(viewer, row) else "hidden"
+
+
+async def _house_row(house_id: int) -> sm.House | None:
+    return await sm.House.get_or_none(id=house_id)
 
 
 @strawberry.input(description="A new community (platform admins only)")

@@ -42,6 +42,13 @@ def readable_houses(viewer: Viewer) -> QuerySet[House]:
     return House.filter(in_scope(viewer, house="id"))
 
 
+def may_see_house(viewer: Viewer, house: House) -> bool:
+    """readable_houses' rule for one loaded house (Viewer.sees_place is in_scope for one place)."""
+    return viewer.person_id is not None and viewer.sees_place(
+        community_id=house.community_id, grid_id=house.grid_id, house_id=house.id
+    )
+
+
 def staff_houses(viewer: Viewer) -> Q:
     """Houses the viewer is responsible for as staff: whole communities, or their grids."""
     return Q(community_id__in=sorted(viewer.readable_community_ids)) | Q(grid_id__in=sorted(viewer.grid_ids))

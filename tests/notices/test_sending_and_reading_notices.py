@@ -113,7 +113,7 @@ async def test_a_notice_reaches_its_households_inbox_when_the_app_is_closed(api:
     once; nobody else does."""
     notice = await send(api, world, "HOUSE", [world.a102], title="Your water meter is read on Friday")
     told = await Notification.filter(source=f"notice-{notice['id']}").values_list("person_id", flat=True)
-    assert set(told) == {world.elder_a102.id}
+    assert {int(str(p)) for p in told} == {world.elder_a102.id}
     inbox = data(await api(INBOX, {}, as_=world.elder_a102))["myNotifications"]["nodes"]
     assert [(n["kind"], n["title"]) for n in inbox] == [("NOTICE", "Your water meter is read on Friday")]
     assert data(await api(INBOX, {}, as_=world.owner_a101))["myNotifications"]["nodes"] == []
