@@ -9,8 +9,9 @@ It answers as WeChat documents them:
 - POST /wxa/business/getuserphonenumber?access_token=…   {"code"} → phone_info
 - POST /cgi-bin/message/subscribe/send?access_token=…   {"touser", "template_id", "data"}
 
-Codes: a login code ``bad…`` is 40029; any other is the openid ``o-<code>`` unless ``sessions``
-names it. A phone code that is 11 digits is that phone (what development types); others must be
+Codes: a login code ``bad…`` is 40029; a code is used once (40163 again, as WeChat's); any other is
+the openid ``o-<name>``, its name being what comes before a first dot (``wang``, ``wang.2``: the same
+person logging in twice, with two codes as wx.login gives them), unless ``sessions`` names it. A phone code that is 11 digits is that phone (what development types); others must be
 in ``phones``. Not for production: it proves nothing.
 """
 
@@ -166,7 +167,7 @@ class WechatStandin:
             if code in self.used_codes:
                 return 200, {"errcode": 40163, "errmsg": ERRMSG[40163]}
             self.used_codes.add(code)
-            openid, unionid = self.sessions.get(code, (f"o-{code}", None))
+            openid, unionid = self.sessions.get(code, (f"o-{code.split('.', 1)[0]}", None))
         answer = {"openid": openid, "session_key": f"sk-{code}"}
         if unionid:
             answer["unionid"] = unionid
