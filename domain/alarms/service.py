@@ -18,6 +18,7 @@ from domain.common.pagination import Page, paginate
 from domain.common.rows import get_visible, given
 from domain.notifications import service as notifications
 from domain.notifications.models import Kind
+from domain.space.models import House
 from realtime.outbox import record, transaction
 
 
@@ -100,7 +101,8 @@ async def _tell(alarm: Alarm) -> None:
     people = await notifications.household(alarm.house_id) + await notifications.housekeepers(alarm.grid_id)
     if not people:
         return
-    where = f" at house {alarm.house_id}" if alarm.house_id else ""
+    house = await House.filter(id=alarm.house_id).select_related("building").first() if alarm.house_id else None
+    where = f" at {house.building.name}-{house.number}" if house else ""
     await notifications.notify(
         person_ids=people,
         kind=Kind.ALARM,
