@@ -127,7 +127,7 @@ def _bench_constant(script: str, name: str) -> Any:
     [
         *_readme_documents(),
         *_bench_constant("api_latency.py", "QUERIES").values(),
-        _bench_constant("fanout.py", "SUBSCRIPTION") % "house { number }",
+        _bench_constant("fanout.py", "LINGLI_QUERY") % " house { number }",
     ],
 )
 def test_the_readme_and_the_benchmarks_stay_within_the_limits(document: str) -> None:
