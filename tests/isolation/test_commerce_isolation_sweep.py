@@ -12,36 +12,28 @@ Payments have no root fields: they are read on Order.payment and Bill.payment, a
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from gql import GraphQLRequest, gql
-from gql.transport.exceptions import TransportQueryError
-from strawberry.types import get_object_definition
+from gql import gql
 from tortoise.models import Model
 
-import resolvers.root as root
 from domain.bills import service as bill_service
 from domain.bills.models import Bill, Tariff
-from domain.common.text import camel
 from domain.orders.models import Order, OrderEntry, OrderLine
 from domain.payments.models import Payment
 from domain.people.models import Person
 from domain.shops.models import Product, Shop, ShopStaff
-from realtime.models import OutboxEvent
 from tests.bills.support import MY_BILLS, generate, previous_month, tariff
 from tests.conftest import RunningServer
+from tests.isolation.sweep import REFUSED, Probe, assert_holds, refusal, root_fields, until_marker
 from tests.orders.support import DELIVERY_TASKS, ORDER_UPDATES, SHOP_ORDERS, Market, advance, make_market, place
-from tests.realtime.support import socket
 from tests.shops.support import make_product
 from tests.support import Api, World, data
 
 NOUNS = {"shops", "orders", "payments", "bills"}
-REFUSED = {"NOT_FOUND", "FORBIDDEN"}
 
 
 @dataclass
@@ -81,20 +73,6 @@ async def make_scene(api: Api, world: World) -> Scene:
     )
 
 
-Vars = Callable[[Scene, Person], dict[str, Any]]
-Who = Callable[[Scene], list[Person]]
-Victims = Callable[[Scene, Person], set[str]]
-
-
-@dataclass(frozen=True)
-class Probe:
-    document: str
-    variables: Vars
-    by: Who
-    # For a list: the victim's ids it must leave out (or it is refused). None: it must be refused.
-    victims: Victims | None = None
-
-
 def _order(s: Scene, _: Person) -> dict[str, Any]:
     return {"id": s.theirs["id"]}
 
@@ -131,7 +109,7 @@ def not_the_household(s: Scene) -> list[Person]:
     return [s.w.owner_a101, s.w.owner_b101, s.w.operator_b, s.m.shops.merchant_a, s.w.keeper_g1]
 
 
-def step(name: str, extra: str = "", values: dict[str, Any] | None = None) -> Probe:
+def step(name: str, extra: str = "", values: dict[str, Any] | None = None) -> Probe[Scene]:
     args = "".join(f", ${k}: {t}" for k, t in (p.split(":") for p in extra.split(",") if p))
     passed = "".join(f", {k}: ${k}" for k, _ in (p.split(":") for p in extra.split(",") if p))
     return Probe(
@@ -143,7 +121,7 @@ def step(name: str, extra: str = "", values: dict[str, Any] | None = None) -> Pr
 
 ORDER_FIELDS = "id contactName contactPhone lines { name } timeline { action } payment { outTradeNo payUrl }"
 
-PROBES: dict[str, Probe] = {
+PROBES: dict[str, Probe[Scene]] = {
     # --- orders and their payments ---
     "order": Probe(f"query Q($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} }} }}", _order, neighbours),
     "orders": Probe(
@@ -301,44 +279,11 @@ PROBES: dict[str, Probe] = {
 SUBSCRIPTIONS = {"orderUpdates", "shopOrders", "deliveryTasks", "myBills"}
 
 
-def root_fields(nouns: set[str] = NOUNS) -> set[str]:
-    """The root fields these nouns' resolver modules serve (the four of this file's by default), as
-    the schema names them."""
-    names: set[str] = set()
-    for part in (root.Query, root.Mutation, root.Subscription):
-        for f in get_object_definition(part, strict=True).fields:
-            module = f.base_resolver.wrapped_func.__module__ if f.base_resolver else ""
-            if module.rsplit(".", 1)[-1] in nouns:
-                names.add(f.graphql_name or camel(f.python_name))
-    return names
-
-
 def test_every_field_is_probed() -> None:
-    assert root_fields() == set(PROBES) | SUBSCRIPTIONS
+    assert root_fields(NOUNS) == set(PROBES) | SUBSCRIPTIONS
 
 
 TABLES: tuple[type[Model], ...] = (Order, OrderLine, OrderEntry, Payment, Bill, Shop, Product, ShopStaff, Tariff)
-
-
-async def snapshot() -> dict[str, Any]:
-    state: dict[str, Any] = {m.__name__: await m.all().order_by("id").values() for m in TABLES}
-    state["outbox"] = await OutboxEvent.all().count()
-    return state
-
-
-def refused(result: dict[str, Any]) -> bool:
-    codes = {(e.get("extensions") or {}).get("code") for e in result.get("errors") or []}
-    answered = [v for v in (result.get("data") or {}).values() if v is not None]
-    return bool(codes) and codes <= REFUSED and not answered
-
-
-def ids_in(value: Any) -> set[str]:
-    """Every `id` anywhere in the answer."""
-    if isinstance(value, dict):
-        return {str(v) for k, v in value.items() if k == "id"} | {i for v in value.values() for i in ids_in(v)}
-    if isinstance(value, list):
-        return {i for v in value for i in ids_in(v)}
-    return set()
 
 
 @pytest.fixture
@@ -348,56 +293,10 @@ async def scene(api: Api, world: World) -> Scene:
 
 @pytest.mark.parametrize("name", sorted(PROBES))
 async def test_no_one_reaches_what_is_not_theirs(api: Api, scene: Scene, name: str) -> None:
-    probe = PROBES[name]
-    before = await snapshot()
-    leaks: list[tuple[str, Any]] = []
-    for person in probe.by(scene):
-        result = await api(probe.document, probe.variables(scene, person), as_=person)
-        if refused(result):
-            continue
-        if probe.victims is None:
-            leaks.append((person.name, result))
-        else:
-            # A list may answer: without the victim's rows.
-            assert not result.get("errors"), (person.name, result)
-            found = ids_in(result["data"]) & probe.victims(scene, person)
-            if found:
-                leaks.append((person.name, sorted(found)))
-    assert not leaks, leaks
-    assert await snapshot() == before, "a refused operation wrote something"
+    await assert_holds(api, scene, PROBES[name], TABLES)
 
 
 # --- subscriptions ---------------------------------------------------------------------------
-
-
-async def until_marker(
-    server: RunningServer, person: Person, document: Any, variables: dict[str, Any], marker: str, kind: str = ""
-) -> list[dict[str, Any]]:
-    """Every message of the subscription (replayed from the start) up to the one about `marker`
-    (of that kind, when given)."""
-    received: list[dict[str, Any]] = []
-    async with socket(server, person) as session:
-        request = GraphQLRequest(document, variable_values={"after": "0", **variables})
-
-        async def collect() -> None:
-            async for message in session.subscribe(request):
-                payload = next(iter(message.values()))
-                received.append(payload)
-                if marker in ids_in(payload) and payload["kind"].endswith(kind):
-                    return
-
-        await asyncio.wait_for(collect(), timeout=15)
-    return received
-
-
-async def refusal(server: RunningServer, person: Person, document: Any, variables: dict[str, Any]) -> str:
-    async with socket(server, person) as session:
-        request = GraphQLRequest(document, variable_values={"after": "0", **variables})
-        with pytest.raises(TransportQueryError) as refused:
-            async for _ in session.subscribe(request):
-                pass
-    assert refused.value.errors is not None
-    return str(refused.value.errors[0]["extensions"]["code"])
 
 
 async def test_order_updates_carry_only_the_residents_own(api: Api, scene: Scene, server: RunningServer) -> None:

@@ -14,16 +14,14 @@ from typing import Any
 import pytest
 from gql import GraphQLRequest, gql
 from gql.transport.exceptions import TransportQueryError
-from strawberry.types import get_object_definition
 
-import resolvers.root as root
 from domain.alarms.models import Severity
-from domain.common.text import camel
 from domain.people.models import Person
 from tests.alarms.support import smoke
 from tests.conftest import RunningServer
 from tests.devices.support import REGISTER
 from tests.ioc.support import COUNTERS, DASHBOARD, FEED, alarm, scene
+from tests.isolation.sweep import root_fields
 from tests.realtime.support import socket
 from tests.support import Api, World, code_and_field, data
 
@@ -32,18 +30,8 @@ PROBES = {"dashboard"}
 SUBSCRIPTIONS = {"iocFeed", "dashboardCounters"}
 
 
-def root_fields() -> set[str]:
-    names: set[str] = set()
-    for part in (root.Query, root.Mutation, root.Subscription):
-        for f in get_object_definition(part, strict=True).fields:
-            module = f.base_resolver.wrapped_func.__module__ if f.base_resolver else ""
-            if module.rsplit(".", 1)[-1] in NOUNS:
-                names.add(f.graphql_name or camel(f.python_name))
-    return names
-
-
 def test_every_field_is_probed() -> None:
-    assert root_fields() == PROBES | SUBSCRIPTIONS
+    assert root_fields(NOUNS) == PROBES | SUBSCRIPTIONS
 
 
 def strangers(w: World) -> list[Person]:

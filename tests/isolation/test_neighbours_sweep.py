@@ -12,7 +12,6 @@ never carry the group's messages (proved by a marker published after them).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +21,8 @@ from gql import gql
 from domain.neighbours import models as nm
 from domain.people.models import Person
 from domain.points.models import Entry
-from realtime.models import OutboxEvent
 from tests.conftest import RunningServer
-from tests.isolation.test_commerce_isolation_sweep import ids_in, refusal, refused, root_fields, until_marker
+from tests.isolation.sweep import Probe, assert_holds, refusal, root_fields, until_marker
 from tests.neighbours.support import (
     COMMENT_CREATE,
     NEIGHBOUR_ACTIVITY,
@@ -93,19 +91,6 @@ async def make_scene(api: Api, w: World) -> Scene:
     )
 
 
-Vars = Callable[[Scene, Person], dict[str, Any]]
-Who = Callable[[Scene], list[Person]]
-Victims = Callable[[Scene, Person], set[str]]
-
-
-@dataclass(frozen=True)
-class Probe:
-    document: str
-    variables: Vars
-    by: Who
-    victims: Victims | None = None
-
-
 def outsiders(s: Scene) -> list[Person]:
     return [s.w.owner_b101, s.w.operator_b]
 
@@ -154,7 +139,7 @@ def _help(s: Scene, _: Person) -> dict[str, Any]:
     return {"id": s.help["id"]}
 
 
-PROBES: dict[str, Probe] = {
+PROBES: dict[str, Probe[Scene]] = {
     # --- groups ---
     "neighbourGroups": Probe(
         "query Q($c: ID) { neighbourGroups(communityId: $c) { nodes { id } } }",
@@ -354,12 +339,6 @@ TABLES = (
 )
 
 
-async def snapshot() -> dict[str, Any]:
-    state: dict[str, Any] = {m.__name__: await m.all().order_by("id").values() for m in TABLES}
-    state["outbox"] = await OutboxEvent.all().count()
-    return state
-
-
 @pytest.fixture
 async def scene(api: Api, world: World) -> Scene:
     return await make_scene(api, world)
@@ -367,22 +346,7 @@ async def scene(api: Api, world: World) -> Scene:
 
 @pytest.mark.parametrize("name", sorted(PROBES))
 async def test_no_one_reaches_what_is_not_theirs(api: Api, scene: Scene, name: str) -> None:
-    probe = PROBES[name]
-    before = await snapshot()
-    leaks: list[tuple[str, Any]] = []
-    for person in probe.by(scene):
-        result = await api(probe.document, probe.variables(scene, person), as_=person)
-        if refused(result):
-            continue
-        if probe.victims is None:
-            leaks.append((person.name, result))
-        else:
-            assert not result.get("errors"), (person.name, result)
-            found = ids_in(result["data"]) & probe.victims(scene, person)
-            if found:
-                leaks.append((person.name, sorted(found)))
-    assert not leaks, leaks
-    assert await snapshot() == before, "a refused operation wrote something"
+    await assert_holds(api, scene, PROBES[name], TABLES)
 
 
 async def test_the_live_feed_carries_no_group_message_to_a_non_member(

@@ -10,31 +10,26 @@ never carry the victim's messages (proved by a marker of the subscriber's own, p
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from gql import GraphQLRequest, gql
-from strawberry.types import get_object_definition
 from tortoise.models import Model
 
-import resolvers.root as root
-from domain.common.text import camel
 from domain.notices.models import Notice, NoticeHousehold
 from domain.parking.models import Car, GateRecord, ParkingLot, ParkingPass, ParkingSpace
 from domain.people.models import Person
-from realtime.models import OutboxEvent
 from tests.conftest import RunningServer
-from tests.isolation.test_commerce_isolation_sweep import ids_in, refusal, until_marker
+from tests.isolation.sweep import Probe, assert_holds, refusal, root_fields, until_marker
 from tests.notices.support import MY_NOTICES, send
 from tests.parking.support import CAR, GATE, PASS, SPACE, UPDATES, CarPark, make_car_park
 from tests.realtime.support import socket, take
 from tests.support import Api, World, data
 
 NOUNS = {"notices", "parking"}
-REFUSED = {"NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED"}
+REFUSED = frozenset({"NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED"})
 
 
 @dataclass
@@ -74,19 +69,6 @@ async def make_scene(api: Api, world: World) -> Scene:
     )
 
 
-Vars = Callable[[Scene, Person], dict[str, Any]]
-Who = Callable[[Scene], list[Person]]
-Victims = Callable[[Scene, Person], set[str]]
-
-
-@dataclass(frozen=True)
-class Probe:
-    document: str
-    variables: Vars
-    by: Who
-    victims: Victims | None = None
-
-
 def neighbours(s: Scene) -> list[Person]:
     return [s.w.owner_a101, s.w.keeper_g1, *outsiders(s)]
 
@@ -107,7 +89,7 @@ def _lot(s: Scene, _: Person) -> dict[str, Any]:
     return {"lot": s.park.lot_id}
 
 
-PROBES: dict[str, Probe] = {
+PROBES: dict[str, Probe[Scene]] = {
     # --- notices ---
     "notices": Probe(
         "query Q { notices { nodes { id } } }", lambda s, _: {}, neighbours, victims=lambda s, _: {s.notice}
@@ -195,33 +177,11 @@ PROBES: dict[str, Probe] = {
 SUBSCRIPTIONS = {"myNotices", "parkingAvailabilityUpdates"}
 
 
-def root_fields() -> set[str]:
-    names: set[str] = set()
-    for part in (root.Query, root.Mutation, root.Subscription):
-        for f in get_object_definition(part, strict=True).fields:
-            module = f.base_resolver.wrapped_func.__module__ if f.base_resolver else ""
-            if module.rsplit(".", 1)[-1] in NOUNS:
-                names.add(f.graphql_name or camel(f.python_name))
-    return names
-
-
 def test_every_field_is_probed() -> None:
-    assert root_fields() == set(PROBES) | SUBSCRIPTIONS
+    assert root_fields(NOUNS) == set(PROBES) | SUBSCRIPTIONS
 
 
 TABLES: tuple[type[Model], ...] = (Notice, NoticeHousehold, ParkingLot, ParkingSpace, Car, ParkingPass, GateRecord)
-
-
-async def snapshot() -> dict[str, Any]:
-    state: dict[str, Any] = {m.__name__: await m.all().order_by("id").values() for m in TABLES}
-    state["outbox"] = await OutboxEvent.all().count()
-    return state
-
-
-def refused(result: dict[str, Any]) -> bool:
-    codes = {(e.get("extensions") or {}).get("code") for e in result.get("errors") or []}
-    answered = [v for v in (result.get("data") or {}).values() if v is not None]
-    return bool(codes) and codes <= REFUSED and not answered
 
 
 @pytest.fixture
@@ -231,22 +191,7 @@ async def scene(api: Api, world: World) -> Scene:
 
 @pytest.mark.parametrize("name", sorted(PROBES))
 async def test_no_one_reaches_what_is_not_theirs(api: Api, scene: Scene, name: str) -> None:
-    probe = PROBES[name]
-    before = await snapshot()
-    leaks: list[tuple[str, Any]] = []
-    for person in probe.by(scene):
-        result = await api(probe.document, probe.variables(scene, person), as_=person)
-        if refused(result):
-            continue
-        if probe.victims is None:
-            leaks.append((person.name, result))
-        else:
-            assert not result.get("errors"), (person.name, result)
-            found = ids_in(result["data"]) & probe.victims(scene, person)
-            if found:
-                leaks.append((person.name, sorted(found)))
-    assert not leaks, leaks
-    assert await snapshot() == before, "a refused operation wrote something"
+    await assert_holds(api, scene, PROBES[name], TABLES, REFUSED)
 
 
 async def test_my_notices_carry_only_the_households(api: Api, scene: Scene, server: RunningServer) -> None:

@@ -16,13 +16,11 @@ from typing import Any
 
 import pytest
 from gql import GraphQLRequest, gql
-from strawberry.types import get_object_definition
 
-import resolvers.root as root
-from domain.common.text import camel
 from domain.notifications.models import Delivery, DeliveryState, Notification, Preference
 from domain.people.models import Person
 from tests.conftest import RunningServer
+from tests.isolation.sweep import ids_in, root_fields
 from tests.notifications.support import tell
 from tests.realtime.support import socket
 from tests.support import Api, World
@@ -79,27 +77,8 @@ PROBES: dict[str, Probe] = {
 SUBSCRIPTIONS = {"myNotifications"}
 
 
-def root_fields() -> set[str]:
-    names: set[str] = set()
-    for part in (root.Query, root.Mutation, root.Subscription):
-        for f in get_object_definition(part, strict=True).fields:
-            module = f.base_resolver.wrapped_func.__module__ if f.base_resolver else ""
-            if module.rsplit(".", 1)[-1] in NOUNS:
-                names.add(f.graphql_name or camel(f.python_name))
-    return names
-
-
 def test_every_field_is_probed() -> None:
-    assert root_fields() == set(PROBES) | SUBSCRIPTIONS
-
-
-def ids_in(value: Any) -> set[str]:
-    if isinstance(value, dict):
-        found = {str(v) for k, v in value.items() if k in ("id", "personId")}
-        return found | {i for v in value.values() for i in ids_in(v)}
-    if isinstance(value, list):
-        return {i for v in value for i in ids_in(v)}
-    return set()
+    assert root_fields(NOUNS) == set(PROBES) | SUBSCRIPTIONS
 
 
 async def victim_state(s: Scene) -> dict[str, Any]:
@@ -130,7 +109,7 @@ async def test_no_one_reaches_what_is_not_theirs(api: Api, scene: Scene, name: s
         if codes and codes <= REFUSED:
             continue
         assert not result.get("errors"), (person.name, result)
-        shown = ids_in(result["data"])
+        shown = ids_in(result["data"], keys=("id", "personId"))
         if shown & (victim_ids(scene) | {str(scene.w.elder_a102.id)}):
             leaks.append((person.name, result["data"]))
     assert not leaks, leaks

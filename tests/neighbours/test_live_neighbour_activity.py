@@ -155,7 +155,7 @@ async def test_resuming_from_a_cursor_misses_nothing(api: Api, world: World, ser
 
 
 async def test_no_one_subscribes_to_another_community(world: World, server: RunningServer) -> None:
-    from tests.isolation.test_commerce_isolation_sweep import refusal
+    from tests.isolation.sweep import refusal
 
     for outsider in (world.owner_b101, world.operator_b):
         assert await refusal(server, outsider, FEED, {"c": str(world.a.id)}) == "FORBIDDEN"
